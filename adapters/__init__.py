@@ -1,0 +1,1 @@
+"""Platform adapters: each translates its platform's events to the neutral conversation and back."""

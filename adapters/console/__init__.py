@@ -1,0 +1,1 @@
+"""The terminal chat: try every flow without any platform account; the tests drive it too."""

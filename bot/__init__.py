@@ -1,0 +1,1 @@
+"""The Circles application: use cases, conversations, delivery, configuration and the CLI."""

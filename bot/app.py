@@ -1,0 +1,227 @@
+"""The core's single entry point: an ``Incoming`` in, the ``Reply`` list out.
+
+Every event is handled in one transaction. A refusal by the rules rolls back whatever the
+handler had started and explains itself; an unexpected failure rolls back too, keeps what the
+person wrote, and tells them so.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.conversation.context import Context
+from bot.conversation.dialog import DIALOG_TOKEN, Answer, DialogRunner
+from bot.conversation.messages import Incoming, Reply
+from bot.dialogs.browse import BrowseDialog
+from bot.dialogs.create_circle import CreateCircle
+from bot.dialogs.meeting_time import MeetingTimeDialog
+from bot.dialogs.signup import SignupDialog
+from bot.handlers import facilitator, general, learner
+from bot.i18n import Translator, supported_language
+from bot.texts import domain_error_text
+from domain.errors import DomainError
+from domain.model import Identity
+from storage.db import Database
+from storage.unit import unit_of_work
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    "start help browse mycircles new rsvp message reminder feedback report team leave forget language cancel"
+).split()
+NOT_YET = {"message", "reminder", "feedback", "report", "team"}
+CANCEL_WORDS = {"cancel", "/cancel", "stop"}
+MAX_INPUT = 10_000  # Longer input is refused before it reaches any dialog.
+
+Action = Callable[[Context, list[str]], Awaitable[None]]
+
+
+class BadToken(ValueError):
+    """A button token that no button of ours could have carried (forged, garbled, outdated)."""
+
+
+def _int(text: str) -> int:
+    if not re.fullmatch(r"\d{1,12}", text):
+        raise BadToken(text)
+    return int(text)
+
+
+@dataclass
+class Circles:
+    """The application, wired: storage, clock, settings and the dialogs."""
+
+    db: Database
+    clock: Clock
+    settings: Settings
+    share_links: dict[str, Callable[[str], str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.runner = DialogRunner([CreateCircle(), SignupDialog(), BrowseDialog(), MeetingTimeDialog()])
+        r = self.runner
+        self.actions: dict[str, tuple[int, Action]] = {
+            # token verb: (number of arguments, handler)
+            "c": (1, lambda ctx, a: learner.circle_card(ctx, _int(a[0]))),
+            "su": (1, lambda ctx, a: learner.sign_up(ctx, r, _int(a[0]))),
+            "rl": (1, lambda ctx, a: learner.rsvp_list(ctx, _int(a[0]))),
+            "rsvp": (2, self._rsvp),
+            "lv": (1, lambda ctx, a: learner.leave_ask(ctx, _int(a[0]))),
+            "lvy": (1, lambda ctx, a: learner.leave_confirm(ctx, _int(a[0]))),
+            "fg": (1, lambda ctx, a: general.confirm_forget(ctx, a[0])),
+            "lang": (1, lambda ctx, a: general.choose_language(ctx, a[0])),
+            "m": (1, lambda ctx, a: facilitator.manage(ctx, _int(a[0]))),
+            "ms": (1, lambda ctx, a: facilitator.signups(ctx, _int(a[0]))),
+            "mr": (1, lambda ctx, a: facilitator.rsvps(ctx, _int(a[0]))),
+            "mp": (1, lambda ctx, a: facilitator.publish(ctx, _int(a[0]))),
+            "mo": (2, lambda ctx, a: facilitator.set_signup_open(ctx, _int(a[0]), a[1] == "1")),
+            "mm": (2, lambda ctx, a: facilitator.pick_meeting(ctx, _int(a[0]), a[1])),
+            "mx": (1, lambda ctx, a: facilitator.reschedule(ctx, r, _int(a[0]))),
+            "mc": (1, lambda ctx, a: facilitator.cancel_meeting_ask(ctx, _int(a[0]))),
+            "mcy": (1, lambda ctx, a: facilitator.cancel_meeting(ctx, _int(a[0]))),
+            "ma": (1, lambda ctx, a: facilitator.add_meeting(ctx, r, _int(a[0]))),
+            "mf": (1, lambda ctx, a: facilitator.invite_cofacilitator(ctx, _int(a[0]))),
+            DIALOG_TOKEN: (2, lambda ctx, a: r.press(ctx, a[0], a[1])),
+        }
+
+    def share_link(self, platform: str) -> Callable[[str], str]:
+        return self.share_links.get(platform, lambda code: f"/start {code}")
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        now = self.clock.now()
+        language = supported_language(incoming.language or self.settings.circles.default_language)
+        try:
+            async with unit_of_work(self.db) as unit:
+                if incoming.update_id is not None and not await unit.updates.first_time(
+                    incoming.platform, incoming.update_id, now
+                ):
+                    return []  # A repeated update (webhook retry, double delivery): already handled.
+                chat = None if incoming.in_group else incoming.chat_id
+                person, _ = await unit.people.ensure(
+                    Identity(incoming.platform, incoming.user_id, chat), incoming.user_name[:200], language, now
+                )
+                ctx = Context(
+                    unit=unit,
+                    person=person,
+                    incoming=incoming,
+                    now=now,
+                    t=Translator(person.language),
+                    settings=self.settings,
+                    share_link=self.share_link(incoming.platform),
+                )
+                await self._route(ctx)
+                return ctx.replies
+        except DomainError as error:
+            # The transaction is rolled back: nothing half-done stays.
+            return [Reply(text=domain_error_text(Translator(language), error))]
+        except Exception as error:  # noqa: BLE001 - whatever went wrong, the person gets an answer
+            log.exception("handling %s event failed", incoming.platform)
+            return [await self._kept(incoming, language, error)]
+
+    async def _kept(self, incoming: Incoming, language: str, error: Exception) -> Reply:
+        t = Translator(language)
+        text = incoming.raw_text
+        if text:
+            try:
+                async with unit_of_work(self.db) as unit:
+                    await unit.kept_inputs.keep(
+                        incoming.platform, incoming.user_id, text, type(error).__name__, self.clock.now()
+                    )
+            except Exception:  # noqa: BLE001 - the reply below still carries the text back
+                log.exception("could not keep the input of a failed event")
+            return Reply(
+                text=t("Sorry, something went wrong on my side. I kept what you wrote, here it is:")
+                + f"\n\n{text[:1000]}\n\n"
+                + t("Please try again in a moment.")
+            )
+        return Reply(text=t("Sorry, something went wrong on my side. Please try again in a moment."))
+
+    async def _route(self, ctx: Context) -> None:
+        incoming = ctx.incoming
+        if incoming.action is not None:
+            await self._action(ctx, incoming.action)
+            return
+        if incoming.command is not None:
+            await self._command(ctx, incoming.command.lower())
+            return
+        if incoming.in_group:
+            return  # In a group only commands addressed to the bot are answered.
+        text = incoming.text or ""
+        if len(text) > MAX_INPUT:
+            ctx.say(ctx.t("That message is too long for me ({length} characters).", length=len(text)))
+            return
+        state = await self.runner.active(ctx)
+        if state is not None and text.strip().casefold() in CANCEL_WORDS:
+            await self._command(ctx, "cancel")
+            return
+        if state is not None:
+            answer = Answer(text=text if incoming.location is None else None, location=incoming.location)
+            await self.runner.answer(ctx, state, answer)
+            return
+        word = text.strip().lstrip("/").split(" ", 1)
+        if word[0].lower() in COMMANDS:
+            # Plain words work like commands where slash commands are awkward (Slack DMs, terminal).
+            ctx.incoming = Incoming(**{**incoming.__dict__, "command": word[0].lower(), "args": word[1] if len(word) > 1 else ""})
+            await self._command(ctx, word[0].lower())
+            return
+        ctx.say(ctx.t("I did not understand that.") + " " + ctx.t("Send /help to see what I can do."))
+
+    async def _command(self, ctx: Context, command: str) -> None:
+        personal = {"new", "rsvp", "mycircles", "leave", "forget", "language"}
+        if ctx.incoming.in_group and command in personal:
+            ctx.say(ctx.t("Let's do that in a private chat with me, so that your answers stay yours."))
+            return
+        if command not in ("start", "cancel", "help") and await self.runner.active(ctx) is not None:
+            # A new command replaces an unfinished dialog; say so, so nothing seems lost silently.
+            await self.runner.cancel(ctx)
+            ctx.say(ctx.t("(I stopped the previous conversation.)"))
+        match command:
+            case "start":
+                await self.runner.cancel(ctx)
+                await learner.start(ctx, self.runner, general.help_text(ctx))
+            case "help":
+                await general.help_command(ctx)
+            case "browse":
+                await learner.browse(ctx, self.runner)
+            case "mycircles":
+                await learner.my_circles(ctx)
+            case "new":
+                await facilitator.new_circle(ctx, self.runner)
+            case "rsvp":
+                await learner.rsvp_command(ctx)
+            case "leave":
+                await learner.leave_command(ctx)
+            case "forget":
+                await general.forget(ctx)
+            case "language":
+                await general.language(ctx)
+            case "cancel":
+                if await self.runner.cancel(ctx):
+                    ctx.say(ctx.t("Stopped. Nothing was saved."))
+                else:
+                    ctx.say(ctx.t("There is nothing to cancel."))
+            case _ if command in NOT_YET:
+                ctx.say(ctx.t("That is not available yet. Send /help to see what I can do."))
+            case _:
+                ctx.say(ctx.t("I do not know the command /{command}.", command=command) + " " + ctx.t("Send /help to see what I can do."))
+
+    async def _action(self, ctx: Context, token: str) -> None:
+        """A pressed button. Its token names what to do; who does it comes from the event."""
+        verb, _, rest = token.partition(":")
+        args = rest.split(":") if rest else []
+        handler = self.actions.get(verb)
+        if handler is None or len(args) != handler[0]:
+            ctx.say(ctx.t("That button no longer works. Send /help to start again."))
+            return
+        try:
+            await handler[1](ctx, args)
+        except BadToken:
+            ctx.say(ctx.t("That button no longer works. Send /help to start again."))
+
+    async def _rsvp(self, ctx: Context, args: list[str]) -> None:
+        if args[1] not in ("y", "n"):
+            raise BadToken(args[1])
+        await learner.rsvp_answer(ctx, _int(args[0]), args[1] == "y")

@@ -1,0 +1,162 @@
+"""Dialogs written once as small state machines whose state lives in the database.
+
+A dialog is a sequence of named steps. Each step *asks* (a Reply, possibly with buttons) and
+*takes* an answer (typed text, a pressed button, a shared location), which it validates and
+stores in the dialog's data before naming the next step. ``back`` returns to the previous
+step and ``/cancel`` leaves the dialog at any step. Because the state is saved after every
+answer, a restart of the bot continues where the person was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from bot.conversation.context import Context
+from bot.conversation.messages import Button, Location, Reply
+from bot.parsing import InputError
+from bot.texts import input_error_text
+from storage.dialogs import DialogState
+
+DIALOG_TOKEN = "d"
+HISTORY = "_history"
+DONE = "__done__"
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str | None = None
+    choice: str | None = None
+    location: Location | None = None
+
+
+def choice(step: str, value: str, label: str) -> Button:
+    """A button answering ``step`` of the current dialog with ``value``."""
+    return Button(label, f"{DIALOG_TOKEN}:{step}:{value}")
+
+
+class Dialog:
+    """Subclasses define ``name``, ``first_step`` and, per step, ``ask_<step>`` and ``take_<step>``.
+
+    ``ask_<step>(ctx, data) -> Reply`` builds the question; ``take_<step>(ctx, data, answer)``
+    stores the answer in ``data`` and returns the next step's name (or ``DONE``), raising
+    ``InputError`` when the answer is not acceptable. ``finish(ctx, data)`` runs after ``DONE``.
+    """
+
+    name: ClassVar[str]
+    first_step: ClassVar[str]
+
+    async def ask(self, ctx: Context, step: str, data: dict[str, Any]) -> Reply:
+        reply: Reply = await getattr(self, f"ask_{step}")(ctx, data)
+        return reply
+
+    async def take(self, ctx: Context, step: str, data: dict[str, Any], answer: Answer) -> str:
+        following: str = await getattr(self, f"take_{step}")(ctx, data, answer)
+        return following
+
+    async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+class DialogRunner:
+    """Moves a person through whichever dialog they are in."""
+
+    def __init__(self, dialogs: list[Dialog]) -> None:
+        self.dialogs = {dialog.name: dialog for dialog in dialogs}
+
+    def get(self, name: str) -> Dialog:
+        return self.dialogs[name]
+
+    async def start(self, ctx: Context, name: str, data: dict[str, Any] | None = None) -> None:
+        dialog = self.dialogs[name]
+        state = DialogState(name, dialog.first_step, {**(data or {}), HISTORY: []})
+        await self._ask(ctx, dialog, state)
+
+    async def active(self, ctx: Context) -> DialogState | None:
+        return await ctx.unit.dialogs.get(ctx.person_id)
+
+    async def cancel(self, ctx: Context) -> bool:
+        state = await ctx.unit.dialogs.get(ctx.person_id)
+        if state is None:
+            return False
+        await ctx.unit.dialogs.clear(ctx.person_id)
+        return True
+
+    async def answer(self, ctx: Context, state: DialogState, answer: Answer) -> None:
+        dialog = self.dialogs.get(state.name)
+        if dialog is None:  # a dialog removed by an upgrade: start over rather than fail
+            await ctx.unit.dialogs.clear(ctx.person_id)
+            ctx.say(ctx.t("That conversation has expired. Please start again."))
+            return
+        if answer.choice == "back" or (answer.text is not None and answer.text.strip().casefold() in BACK_WORDS):
+            await self.back(ctx, dialog, state)
+            return
+        answer = await self._as_choice(ctx, dialog, state, answer)
+        try:
+            following = await dialog.take(ctx, state.step, state.data, answer)
+        except InputError as error:
+            prompt = await dialog.ask(ctx, state.step, state.data)
+            prompt.text = f"{explain_input(ctx, error)}\n\n{prompt.text}"
+            ctx.replies.append(prompt)
+            return
+        if following == DONE:
+            await ctx.unit.dialogs.clear(ctx.person_id)
+            try:
+                await dialog.finish(ctx, state.data)
+            except InputError as error:
+                # Something changed while the person was answering (a date passed, a circle
+                # filled up): keep them at this step with their answers and say what is wrong.
+                await ctx.unit.dialogs.save(ctx.person_id, state, ctx.now)
+                prompt = await dialog.ask(ctx, state.step, state.data)
+                prompt.text = f"{explain_input(ctx, error)}\n\n{prompt.text}"
+                ctx.replies.append(prompt)
+            return
+        state.data[HISTORY] = [*state.data.get(HISTORY, []), state.step]
+        state.step = following
+        await self._ask(ctx, dialog, state)
+
+    async def press(self, ctx: Context, step: str, value: str) -> None:
+        """A dialog button: only the current step's buttons count; older ones are explained away."""
+        state = await ctx.unit.dialogs.get(ctx.person_id)
+        if state is None:
+            ctx.say(ctx.t("That button belongs to a conversation that has ended."))
+            return
+        if state.step != step:
+            dialog = self.dialogs[state.name]
+            prompt = await dialog.ask(ctx, state.step, state.data)
+            prompt.text = ctx.t("That button is from an earlier question.") + "\n\n" + prompt.text
+            ctx.replies.append(prompt)
+            return
+        await self.answer(ctx, state, Answer(choice=value))
+
+    async def back(self, ctx: Context, dialog: Dialog, state: DialogState) -> None:
+        history = list(state.data.get(HISTORY, []))
+        if history:
+            state.step = history.pop()
+            state.data[HISTORY] = history
+        await self._ask(ctx, dialog, state)
+
+    async def _ask(self, ctx: Context, dialog: Dialog, state: DialogState) -> None:
+        await ctx.unit.dialogs.save(ctx.person_id, state, ctx.now)
+        reply = await dialog.ask(ctx, state.step, state.data)
+        ctx.replies.append(reply)
+
+    async def _as_choice(self, ctx: Context, dialog: Dialog, state: DialogState, answer: Answer) -> Answer:
+        """Typing a button's label counts as pressing it (plain-text chats, Slack DMs)."""
+        if answer.text is None:
+            return answer
+        typed = answer.text.strip().casefold()
+        prompt = await dialog.ask(ctx, state.step, state.data)
+        for row in prompt.buttons:
+            for button in row:
+                prefix = f"{DIALOG_TOKEN}:{state.step}:"
+                if button.token.startswith(prefix) and button.label.strip().casefold() == typed:
+                    return Answer(choice=button.token[len(prefix) :])
+        return answer
+
+
+BACK_WORDS = {"back", "/back"}
+
+
+def explain_input(ctx: Context, error: InputError) -> str:
+    return input_error_text(ctx.t, error)

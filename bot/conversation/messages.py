@@ -1,0 +1,81 @@
+"""The small vocabulary every adapter speaks with the core (DESIGN.md, "The neutral conversation")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_TOKEN_BYTES = 64  # Telegram's limit for callback data; every token must fit.
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a person did: a command, some text, a pressed button or a shared location.
+
+    ``user_id`` and ``chat_id`` are the platform's own ids; the acting person is always taken
+    from here, never from a button's token.
+    """
+
+    platform: str
+    user_id: str
+    chat_id: str
+    user_name: str
+    language: str | None = None
+    command: str | None = None
+    args: str = ""
+    text: str | None = None
+    action: str | None = None
+    location: Location | None = None
+    update_id: str | None = None
+    in_group: bool = False
+
+    @property
+    def raw_text(self) -> str:
+        """What the person wrote, as they wrote it (kept if handling fails)."""
+        if self.command is not None:
+            return f"/{self.command} {self.args}".strip()
+        return self.text or ""
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    token: str
+
+    def __post_init__(self) -> None:
+        if len(self.token.encode()) > MAX_TOKEN_BYTES:
+            raise ValueError(f"button token over {MAX_TOKEN_BYTES} bytes: {self.token!r}")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str
+    is_image: bool = False
+
+
+@dataclass
+class Reply:
+    """A message from the bot. ``chat_id`` None means: the chat the incoming event came from.
+
+    ``edit`` asks the adapter to replace the message whose button was pressed, where the
+    platform can. ``expects_text`` tells the adapter that free text is the answer, so a typed
+    number is not to be taken as a button choice (the terminal picks buttons by number).
+    ``person_id`` addresses a person rather than a chat; the adapter resolves their chat.
+    """
+
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    attachment: Attachment | None = None
+    edit: bool = False
+    expects_text: bool = False
+    chat_id: str | None = None
+    person_id: int | None = None
+    platform: str | None = None
+    ask_location: bool = False

@@ -1,0 +1,1 @@
+"""The dialogs of Circles, each a small state machine (see ``bot.conversation.dialog``)."""

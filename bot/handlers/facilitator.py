@@ -1,0 +1,153 @@
+"""A facilitator's view and management of their circles (F2, F8)."""
+
+from __future__ import annotations
+
+from bot.conversation.context import Context
+from bot.conversation.dialog import DialogRunner
+from bot.conversation.messages import Button
+from bot.render.circles import manage_view, rsvp_view, signups_view, when
+from bot.usecases import circles as circle_cases
+from domain.model import CircleStatus
+from domain.rules import check_meeting_ahead
+from domain.schedule import in_zone
+
+
+async def new_circle(ctx: Context, runner: DialogRunner) -> None:
+    await runner.start(ctx, "create_circle")
+
+
+async def manage(ctx: Context, circle_id: int, *, edit: bool = False) -> None:
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    circle = managed.circle
+    count = await ctx.unit.signups.count_active(circle_id)
+    text = manage_view(ctx.t, circle, managed.meetings, count, ctx.now, ctx.share_link(circle.code))
+    buttons = [
+        [Button(ctx.t("Signups"), f"ms:{circle_id}"), Button(ctx.t("Schedule and RSVPs"), f"mr:{circle_id}")],
+    ]
+    if circle.status is CircleStatus.DRAFT:
+        buttons.append([Button(ctx.t("Publish"), f"mp:{circle_id}")])
+    if circle.status is CircleStatus.PUBLISHED:
+        toggle = (
+            Button(ctx.t("Close signup"), f"mo:{circle_id}:0")
+            if circle.signup_open
+            else Button(ctx.t("Reopen signup"), f"mo:{circle_id}:1")
+        )
+        buttons.append([toggle, Button(ctx.t("Add a co-facilitator"), f"mf:{circle_id}")])
+    buttons.append(
+        [
+            Button(ctx.t("Reschedule a meeting"), f"mm:{circle_id}:r"),
+            Button(ctx.t("Cancel a meeting"), f"mm:{circle_id}:c"),
+        ]
+    )
+    buttons.append([Button(ctx.t("Add a meeting"), f"ma:{circle_id}")])
+    ctx.say(text, buttons, edit=edit)
+
+
+async def signups(ctx: Context, circle_id: int) -> None:
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    found = await ctx.unit.signups.active_for_circle(circle_id)
+    names = await ctx.unit.people.names([s.person_id for s in found])
+    ctx.say(signups_view(ctx.t, managed.circle, found, names))
+
+
+async def rsvps(ctx: Context, circle_id: int) -> None:
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    found = await ctx.unit.signups.active_for_circle(circle_id)
+    answers = await ctx.unit.rsvps.for_circle(circle_id)
+    names = await ctx.unit.people.names([s.person_id for s in found])
+    ctx.say(rsvp_view(ctx.t, managed.circle, managed.meetings, found, answers, names))
+
+
+async def publish(ctx: Context, circle_id: int) -> None:
+    circle = await circle_cases.publish(ctx.unit, circle_id, ctx.person_id)
+    ctx.say(
+        ctx.t(
+            "{name} is published! Share this link so people can sign up:\n{link}",
+            name=circle.name,
+            link=ctx.share_link(circle.code),
+        )
+    )
+    await manage(ctx, circle_id)
+
+
+async def set_signup_open(ctx: Context, circle_id: int, is_open: bool) -> None:
+    circle = await circle_cases.set_signup_open(ctx.unit, circle_id, ctx.person_id, is_open)
+    await manage(ctx, circle_id, edit=True)
+    if is_open:
+        ctx.say(ctx.t("Signup for {circle} is open again.", circle=circle.name))
+    else:
+        ctx.say(ctx.t("Signup for {circle} is closed. Learners already signed up stay.", circle=circle.name))
+
+
+async def pick_meeting(ctx: Context, circle_id: int, purpose: str) -> None:
+    """List the meetings still ahead, to reschedule (``r``) or cancel (``c``) one of them."""
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    ahead = [m for m in managed.meetings if not m.cancelled and m.start > ctx.now]
+    if not ahead:
+        ctx.say(ctx.t("There are no meetings ahead to change."))
+        return
+    verb = "mx" if purpose == "r" else "mc"
+    buttons = [
+        [Button(ctx.t("Meeting {number}: {when}", number=m.number, when=when(ctx.t, managed.circle, m))[:60], f"{verb}:{m.id}")]
+        for m in ahead
+    ]
+    question = ctx.t("Which meeting do you want to move?") if purpose == "r" else ctx.t("Which meeting do you want to cancel?")
+    ctx.say(question, buttons)
+
+
+async def reschedule(ctx: Context, runner: DialogRunner, meeting_id: int) -> None:
+    meeting = await ctx.unit.circles.meeting(meeting_id)
+    if meeting is None:
+        ctx.say(ctx.t("I could not find that. It may have been removed."))
+        return
+    managed = await circle_cases.load_managed(ctx.unit, meeting.circle_id, ctx.person_id)
+    check_meeting_ahead(meeting, ctx.now)
+    await runner.start(ctx, "meeting_time", {"circle_id": managed.circle.id, "meeting_id": meeting_id})
+
+
+async def add_meeting(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
+    await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    await runner.start(ctx, "meeting_time", {"circle_id": circle_id})
+
+
+async def cancel_meeting_ask(ctx: Context, meeting_id: int) -> None:
+    meeting = await ctx.unit.circles.meeting(meeting_id)
+    if meeting is None:
+        ctx.say(ctx.t("I could not find that. It may have been removed."))
+        return
+    managed = await circle_cases.load_managed(ctx.unit, meeting.circle_id, ctx.person_id)
+    ctx.say(
+        ctx.t(
+            "Cancel meeting {number} on {when}? Learners will be told.",
+            number=meeting.number,
+            when=when(ctx.t, managed.circle, meeting),
+        ),
+        [[Button(ctx.t("Yes, cancel it"), f"mcy:{meeting_id}"), Button(ctx.t("No, keep it"), f"m:{meeting.circle_id}")]],
+    )
+
+
+async def cancel_meeting(ctx: Context, meeting_id: int) -> None:
+    meeting = await circle_cases.cancel_meeting(ctx.unit, meeting_id, ctx.person_id, ctx.now)
+    circle = await ctx.unit.circles.get(meeting.circle_id)
+    assert circle is not None
+    ctx.say(
+        ctx.t(
+            "Meeting {number} on {when} is cancelled.",
+            number=meeting.number,
+            when=ctx.t.moment(in_zone(meeting.start, circle.timezone)),
+        ),
+        edit=True,
+    )
+
+
+async def invite_cofacilitator(ctx: Context, circle_id: int) -> None:
+    invite = await circle_cases.invite_cofacilitator(
+        ctx.unit, circle_id, ctx.person_id, ctx.now, ctx.settings.circles.invite_days
+    )
+    ctx.say(
+        ctx.t(
+            "Send this link to your co-facilitator. It works once, for {days} days:\n{link}",
+            days=ctx.settings.circles.invite_days,
+            link=ctx.share_link(invite.code),
+        )
+    )

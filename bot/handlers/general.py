@@ -1,0 +1,67 @@
+"""/start, /help, /language, /cancel, /forget."""
+
+from __future__ import annotations
+
+from bot.conversation.context import Context
+from bot.conversation.messages import Button
+from bot.i18n import Translator, available_languages
+from bot.usecases import learners
+
+
+def help_text(ctx: Context) -> str:
+    t = ctx.t
+    return "\n".join(
+        [
+            t("Circles runs learning circles: small groups that meet every week to take a free online course together."),
+            "",
+            t("For learners:"),
+            t("/browse [city] – find circles near you"),
+            t("/mycircles – your circles, their schedule and calendar"),
+            t("/rsvp – tell your facilitator whether you come to a meeting"),
+            t("/leave – leave a circle"),
+            t("/forget – delete all your personal data"),
+            "",
+            t("For facilitators:"),
+            t("/new – create a learning circle"),
+            t("/mycircles – manage your circles: signups, RSVPs, schedule"),
+            "",
+            t("/language – choose your language"),
+            t("/cancel – stop what you are doing"),
+        ]
+    )
+
+
+async def help_command(ctx: Context) -> None:
+    ctx.say(help_text(ctx))
+
+
+async def language(ctx: Context) -> None:
+    buttons = [[Button(ctx.t.language_name(code), f"lang:{code}")] for code in available_languages()]
+    ctx.say(ctx.t("Which language should I speak with you?"), buttons)
+
+
+async def choose_language(ctx: Context, code: str) -> None:
+    if code not in available_languages():
+        ctx.say(ctx.t("I do not speak that language yet."))
+        return
+    await ctx.unit.people.set_language(ctx.person_id, code)
+    ctx.t = Translator(code)
+    ctx.say(ctx.t("From now on I will speak {language} with you.", language=ctx.t.language_name(code)), edit=True)
+
+
+async def forget(ctx: Context) -> None:
+    ctx.say(
+        ctx.t(
+            "This deletes your name, your signup answers and your link to this chat, leaves all your "
+            "circles and stops every message from me. It cannot be undone. Are you sure?"
+        ),
+        [[Button(ctx.t("Yes, forget me"), "fg:y"), Button(ctx.t("No, keep my data"), "fg:n")]],
+    )
+
+
+async def confirm_forget(ctx: Context, answer: str) -> None:
+    if answer != "y":
+        ctx.say(ctx.t("Nothing was deleted."), edit=True)
+        return
+    await learners.forget(ctx.unit, ctx.person_id, ctx.now)
+    ctx.say(ctx.t("Done: your personal data is deleted and you will get no more messages. Goodbye!"), edit=True)

@@ -1,0 +1,93 @@
+"""The message catalogue: every user-facing text goes through ``Translator``.
+
+Message ids are the English texts. Translations live in ``locales/<lang>/LC_MESSAGES/circles.po``
+and are compiled in memory at start (Babel), so no binary ``.mo`` file is kept in the repository.
+``make messages`` re-extracts the ids from the code and updates each catalogue.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALES = Path(__file__).parent / "locales"
+DOMAIN = "circles"
+DEFAULT_LANGUAGE = "en"
+
+
+def available_languages() -> list[str]:
+    """English plus every language with a catalogue."""
+    found = sorted(p.name for p in LOCALES.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").exists())
+    return [DEFAULT_LANGUAGE, *[lang for lang in found if lang != DEFAULT_LANGUAGE]]
+
+
+def supported_language(code: str | None) -> str:
+    """The catalogue to use for a platform language code such as ``de-AT`` or ``pt_BR``."""
+    if not code:
+        return DEFAULT_LANGUAGE
+    normalised = code.replace("-", "_")
+    languages = available_languages()
+    for candidate in (normalised, normalised.split("_")[0].lower()):
+        if candidate in languages:
+            return candidate
+    return DEFAULT_LANGUAGE
+
+
+@cache
+def _translations(language: str) -> NullTranslations:
+    po = LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po.exists():
+        return NullTranslations()
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+class Translator:
+    """Texts, numbers and dates in one person's language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = supported_language(language)
+        self._gettext = _translations(self.language)
+        try:
+            self.locale = Locale.parse(self.language)
+        except (UnknownLocaleError, ValueError):
+            self.locale = Locale.parse(DEFAULT_LANGUAGE)
+
+    def __call__(self, message: str, **params: Any) -> str:
+        text = self._gettext.gettext(message)
+        return text.format(**params) if params else text
+
+    def plural(self, singular: str, plural: str, n: int, **params: Any) -> str:
+        return self._gettext.ngettext(singular, plural, n).format(n=n, **params)
+
+    def date(self, day: date) -> str:
+        """E.g. ``Mon, 7 Dec 2026``."""
+        return format_date(day, "EEE, d MMM y", locale=self.locale)
+
+    def moment(self, instant: datetime) -> str:
+        """A local date and time with the zone's abbreviation, e.g. ``Mon, 7 Dec 2026, 18:00 CET``.
+
+        The abbreviation comes from the tz database (``strftime('%Z')``), which is what people
+        read on their clocks, rather than CLDR's long names.
+        """
+        clock = format_time(instant, "HH:mm", locale=self.locale)
+        return f"{self.date(instant.date())}, {clock} {instant.strftime('%Z')}"
+
+    def language_name(self, code: str) -> str:
+        try:
+            return Locale.parse(code).get_display_name(code) or code
+        except (UnknownLocaleError, ValueError):
+            return code

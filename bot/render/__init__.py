@@ -1,0 +1,1 @@
+"""Texts shown to people, built from domain objects in the reader's language."""

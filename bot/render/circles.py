@@ -1,0 +1,146 @@
+"""How circles, meetings and signups read in a chat."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.i18n import Translator
+from domain.model import Circle, CirclePhase, CircleStatus, Meeting, Rsvp, Signup, Venue
+from domain.schedule import active, in_zone, next_meeting, phase
+
+
+def when(t: Translator, circle: Circle, meeting: Meeting) -> str:
+    """A meeting's start in the circle's own time zone, with the zone's abbreviation."""
+    return t.moment(in_zone(meeting.start, circle.timezone))
+
+
+def venue_text(t: Translator, venue: Venue) -> str:
+    if venue.online:
+        return t("Online")
+    parts = [venue.name, venue.address, venue.city]
+    text = ", ".join(p for p in parts if p)
+    return f"{text} ({venue.details})" if venue.details else text
+
+
+def phase_text(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime) -> str:
+    if circle.status is CircleStatus.CANCELLED:
+        return t("cancelled")
+    if circle.status is CircleStatus.DRAFT:
+        return t("draft (not published)")
+    return {
+        CirclePhase.UPCOMING: t("upcoming"),
+        CirclePhase.IN_PROGRESS: t("in progress"),
+        CirclePhase.FINISHED: t("finished"),
+    }[phase(meetings, now)]
+
+
+def schedule_line(t: Translator, circle: Circle) -> str:
+    return t.plural(
+        "Meets weekly, {n} time, {minutes} minutes each",
+        "Meets weekly, {n} times, {minutes} minutes each",
+        circle.weeks,
+        minutes=circle.duration_minutes,
+    )
+
+
+def card(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime) -> str:
+    """The circle as a learner sees it before signing up."""
+    lines = [
+        circle.name,
+        t("Course: {title} ({link})", title=circle.course_title, link=circle.course_link),
+        "",
+        circle.description,
+        "",
+        t("Where: {venue}", venue=venue_text(t, circle.venue)),
+        schedule_line(t, circle),
+    ]
+    upcoming = next_meeting(meetings, now)
+    if upcoming is not None:
+        lines.append(t("Next meeting: {when}", when=when(t, circle, upcoming)))
+    if circle.status is CircleStatus.PUBLISHED and not circle.signup_open:
+        lines.append(t("Signup is closed."))
+    return "\n".join(lines)
+
+
+def listing(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime, km: float | None) -> str:
+    upcoming = next_meeting(meetings, now)
+    starts = when(t, circle, upcoming) if upcoming else t("no meetings ahead")
+    line = f"• {circle.name} — {venue_text(t, circle.venue)} — {starts}"
+    if km is not None:
+        line += " — " + t("{km} km away", km=f"{km:.1f}" if km < 10 else f"{km:.0f}")
+    return line
+
+
+def meeting_lines(t: Translator, circle: Circle, meetings: Sequence[Meeting]) -> list[str]:
+    lines = []
+    for meeting in meetings:
+        text = t("Meeting {number}: {when}", number=meeting.number, when=when(t, circle, meeting))
+        if meeting.cancelled:
+            text += " — " + t("cancelled")
+        lines.append(text)
+    return lines
+
+
+def signups_view(t: Translator, circle: Circle, signups: Sequence[Signup], names: dict[int, str]) -> str:
+    """F2: who signed up, with their answers."""
+    if not signups:
+        return t("Nobody has signed up for {circle} yet.", circle=circle.name)
+    lines = [t.plural("{circle}: {n} signup", "{circle}: {n} signups", len(signups), circle=circle.name)]
+    for number, signup in enumerate(signups, start=1):
+        lines.append("")
+        lines.append(f"{number}. {names.get(signup.person_id, '?')}")
+        lines.append("   " + t("Goal: {answer}", answer=signup.goal))
+        lines.append("   " + t("How they will help peers: {answer}", answer=signup.help_peers))
+        if circle.custom_question and signup.custom_answer:
+            lines.append(f"   {circle.custom_question}: {signup.custom_answer}")
+    return "\n".join(lines)
+
+
+def rsvp_view(
+    t: Translator,
+    circle: Circle,
+    meetings: Sequence[Meeting],
+    signups: Sequence[Signup],
+    rsvps: Sequence[Rsvp],
+    names: dict[int, str],
+) -> str:
+    """F2: the schedule and, per meeting, who said yes, no, or nothing."""
+    answers = {(r.meeting_id, r.person_id): r.attending for r in rsvps}
+    learners = [s.person_id for s in signups]
+    lines = [t("Schedule of {circle}", circle=circle.name)]
+    for meeting in meetings:
+        lines.append("")
+        heading = t("Meeting {number}: {when}", number=meeting.number, when=when(t, circle, meeting))
+        if meeting.cancelled:
+            lines.append(heading + " — " + t("cancelled"))
+            continue
+        lines.append(heading)
+        yes = [names.get(p, "?") for p in learners if answers.get((meeting.id, p)) is True]
+        no = [names.get(p, "?") for p in learners if answers.get((meeting.id, p)) is False]
+        silent = [names.get(p, "?") for p in learners if (meeting.id, p) not in answers]
+        lines.append("   " + t("Yes ({n}): {names}", n=len(yes), names=", ".join(yes) or "—"))
+        lines.append("   " + t("No ({n}): {names}", n=len(no), names=", ".join(no) or "—"))
+        lines.append("   " + t("No answer ({n}): {names}", n=len(silent), names=", ".join(silent) or "—"))
+    return "\n".join(lines)
+
+
+def manage_view(
+    t: Translator, circle: Circle, meetings: Sequence[Meeting], signup_count: int, now: datetime, link: str
+) -> str:
+    upcoming = next_meeting(meetings, now)
+    held = active(meetings)
+    lines = [
+        circle.name,
+        t("Status: {status}", status=phase_text(t, circle, meetings, now)),
+        t("Signups: {count}", count=signup_count)
+        + (f" / {circle.signup_limit}" if circle.signup_limit else "")
+        + " — "
+        + (t("open") if circle.signup_open else t("closed")),
+        t("Meetings: {held} of {total} planned", held=len(held), total=len(meetings)),
+    ]
+    if upcoming is not None:
+        lines.append(t("Next meeting: {when}", when=when(t, circle, upcoming)))
+    if circle.status is CircleStatus.PUBLISHED:
+        lines.append(t("Share link: {link}", link=link))
+    return "\n".join(lines)

@@ -1,0 +1,62 @@
+"""Messages for refusals: each rule's ``reason`` key and each input problem, in the catalogue.
+
+``N_`` marks a text for extraction without translating it yet: the translation happens when
+the message is shown, in the reader's language.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.parsing import InputError
+from domain.errors import DomainError
+
+
+def N_(message: str) -> str:
+    return message
+
+
+DOMAIN_ERRORS = {
+    "not_found": N_("I could not find that. It may have been removed."),
+    "not_allowed": N_("Only the circle's facilitators can do that."),
+    "circle.not_open": N_("{circle} is not open for signup."),
+    "signup.closed": N_("Signup for {circle} is closed. Ask the facilitator if you would like to join."),
+    "signup.full": N_("Sorry, {circle} is full: all {limit} places are taken."),
+    "circle.finished": N_("{circle} has already finished."),
+    "rsvp.not_signed_up": N_("You can only answer for meetings of circles you signed up for."),
+    "meeting.past": N_("That meeting has already started, so it cannot be changed any more."),
+    "meeting.cancelled": N_("That meeting was cancelled."),
+    "schedule.invalid": N_("A circle meets between 1 and 52 times."),
+}
+
+INPUT_ERRORS = {
+    "date.unrecognised": N_("I could not read that as a date. Try 2026-12-07 or 7 Dec 2026."),
+    "date.weekday_mismatch": N_("The weekday does not match that date. Please check it."),
+    "date.impossible": N_("That date does not exist. Please check the day and month."),
+    "date.past": N_("That date has already passed. Please choose a date from today on."),
+    "time.unrecognised": N_("I could not read that as a time. Try 18:30 or 6:30pm."),
+    "number.range": N_("Please send a whole number from {lo} to {hi}."),
+    "duration.unrecognised": N_("Please send the length in minutes, such as 90, or like 1h30."),
+    "duration.range": N_("Please send a duration between 15 minutes and 8 hours, e.g. 90 or 1h30."),
+    "timezone.unknown": N_("I do not know that time zone. Send a name like Europe/Berlin or America/New_York."),
+    "text.empty": N_("Please send some text."),
+    "text.too_long": N_("That is {length} characters long; the limit here is {max_len}. Please shorten it."),
+    "url.invalid": N_("That does not look like a web address. Send a link such as https://example.org/course."),
+    "time.past": N_("That time has already passed today. Please choose a later time or another date."),
+    "language.unknown": N_("I do not know that language. Send a code such as en, es, de or pt."),
+    "choice.needed": N_("Please choose one of the buttons."),
+}
+
+
+def domain_error_text(t: Translator, error: DomainError) -> str:
+    template = DOMAIN_ERRORS.get(error.reason, DOMAIN_ERRORS["not_found"])
+    return t(template, **error.params)
+
+
+def input_error_text(t: Translator, error: InputError) -> str:
+    template = INPUT_ERRORS.get(error.reason, INPUT_ERRORS["choice.needed"])
+    params = {k: v for k, v in error.params.items() if k != "suggestions"}
+    text = t(template, **params) if params else t(template)
+    suggestions = error.params.get("suggestions")
+    if suggestions:
+        text += " " + t("Did you mean: {names}?", names=", ".join(suggestions))
+    return text

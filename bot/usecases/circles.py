@@ -1,0 +1,135 @@
+"""Creating, publishing and managing circles (F1, F8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.geo import find_city, normalise_place
+from bot.usecases.codes import new_code
+from domain.errors import NotFound
+from domain.model import Circle, CircleStatus, Facilitator, FacilitatorRole, Meeting, Venue
+from domain.rules import check_can_manage, check_meeting_ahead
+from domain.schedule import local_to_utc, weekly_starts
+from storage.inbox import Invite
+from storage.unit import Unit
+
+ONLINE_KEY = "online"
+
+
+def city_key(venue: Venue) -> str:
+    """How browse finds a circle by city: accents and case folded; online circles under 'online'."""
+    if venue.city:
+        return normalise_place(venue.city)
+    return ONLINE_KEY if venue.online else ""
+
+
+def locate(venue: Venue) -> Venue:
+    """Coordinates for browsing by location, from the city through the offline gazetteer."""
+    if venue.latitude is None and venue.city:
+        city = find_city(venue.city)
+        if city is not None:
+            venue.latitude, venue.longitude = city.latitude, city.longitude
+    return venue
+
+
+async def create(unit: Unit, circle: Circle, now: datetime) -> Circle:
+    """Store a new circle (draft or published) with its weekly meetings and a fresh share code."""
+    starts = weekly_starts(circle.first_date, circle.meeting_time, circle.timezone, circle.weeks)
+    circle.code = await _unique_code(unit)
+    circle.created_at = now
+    locate(circle.venue)
+    return await unit.circles.add(circle, city_key(circle.venue), starts)
+
+
+async def _unique_code(unit: Unit) -> str:
+    while True:
+        code = new_code()
+        if not await unit.circles.count_with_code(code):
+            return code
+
+
+@dataclass
+class Managed:
+    """A circle loaded for a facilitator, after checking that they may manage it."""
+
+    circle: Circle
+    meetings: list[Meeting]
+    facilitator_ids: list[int]
+
+
+async def load_managed(unit: Unit, circle_id: int, person_id: int) -> Managed:
+    circle = await unit.circles.get(circle_id)
+    if circle is None or circle.id is None:
+        raise NotFound()
+    facilitator_ids = await unit.circles.facilitator_ids(circle.id)
+    check_can_manage(person_id, facilitator_ids)
+    return Managed(circle, await unit.circles.meetings(circle.id), facilitator_ids)
+
+
+async def publish(unit: Unit, circle_id: int, person_id: int) -> Circle:
+    managed = await load_managed(unit, circle_id, person_id)
+    managed.circle.status = CircleStatus.PUBLISHED
+    await unit.circles.save(managed.circle, city_key(managed.circle.venue))
+    return managed.circle
+
+
+async def set_signup_open(unit: Unit, circle_id: int, person_id: int, is_open: bool) -> Circle:
+    managed = await load_managed(unit, circle_id, person_id)
+    managed.circle.signup_open = is_open
+    await unit.circles.save(managed.circle, city_key(managed.circle.venue))
+    return managed.circle
+
+
+async def _managed_meeting(unit: Unit, meeting_id: int, person_id: int, now: datetime) -> tuple[Managed, Meeting]:
+    meeting = await unit.circles.meeting(meeting_id)
+    if meeting is None:
+        raise NotFound()
+    managed = await load_managed(unit, meeting.circle_id, person_id)
+    check_meeting_ahead(meeting, now)
+    return managed, meeting
+
+
+async def reschedule_meeting(
+    unit: Unit, meeting_id: int, person_id: int, day: date, at: time, now: datetime
+) -> tuple[Meeting, datetime]:
+    """Move one meeting that is still ahead to a new local date and time; returns it and its old start."""
+    managed, meeting = await _managed_meeting(unit, meeting_id, person_id, now)
+    start = local_to_utc(day, at, managed.circle.zone)
+    old = meeting.start
+    await unit.circles.move_meeting(meeting_id, start)
+    meeting.start = start
+    return meeting, old
+
+
+async def cancel_meeting(unit: Unit, meeting_id: int, person_id: int, now: datetime) -> Meeting:
+    _, meeting = await _managed_meeting(unit, meeting_id, person_id, now)
+    await unit.circles.cancel_meeting(meeting_id)
+    meeting.cancelled = True
+    return meeting
+
+
+async def add_meeting(
+    unit: Unit, circle_id: int, person_id: int, day: date, at: time, now: datetime
+) -> Meeting:
+    managed = await load_managed(unit, circle_id, person_id)
+    start = local_to_utc(day, at, managed.circle.zone)
+    return await unit.circles.add_meeting(circle_id, start, managed.circle.duration_minutes)
+
+
+async def invite_cofacilitator(unit: Unit, circle_id: int, person_id: int, now: datetime, days: int) -> Invite:
+    await load_managed(unit, circle_id, person_id)
+    invite = Invite(new_code(10, prefix="f"), "cofacilitator", circle_id, person_id, now + timedelta(days=days), None)
+    await unit.invites.add(invite)
+    return invite
+
+
+async def accept_cofacilitator(unit: Unit, code: str, person_id: int, now: datetime) -> Circle | None:
+    """Use a co-facilitator invitation; None when the code is unknown, used or expired."""
+    invite = await unit.invites.get(code)
+    if invite is None or invite.kind != "cofacilitator" or invite.circle_id is None:
+        return None
+    if invite.expires_at <= now or not await unit.invites.use(code, person_id):
+        return None
+    await unit.circles.add_facilitator(Facilitator(invite.circle_id, person_id, FacilitatorRole.CO))
+    return await unit.circles.get(invite.circle_id)

@@ -1,0 +1,59 @@
+"""Rule violations, each a stable ``reason`` key the application turns into a translated message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A request that the rules of learning circles refuse."""
+
+    reason = "domain"
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(self.reason, params)
+        self.params = params
+
+
+class NotFound(DomainError):
+    reason = "not_found"
+
+
+class NotAllowed(DomainError):
+    """The acting person may not do this (e.g. manage a circle they do not facilitate)."""
+
+    reason = "not_allowed"
+
+
+class CircleNotOpen(DomainError):
+    """The circle is a draft or was cancelled: nobody can sign up."""
+
+    reason = "circle.not_open"
+
+
+class SignupClosed(DomainError):
+    reason = "signup.closed"
+
+
+class CircleFull(DomainError):
+    reason = "signup.full"
+
+
+class CircleFinished(DomainError):
+    reason = "circle.finished"
+
+
+class NotSignedUp(DomainError):
+    reason = "rsvp.not_signed_up"
+
+
+class MeetingPast(DomainError):
+    reason = "meeting.past"
+
+
+class MeetingCancelled(DomainError):
+    reason = "meeting.cancelled"
+
+
+class InvalidSchedule(DomainError):
+    reason = "schedule.invalid"

@@ -1,0 +1,75 @@
+"""What a person may do with a circle, decided from its state and the current instant."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from domain.errors import (
+    CircleFinished,
+    CircleFull,
+    CircleNotOpen,
+    MeetingCancelled,
+    MeetingPast,
+    NotAllowed,
+    NotSignedUp,
+    SignupClosed,
+)
+from domain.model import Circle, CirclePhase, CircleStatus, Meeting
+from domain.schedule import phase
+
+
+def is_listed(circle: Circle, meetings: Sequence[Meeting], now: datetime) -> bool:
+    """Browse shows only published circles open for signup that have not finished (L1)."""
+    return (
+        circle.status is CircleStatus.PUBLISHED
+        and circle.signup_open
+        and phase(meetings, now) is not CirclePhase.FINISHED
+    )
+
+
+def check_can_sign_up(
+    circle: Circle,
+    meetings: Sequence[Meeting],
+    now: datetime,
+    active_signups: int,
+    already_signed_up: bool,
+) -> None:
+    """Raise the reason a person cannot sign up, if any.
+
+    Someone already signed up may always update their answers while the circle is open: the
+    limit counts people, and they are already counted.
+    """
+    if circle.status is not CircleStatus.PUBLISHED:
+        raise CircleNotOpen(circle=circle.name)
+    if phase(meetings, now) is CirclePhase.FINISHED:
+        raise CircleFinished(circle=circle.name)
+    if already_signed_up:
+        return
+    if not circle.signup_open:
+        raise SignupClosed(circle=circle.name)
+    if circle.signup_limit is not None and active_signups >= circle.signup_limit:
+        raise CircleFull(circle=circle.name, limit=circle.signup_limit)
+
+
+def check_can_rsvp(meeting: Meeting, now: datetime, signed_up: bool) -> None:
+    if not signed_up:
+        raise NotSignedUp()
+    if meeting.cancelled:
+        raise MeetingCancelled()
+    if meeting.start <= now:
+        raise MeetingPast()
+
+
+def check_can_manage(person_id: int, facilitator_ids: Collection[int]) -> None:
+    """Only a circle's facilitators (lead or co-) manage it."""
+    if person_id not in facilitator_ids:
+        raise NotAllowed()
+
+
+def check_meeting_ahead(meeting: Meeting, now: datetime) -> None:
+    """Rescheduling or cancelling is for meetings that have not started yet."""
+    if meeting.cancelled:
+        raise MeetingCancelled()
+    if meeting.start <= now:
+        raise MeetingPast()

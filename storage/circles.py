@@ -1,0 +1,222 @@
+"""Circles, their facilitators and meetings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.model import Circle, CircleStatus, Facilitator, FacilitatorRole, Meeting, Venue
+from storage.tables import circles, facilitators, meetings
+from storage.upsert import insert_if_absent
+
+
+def _circle(row: RowMapping) -> Circle:
+    return Circle(
+        id=row["id"],
+        code=row["code"],
+        name=row["name"],
+        course_title=row["course_title"],
+        course_link=row["course_link"],
+        description=row["description"],
+        venue=Venue(
+            name=row["venue_name"],
+            address=row["venue_address"],
+            details=row["venue_details"],
+            city=row["venue_city"],
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+        ),
+        language=row["language"],
+        timezone=row["timezone"],
+        first_date=row["first_date"],
+        meeting_time=row["meeting_time"],
+        duration_minutes=row["duration_minutes"],
+        weeks=row["weeks"],
+        signup_limit=row["signup_limit"],
+        custom_question=row["custom_question"],
+        status=CircleStatus(row["status"]),
+        signup_open=row["signup_open"],
+        reminder_lead=timedelta(minutes=row["reminder_lead_minutes"]),
+        reminder_text=row["reminder_text"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+    )
+
+
+def _columns(circle: Circle, city_key: str) -> dict[str, Any]:
+    return {
+        "code": circle.code,
+        "name": circle.name,
+        "course_title": circle.course_title,
+        "course_link": circle.course_link,
+        "description": circle.description,
+        "venue_name": circle.venue.name,
+        "venue_address": circle.venue.address,
+        "venue_details": circle.venue.details,
+        "venue_city": circle.venue.city,
+        "venue_city_key": city_key,
+        "latitude": circle.venue.latitude,
+        "longitude": circle.venue.longitude,
+        "language": circle.language,
+        "timezone": circle.timezone,
+        "first_date": circle.first_date,
+        "meeting_time": circle.meeting_time,
+        "duration_minutes": circle.duration_minutes,
+        "weeks": circle.weeks,
+        "signup_limit": circle.signup_limit,
+        "custom_question": circle.custom_question,
+        "status": circle.status.value,
+        "signup_open": circle.signup_open,
+        "reminder_lead_minutes": int(circle.reminder_lead.total_seconds() // 60),
+        "reminder_text": circle.reminder_text,
+        "created_by": circle.created_by,
+        "created_at": circle.created_at,
+    }
+
+
+def _meeting(row: RowMapping) -> Meeting:
+    return Meeting(
+        id=row["id"],
+        circle_id=row["circle_id"],
+        number=row["number"],
+        start=row["start"],
+        duration_minutes=row["duration_minutes"],
+        cancelled=row["cancelled"],
+    )
+
+
+class Circles:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(self, circle: Circle, city_key: str, starts: list[datetime]) -> Circle:
+        """Store a new circle with its lead facilitator and its generated meetings."""
+        result = await self.conn.execute(circles.insert().values(**_columns(circle, city_key)))
+        assert result.inserted_primary_key is not None
+        circle.id = result.inserted_primary_key[0]
+        assert circle.id is not None
+        if circle.created_by is not None:
+            await self.add_facilitator(Facilitator(circle.id, circle.created_by, FacilitatorRole.LEAD))
+        await self.replace_meetings(circle, starts)
+        return circle
+
+    async def save(self, circle: Circle, city_key: str) -> None:
+        values = _columns(circle, city_key)
+        del values["created_at"], values["created_by"]
+        await self.conn.execute(update(circles).where(circles.c.id == circle.id).values(**values))
+
+    async def get(self, circle_id: int) -> Circle | None:
+        row = (await self.conn.execute(select(circles).where(circles.c.id == circle_id))).mappings().first()
+        return _circle(row) if row else None
+
+    async def get_for_update(self, circle_id: int) -> Circle | None:
+        """Lock the circle's row for the rest of the transaction (PostgreSQL), to serialise signups."""
+        query = select(circles).where(circles.c.id == circle_id).with_for_update()
+        row = (await self.conn.execute(query)).mappings().first()
+        return _circle(row) if row else None
+
+    async def by_code(self, code: str) -> Circle | None:
+        row = (await self.conn.execute(select(circles).where(circles.c.code == code))).mappings().first()
+        return _circle(row) if row else None
+
+    async def published(self, city_key: str | None = None) -> list[Circle]:
+        query = select(circles).where(circles.c.status == CircleStatus.PUBLISHED.value)
+        if city_key is not None:
+            query = query.where(circles.c.venue_city_key == city_key)
+        rows = (await self.conn.execute(query.order_by(circles.c.first_date, circles.c.id))).mappings()
+        return [_circle(r) for r in rows]
+
+    async def facilitated_by(self, person_id: int) -> list[Circle]:
+        query = (
+            select(circles)
+            .join(facilitators, facilitators.c.circle_id == circles.c.id)
+            .where(facilitators.c.person_id == person_id)
+            .order_by(circles.c.first_date, circles.c.id)
+        )
+        return [_circle(r) for r in (await self.conn.execute(query)).mappings()]
+
+    async def count_with_code(self, code: str) -> int:
+        return int((await self.conn.execute(select(func.count()).where(circles.c.code == code))).scalar_one())
+
+    # Facilitators
+
+    async def add_facilitator(self, facilitator: Facilitator) -> bool:
+        return await insert_if_absent(
+            self.conn,
+            facilitators,
+            {
+                "circle_id": facilitator.circle_id,
+                "person_id": facilitator.person_id,
+                "role": facilitator.role.value,
+            },
+            keys=["circle_id", "person_id"],
+        )
+
+    async def facilitator_ids(self, circle_id: int) -> list[int]:
+        rows = await self.conn.execute(
+            select(facilitators.c.person_id)
+            .where(facilitators.c.circle_id == circle_id)
+            .order_by(facilitators.c.role.desc(), facilitators.c.person_id)
+        )
+        return [r.person_id for r in rows]
+
+    # Meetings
+
+    async def replace_meetings(self, circle: Circle, starts: list[datetime]) -> None:
+        """Regenerate the schedule of a circle that has not been published yet."""
+        await self.conn.execute(delete(meetings).where(meetings.c.circle_id == circle.id))
+        if starts:
+            await self.conn.execute(
+                meetings.insert(),
+                [
+                    {
+                        "circle_id": circle.id,
+                        "number": n,
+                        "start": start,
+                        "duration_minutes": circle.duration_minutes,
+                        "cancelled": False,
+                    }
+                    for n, start in enumerate(starts, start=1)
+                ],
+            )
+
+    async def meetings(self, circle_id: int) -> list[Meeting]:
+        rows = await self.conn.execute(
+            select(meetings).where(meetings.c.circle_id == circle_id).order_by(meetings.c.start, meetings.c.id)
+        )
+        return [_meeting(r) for r in rows.mappings()]
+
+    async def meetings_of(self, circle_ids: list[int]) -> dict[int, list[Meeting]]:
+        found: dict[int, list[Meeting]] = {cid: [] for cid in circle_ids}
+        if circle_ids:
+            rows = await self.conn.execute(
+                select(meetings).where(meetings.c.circle_id.in_(circle_ids)).order_by(meetings.c.start)
+            )
+            for r in rows.mappings():
+                found[r["circle_id"]].append(_meeting(r))
+        return found
+
+    async def meeting(self, meeting_id: int) -> Meeting | None:
+        row = (await self.conn.execute(select(meetings).where(meetings.c.id == meeting_id))).mappings().first()
+        return _meeting(row) if row else None
+
+    async def add_meeting(self, circle_id: int, start: datetime, duration_minutes: int) -> Meeting:
+        numbers = await self.conn.execute(select(func.max(meetings.c.number)).where(meetings.c.circle_id == circle_id))
+        number = (numbers.scalar() or 0) + 1
+        result = await self.conn.execute(
+            meetings.insert().values(
+                circle_id=circle_id, number=number, start=start, duration_minutes=duration_minutes, cancelled=False
+            )
+        )
+        assert result.inserted_primary_key is not None
+        return Meeting(result.inserted_primary_key[0], circle_id, number, start, duration_minutes)
+
+    async def move_meeting(self, meeting_id: int, start: datetime) -> None:
+        await self.conn.execute(update(meetings).where(meetings.c.id == meeting_id).values(start=start))
+
+    async def cancel_meeting(self, meeting_id: int) -> None:
+        await self.conn.execute(update(meetings).where(meetings.c.id == meeting_id).values(cancelled=True))

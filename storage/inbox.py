@@ -1,0 +1,78 @@
+"""Inbound bookkeeping: updates already handled, invitation codes, and input kept after a failure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.tables import invites, kept_inputs, processed_updates
+from storage.upsert import insert_if_absent
+
+
+class Updates:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def first_time(self, platform: str, update_id: str, now: datetime) -> bool:
+        """True the first time an update is seen; a repeat (webhook retry) returns False."""
+        return await insert_if_absent(
+            self.conn,
+            processed_updates,
+            {"platform": platform, "update_id": update_id, "seen_at": now},
+            keys=["platform", "update_id"],
+        )
+
+
+@dataclass
+class Invite:
+    code: str
+    kind: str
+    circle_id: int | None
+    created_by: int
+    expires_at: datetime
+    used_by: int | None
+
+
+class Invites:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(self, invite: Invite) -> None:
+        await self.conn.execute(
+            invites.insert().values(
+                code=invite.code,
+                kind=invite.kind,
+                circle_id=invite.circle_id,
+                created_by=invite.created_by,
+                expires_at=invite.expires_at,
+                used_by=invite.used_by,
+            )
+        )
+
+    async def get(self, code: str) -> Invite | None:
+        row = (await self.conn.execute(select(invites).where(invites.c.code == code))).first()
+        if row is None:
+            return None
+        return Invite(row.code, row.kind, row.circle_id, row.created_by, row.expires_at, row.used_by)
+
+    async def use(self, code: str, person_id: int) -> bool:
+        """Mark a one-time code used; False if someone else used it first."""
+        result = await self.conn.execute(
+            update(invites).where(invites.c.code == code, invites.c.used_by.is_(None)).values(used_by=person_id)
+        )
+        return bool(result.rowcount)
+
+
+class KeptInputs:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def keep(self, platform: str, external_id: str, text: str, error: str, now: datetime) -> None:
+        await self.conn.execute(
+            kept_inputs.insert().values(
+                platform=platform, external_id=external_id, text=text, error=error, created_at=now
+            )
+        )

@@ -1,0 +1,171 @@
+"""The schema. Migrations in ``storage/migrations`` must produce exactly this."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+
+from storage.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("language", String(16), nullable=False, default="en"),
+    Column("unreachable_reason", String(200)),
+    Column("forgotten", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+identities = Table(
+    "identities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("platform", String(20), nullable=False),
+    Column("external_id", String(100), nullable=False),
+    Column("chat_id", String(100)),
+    UniqueConstraint("platform", "external_id", name="uq_identities_platform_external"),
+)
+
+circles = Table(
+    "circles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("course_title", String(200), nullable=False),
+    Column("course_link", String(500), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("venue_name", String(200), nullable=False),
+    Column("venue_address", String(300), nullable=False, default=""),
+    Column("venue_details", String(500), nullable=False, default=""),
+    Column("venue_city", String(100), nullable=False, default=""),
+    Column("venue_city_key", String(100), nullable=False, default="", index=True),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("language", String(16), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("first_date", Date, nullable=False),
+    Column("meeting_time", Time, nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("weeks", Integer, nullable=False),
+    Column("signup_limit", Integer),
+    Column("custom_question", String(500)),
+    Column("status", String(16), nullable=False, index=True),
+    Column("signup_open", Boolean, nullable=False, default=True),
+    Column("reminder_lead_minutes", Integer, nullable=False),
+    Column("reminder_text", Text),
+    Column("created_by", ForeignKey("people.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+facilitators = Table(
+    "facilitators",
+    metadata,
+    Column("circle_id", ForeignKey("circles.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(8), nullable=False),
+)
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("circle_id", ForeignKey("circles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("start", UTCDateTime, nullable=False, index=True),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("cancelled", Boolean, nullable=False, default=False),
+)
+
+signups = Table(
+    "signups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("circle_id", ForeignKey("circles.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("goal", Text, nullable=False),
+    Column("help_peers", Text, nullable=False),
+    Column("custom_answer", Text),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    # One signup per person and circle, even when two requests race: signing up again updates.
+    UniqueConstraint("circle_id", "person_id", name="uq_signups_circle_person"),
+)
+
+rsvps = Table(
+    "rsvps",
+    metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("attending", Boolean, nullable=False),
+    Column("answered_at", UTCDateTime, nullable=False),
+)
+
+dialogs = Table(
+    "dialogs",
+    metadata,
+    # One dialog at a time per person; its state survives a restart of the bot.
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(40), nullable=False),
+    Column("step", String(40), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+invites = Table(
+    "invites",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("circle_id", ForeignKey("circles.id", ondelete="CASCADE")),
+    Column("created_by", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_by", ForeignKey("people.id", ondelete="SET NULL")),
+)
+
+processed_updates = Table(
+    "processed_updates",
+    metadata,
+    # A platform update seen once is never acted on again (webhook retries, double taps).
+    Column("platform", String(20), primary_key=True),
+    Column("update_id", String(100), primary_key=True),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
+
+kept_inputs = Table(
+    "kept_inputs",
+    metadata,
+    # What a person wrote when handling it failed, so that nothing they wrote is lost.
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(20), nullable=False),
+    Column("external_id", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
