@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
+from bot.commands import COMMAND_WORDS
 from bot.config import Settings
 from bot.conversation.context import Context
 from bot.conversation.dialog import DIALOG_TOKEN, Answer, DialogRunner
@@ -31,9 +32,6 @@ from storage.unit import unit_of_work
 
 log = logging.getLogger(__name__)
 
-COMMANDS = (
-    "start help browse mycircles new rsvp message reminder feedback report team leave forget language cancel"
-).split()
 NOT_YET = {"message", "reminder", "feedback", "report", "team"}
 CANCEL_WORDS = {"cancel", "/cancel", "stop"}
 MAX_INPUT = 10_000  # Longer input is refused before it reaches any dialog.
@@ -117,7 +115,7 @@ class Circles:
         except DomainError as error:
             # The transaction is rolled back: nothing half-done stays.
             return [Reply(text=domain_error_text(Translator(language), error))]
-        except Exception as error:  # noqa: BLE001 - whatever went wrong, the person gets an answer
+        except Exception as error:
             log.exception("handling %s event failed", incoming.platform)
             return [await self._kept(incoming, language, error)]
 
@@ -130,7 +128,7 @@ class Circles:
                     await unit.kept_inputs.keep(
                         incoming.platform, incoming.user_id, text, type(error).__name__, self.clock.now()
                     )
-            except Exception:  # noqa: BLE001 - the reply below still carries the text back
+            except Exception:
                 log.exception("could not keep the input of a failed event")
             return Reply(
                 text=t("Sorry, something went wrong on my side. I kept what you wrote, here it is:")
@@ -162,9 +160,11 @@ class Circles:
             await self.runner.answer(ctx, state, answer)
             return
         word = text.strip().lstrip("/").split(" ", 1)
-        if word[0].lower() in COMMANDS:
+        if word[0].lower() in COMMAND_WORDS:
             # Plain words work like commands where slash commands are awkward (Slack DMs, terminal).
-            ctx.incoming = Incoming(**{**incoming.__dict__, "command": word[0].lower(), "args": word[1] if len(word) > 1 else ""})
+            ctx.incoming = Incoming(
+                **{**incoming.__dict__, "command": word[0].lower(), "args": word[1] if len(word) > 1 else ""}
+            )
             await self._command(ctx, word[0].lower())
             return
         ctx.say(ctx.t("I did not understand that.") + " " + ctx.t("Send /help to see what I can do."))
@@ -206,14 +206,19 @@ class Circles:
             case _ if command in NOT_YET:
                 ctx.say(ctx.t("That is not available yet. Send /help to see what I can do."))
             case _:
-                ctx.say(ctx.t("I do not know the command /{command}.", command=command) + " " + ctx.t("Send /help to see what I can do."))
+                ctx.say(
+                    ctx.t("I do not know the command /{command}.", command=command)
+                    + " "
+                    + ctx.t("Send /help to see what I can do.")
+                )
 
     async def _action(self, ctx: Context, token: str) -> None:
         """A pressed button. Its token names what to do; who does it comes from the event."""
         verb, _, rest = token.partition(":")
-        args = rest.split(":") if rest else []
         handler = self.actions.get(verb)
-        if handler is None or len(args) != handler[0]:
+        # The last argument may itself contain ':' (a dialog choice such as a time, 18:00).
+        args = rest.split(":", handler[0] - 1) if handler is not None and rest else []
+        if handler is None or len(args) != handler[0] or not all(args):
             ctx.say(ctx.t("That button no longer works. Send /help to start again."))
             return
         try:

@@ -138,8 +138,7 @@ def _validate(settings: Settings) -> None:
     url = settings.database.url
     if not (url.startswith("sqlite+aiosqlite://") or url.startswith("postgresql+asyncpg://")):
         raise ConfigError(
-            "database.url: must start with sqlite+aiosqlite:// or postgresql+asyncpg:// "
-            f"(got {url.split('://')[0]!r})"
+            f"database.url: must start with sqlite+aiosqlite:// or postgresql+asyncpg:// (got {url.split('://')[0]!r})"
         )
     if settings.telegram.mode not in ("polling", "webhook"):
         raise ConfigError(f"telegram.mode: must be polling or webhook, got {settings.telegram.mode!r}")

@@ -40,9 +40,7 @@ class People:
         row = (await self.conn.execute(query)).mappings().first()
         return _person(row) if row else None
 
-    async def ensure(
-        self, identity: Identity, name: str, language: str, now: datetime
-    ) -> tuple[Person, bool]:
+    async def ensure(self, identity: Identity, name: str, language: str, now: datetime) -> tuple[Person, bool]:
         """The person behind an identity, created on first contact; True when created now.
 
         Two first messages racing each other both end with the same person: the unique
@@ -102,14 +100,10 @@ class People:
         await self.conn.execute(update(people).where(people.c.id == person_id).values(language=language))
 
     async def mark_unreachable(self, person_id: int, reason: str) -> None:
-        await self.conn.execute(
-            update(people).where(people.c.id == person_id).values(unreachable_reason=reason)
-        )
+        await self.conn.execute(update(people).where(people.c.id == person_id).values(unreachable_reason=reason))
 
     async def mark_reachable(self, person_id: int) -> None:
-        await self.conn.execute(
-            update(people).where(people.c.id == person_id).values(unreachable_reason=None)
-        )
+        await self.conn.execute(update(people).where(people.c.id == person_id).values(unreachable_reason=None))
 
     async def anonymise(self, person_id: int) -> None:
         """Keep the rows that make a circle's history add up, but nothing that identifies the person.

@@ -112,14 +112,9 @@ class Rsvps:
 
     async def for_circle(self, circle_id: int) -> list[Rsvp]:
         query = (
-            select(rsvps)
-            .join(meetings, meetings.c.id == rsvps.c.meeting_id)
-            .where(meetings.c.circle_id == circle_id)
+            select(rsvps).join(meetings, meetings.c.id == rsvps.c.meeting_id).where(meetings.c.circle_id == circle_id)
         )
-        return [
-            Rsvp(r.meeting_id, r.person_id, r.attending, r.answered_at)
-            for r in await self.conn.execute(query)
-        ]
+        return [Rsvp(r.meeting_id, r.person_id, r.attending, r.answered_at) for r in await self.conn.execute(query)]
 
     async def of_person(self, person_id: int, meeting_ids: list[int]) -> dict[int, bool]:
         if not meeting_ids:

@@ -23,15 +23,11 @@ async def upsert(
 ) -> None:
     """Insert ``values``; when a row with the same ``keys`` exists, overwrite the ``update`` columns."""
     stmt = _insert(conn, table).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys), set_={name: stmt.excluded[name] for name in update}
-    )
+    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={name: stmt.excluded[name] for name in update})
     await conn.execute(stmt)
 
 
-async def insert_if_absent(
-    conn: AsyncConnection, table: Table, values: Mapping[str, Any], keys: Sequence[str]
-) -> bool:
+async def insert_if_absent(conn: AsyncConnection, table: Table, values: Mapping[str, Any], keys: Sequence[str]) -> bool:
     """Insert unless a row with the same ``keys`` exists; True when this call inserted it."""
     stmt = _insert(conn, table).values(**values).on_conflict_do_nothing(index_elements=list(keys))
     result = await conn.execute(stmt)

@@ -7,6 +7,7 @@ for typed text, so a typed number answer (say, 6 meetings) is never mistaken for
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 
 from bot.app import Circles
@@ -30,6 +31,8 @@ class ConsoleDriver:
     language: str = "en"
     shown: dict[str, list[Shown]] = field(default_factory=dict)
     _updates: int = 0
+    # Update ids must not repeat across terminal sessions, or the core would ignore them as duplicates.
+    _session: str = field(default_factory=lambda: secrets.token_hex(4))
 
     def as_(self, name: str) -> None:
         self.speaker = name.strip() or self.speaker
@@ -67,7 +70,10 @@ class ConsoleDriver:
                     return await self.press_token(button.token)
         raise LookupError(f"{self.speaker} sees no button {label!r}")
 
-    async def press_token(self, token: str) -> str:
+    async def press_token(self, token: str, *, as_: str | None = None) -> str:
+        """Send a button's token as is: also how tests forge tokens no button carried."""
+        if as_ is not None:
+            self.as_(as_)
         return await self._send(action=token)
 
     def buttons(self) -> list[Button]:
@@ -101,7 +107,7 @@ class ConsoleDriver:
             chat_id=self.speaker,
             user_name=self.speaker.capitalize(),
             language=self.language,
-            update_id=f"{self.speaker}-{self._updates}",
+            update_id=f"{self._session}-{self._updates}",
             **fields,  # type: ignore[arg-type]
         )
         replies = await self.app.handle(incoming)

@@ -116,14 +116,19 @@ class DialogRunner:
         await self._ask(ctx, dialog, state)
 
     async def press(self, ctx: Context, step: str, value: str) -> None:
-        """A dialog button: only the current step's buttons count; older ones are explained away."""
+        """A dialog button. Only a button the current question offers counts; anything else
+        (an older question's button, a forged token) is explained and the question asked again."""
         state = await ctx.unit.dialogs.get(ctx.person_id)
         if state is None:
             ctx.say(ctx.t("That button belongs to a conversation that has ended."))
             return
-        if state.step != step:
-            dialog = self.dialogs[state.name]
-            prompt = await dialog.ask(ctx, state.step, state.data)
+        dialog = self.dialogs.get(state.name)
+        if dialog is None:
+            await self.answer(ctx, state, Answer(choice=value))  # explains the expired dialog
+            return
+        prompt = await dialog.ask(ctx, state.step, state.data)
+        offered = {button.token for row in prompt.buttons for button in row}
+        if state.step != step or f"{DIALOG_TOKEN}:{step}:{value}" not in offered:
             prompt.text = ctx.t("That button is from an earlier question.") + "\n\n" + prompt.text
             ctx.replies.append(prompt)
             return

@@ -328,4 +328,3 @@ class CreateCircle(Dialog):
                 ctx.t("{name} is saved as a draft. Publish it from /mycircles when you are ready.", name=saved.name),
                 [[Button(ctx.t("Manage the circle"), f"m:{saved.id}")]],
             )
-

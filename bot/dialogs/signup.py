@@ -143,5 +143,7 @@ async def start_signup(ctx: Context, runner: DialogRunner, circle_id: int) -> No
     earlier = await learners.check_signup(ctx.unit, circle, ctx.person_id, ctx.now)
     data: dict[str, Any] = {"circle_id": circle_id}
     if earlier is not None and earlier.active:
-        data.update(earlier_goal=earlier.goal, earlier_help_peers=earlier.help_peers, earlier_custom=earlier.custom_answer)
+        data.update(
+            earlier_goal=earlier.goal, earlier_help_peers=earlier.help_peers, earlier_custom=earlier.custom_answer
+        )
     await runner.start(ctx, "signup", data)

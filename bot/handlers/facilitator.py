@@ -88,10 +88,17 @@ async def pick_meeting(ctx: Context, circle_id: int, purpose: str) -> None:
         return
     verb = "mx" if purpose == "r" else "mc"
     buttons = [
-        [Button(ctx.t("Meeting {number}: {when}", number=m.number, when=when(ctx.t, managed.circle, m))[:60], f"{verb}:{m.id}")]
+        [
+            Button(
+                ctx.t("Meeting {number}: {when}", number=m.number, when=when(ctx.t, managed.circle, m))[:60],
+                f"{verb}:{m.id}",
+            )
+        ]
         for m in ahead
     ]
-    question = ctx.t("Which meeting do you want to move?") if purpose == "r" else ctx.t("Which meeting do you want to cancel?")
+    question = (
+        ctx.t("Which meeting do you want to move?") if purpose == "r" else ctx.t("Which meeting do you want to cancel?")
+    )
     ctx.say(question, buttons)
 
 
@@ -122,7 +129,12 @@ async def cancel_meeting_ask(ctx: Context, meeting_id: int) -> None:
             number=meeting.number,
             when=when(ctx.t, managed.circle, meeting),
         ),
-        [[Button(ctx.t("Yes, cancel it"), f"mcy:{meeting_id}"), Button(ctx.t("No, keep it"), f"m:{meeting.circle_id}")]],
+        [
+            [
+                Button(ctx.t("Yes, cancel it"), f"mcy:{meeting_id}"),
+                Button(ctx.t("No, keep it"), f"m:{meeting.circle_id}"),
+            ]
+        ],
     )
 
 

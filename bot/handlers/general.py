@@ -12,7 +12,10 @@ def help_text(ctx: Context) -> str:
     t = ctx.t
     return "\n".join(
         [
-            t("Circles runs learning circles: small groups that meet every week to take a free online course together."),
+            t(
+                "Circles runs learning circles: small groups that meet every week "
+                "to take a free online course together."
+            ),
             "",
             t("For learners:"),
             t("/browse [city] – find circles near you"),

@@ -45,7 +45,9 @@ async def show_card(ctx: Context, circle: Circle, *, edit: bool = False) -> None
     signup = await ctx.unit.signups.get(circle.id, ctx.person_id)
     if signup is not None and signup.active:
         text += "\n\n" + ctx.t("You are signed up.")
-        buttons.append([Button(ctx.t("RSVP"), f"rl:{circle.id}"), Button(ctx.t("Update my answers"), f"su:{circle.id}")])
+        buttons.append(
+            [Button(ctx.t("RSVP"), f"rl:{circle.id}"), Button(ctx.t("Update my answers"), f"su:{circle.id}")]
+        )
         buttons.append([Button(ctx.t("Leave the circle"), f"lv:{circle.id}")])
     elif circle.status is CircleStatus.PUBLISHED:
         buttons.append([Button(ctx.t("Sign up"), f"su:{circle.id}")])
@@ -79,7 +81,14 @@ def rsvp_reply(ctx: Context, circle: Circle, meetings: list[Meeting], answers: d
     for meeting in ahead:
         answer = answers.get(meeting.id or 0)
         state = {True: ctx.t("yes"), False: ctx.t("no"), None: ctx.t("no answer yet")}[answer]
-        lines.append(ctx.t("Meeting {number}, {when}: {answer}", number=meeting.number, when=when(ctx.t, circle, meeting), answer=state))
+        lines.append(
+            ctx.t(
+                "Meeting {number}, {when}: {answer}",
+                number=meeting.number,
+                when=when(ctx.t, circle, meeting),
+                answer=state,
+            )
+        )
         yes, no = ctx.t("Yes"), ctx.t("No")
         buttons.append(
             [
@@ -126,7 +135,9 @@ async def rsvp_answer(ctx: Context, meeting_id: int, attending: bool) -> None:
     if attending:
         ctx.say(ctx.t("You said you will come to meeting {number}. Thank you!", number=meeting.number))
     else:
-        ctx.say(ctx.t("You said you cannot come to meeting {number}. Thank you for letting us know!", number=meeting.number))
+        ctx.say(
+            ctx.t("You said you cannot come to meeting {number}. Thank you for letting us know!", number=meeting.number)
+        )
 
 
 async def my_circles(ctx: Context) -> None:

@@ -116,9 +116,10 @@ def rsvp_view(
             lines.append(heading + " — " + t("cancelled"))
             continue
         lines.append(heading)
-        yes = [names.get(p, "?") for p in learners if answers.get((meeting.id, p)) is True]
-        no = [names.get(p, "?") for p in learners if answers.get((meeting.id, p)) is False]
-        silent = [names.get(p, "?") for p in learners if (meeting.id, p) not in answers]
+        said = {p: answers.get((meeting.id or 0, p)) for p in learners}
+        yes = [names.get(p, "?") for p in learners if said[p] is True]
+        no = [names.get(p, "?") for p in learners if said[p] is False]
+        silent = [names.get(p, "?") for p in learners if said[p] is None]
         lines.append("   " + t("Yes ({n}): {names}", n=len(yes), names=", ".join(yes) or "—"))
         lines.append("   " + t("No ({n}): {names}", n=len(no), names=", ".join(no) or "—"))
         lines.append("   " + t("No answer ({n}): {names}", n=len(silent), names=", ".join(silent) or "—"))

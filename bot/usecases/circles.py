@@ -109,9 +109,7 @@ async def cancel_meeting(unit: Unit, meeting_id: int, person_id: int, now: datet
     return meeting
 
 
-async def add_meeting(
-    unit: Unit, circle_id: int, person_id: int, day: date, at: time, now: datetime
-) -> Meeting:
+async def add_meeting(unit: Unit, circle_id: int, person_id: int, day: date, at: time, now: datetime) -> Meeting:
     managed = await load_managed(unit, circle_id, person_id)
     start = local_to_utc(day, at, managed.circle.zone)
     return await unit.circles.add_meeting(circle_id, start, managed.circle.duration_minutes)

@@ -529,7 +529,7 @@ class FakeTelegram:
 
     def user(
         self,
-        id: int,  # noqa: A002 - mirrors Telegram's field name
+        id: int,
         first_name: str,
         username: str | None = None,
         language_code: str | None = "en",
@@ -545,9 +545,9 @@ class FakeTelegram:
 
     def group(
         self,
-        id: int,  # noqa: A002 - mirrors Telegram's field name
+        id: int,
         title: str,
-        type: Literal["group", "supergroup"] = "group",  # noqa: A002
+        type: Literal["group", "supergroup"] = "group",
     ) -> TgChat:
         """A group chat the bot is a member of (ids are negative, -100… for supergroups)."""
         if id >= 0:
@@ -570,9 +570,7 @@ class FakeTelegram:
         content: JsonDict = {"text": text}
         command = _COMMAND_RE.match(text)
         if command:
-            content["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": _utf16_len(command.group())}
-            ]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command.group())}]
         return self._build_message_update(user, chat, content)
 
     def build_location_update(
@@ -601,13 +599,10 @@ class FakeTelegram:
         if stored is None:
             raise LookupError(f"message {message_id} in chat {chat_id} does not exist (deleted?)")
         if strict:
-            available = [
-                b.get("callback_data") for b in _inline_buttons(stored.get("reply_markup"))
-            ]
+            available = [b.get("callback_data") for b in _inline_buttons(stored.get("reply_markup"))]
             if callback_data not in available:
                 raise ValueError(
-                    f"message {message_id} has no button with callback_data {callback_data!r}; "
-                    f"it has {available}"
+                    f"message {message_id} has no button with callback_data {callback_data!r}; it has {available}"
                 )
         query_id = str(next(self._callback_ids))
         self._open_callback_queries.add(query_id)
@@ -634,9 +629,7 @@ class FakeTelegram:
         """The user writes `text` (in their private chat, or in `chat`)."""
         return self.queue_update(self.build_text_update(user, text, chat))
 
-    def send_location(
-        self, user: TgUser, latitude: float, longitude: float, chat: TgChat | None = None
-    ) -> JsonDict:
+    def send_location(self, user: TgUser, latitude: float, longitude: float, chat: TgChat | None = None) -> JsonDict:
         """The user shares a location."""
         return self.queue_update(self.build_location_update(user, latitude, longitude, chat))
 
@@ -649,19 +642,13 @@ class FakeTelegram:
         strict: bool = True,
     ) -> JsonDict:
         """The user presses the inline button with `callback_data` on `message`."""
-        return self.queue_update(
-            self.build_callback_update(user, message, callback_data, strict=strict)
-        )
+        return self.queue_update(self.build_callback_update(user, message, callback_data, strict=strict))
 
-    def press_button_labelled(
-        self, user: TgUser, message: SentMessage, button_text: str
-    ) -> JsonDict:
+    def press_button_labelled(self, user: TgUser, message: SentMessage, button_text: str) -> JsonDict:
         """The user presses the inline button whose label is `button_text`."""
         return self.press_button(user, message, message.callback_data(button_text))
 
-    async def deliver_webhook(
-        self, update: JsonDict, *, headers: Mapping[str, str] | None = None
-    ) -> int:
+    async def deliver_webhook(self, update: JsonDict, *, headers: Mapping[str, str] | None = None) -> int:
         """POST `update` to the URL given to setWebhook, as Telegram does; return the status.
 
         The secret token given to setWebhook is sent in `X-Telegram-Bot-Api-Secret-Token`;
@@ -675,9 +662,7 @@ class FakeTelegram:
         if self.webhook_secret_token:
             request_headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret_token
         request_headers.update(headers or {})
-        async with self._client.post(
-            self.webhook_url, data=json.dumps(update), headers=request_headers
-        ) as response:
+        async with self._client.post(self.webhook_url, data=json.dumps(update), headers=request_headers) as response:
             await response.read()
             status = response.status
         self.webhook_deliveries.append((int(update.get("update_id", 0)), status))
@@ -707,9 +692,7 @@ class FakeTelegram:
     def chat_history(self, chat_id: ChatKey) -> list[JsonDict]:
         """Every message still in the chat, both directions, in order, as the user now sees it."""
         key = _chat_key(chat_id)
-        found = [
-            copy.deepcopy(message) for (chat, _), message in self._messages.items() if chat == key
-        ]
+        found = [copy.deepcopy(message) for (chat, _), message in self._messages.items() if chat == key]
         return sorted(found, key=lambda message: int(message["message_id"]))
 
     def commands(self, scope: JsonDict | None = None, language_code: str = "") -> list[JsonDict]:
@@ -738,7 +721,7 @@ class FakeTelegram:
         self,
         method: str,
         count: int = 1,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the brief's API; a deadline, not I/O
+        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the test, as the brief asks
         *,
         chat_id: ChatKey | None = None,
         since: int = 0,
@@ -822,9 +805,7 @@ class FakeTelegram:
         requested = request.match_info["method"]
         method = self._canonical_names.get(requested.lower(), requested)
         if self.token is not None and request.match_info["token"] != self.token:
-            return web.json_response(
-                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
-            )
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         try:
             params, uploads = await _parse_request(request)
         except ValueError as exc:
@@ -853,9 +834,7 @@ class FakeTelegram:
             raise
         call.status = status
         call.response = payload
-        call.files = {
-            name: value for name, value in params.items() if isinstance(value, UploadedFile)
-        }
+        call.files = {name: value for name, value in params.items() if isinstance(value, UploadedFile)}
         self._fire_calls_changed()
         # Response bodies hold UploadedFile objects only inside `params`, never in `payload`.
         return web.json_response(payload, status=status)
@@ -863,9 +842,7 @@ class FakeTelegram:
     async def _handle_file(self, request: web.Request) -> web.Response:
         uploaded = self._files_by_path.get(request.match_info["file_path"])
         if uploaded is None:
-            return web.json_response(
-                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
-            )
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         return web.Response(body=uploaded.content, content_type=uploaded.mime_type)
 
     def _fire_updates_changed(self) -> None:
@@ -918,9 +895,7 @@ class FakeTelegram:
 
     # ---------------------------------------------------------------- chats and messages
 
-    def _build_message_update(
-        self, user: TgUser, chat: TgChat | None, content: JsonDict
-    ) -> JsonDict:
+    def _build_message_update(self, user: TgUser, chat: TgChat | None, content: JsonDict) -> JsonDict:
         self._users.setdefault(user.id, user)
         target = chat or user.private_chat
         self._chats.setdefault(target.id, target)
@@ -1119,8 +1094,7 @@ class FakeTelegram:
                 self.stats.get_updates_conflicts += 1
                 raise _ApiError(
                     409,
-                    "Conflict: terminated by other getUpdates request; make sure that only one "
-                    "bot instance is running",
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
                 )
             ready = [u for u in self._pending_updates if self._update_allowed(u)]
             remaining = deadline - loop.time()
@@ -1184,14 +1158,10 @@ class FakeTelegram:
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise _bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         key = _commands_key(params.get("scope"), params.get("language_code") or "")
-        self._commands[key] = [
-            {"command": c["command"], "description": c["description"]} for c in commands
-        ]
+        self._commands[key] = [{"command": c["command"], "description": c["description"]} for c in commands]
         return True
 
-    async def _get_my_commands(
-        self, params: JsonDict, uploads: dict[str, _Upload]
-    ) -> list[JsonDict]:
+    async def _get_my_commands(self, params: JsonDict, uploads: dict[str, _Upload]) -> list[JsonDict]:
         return self.commands(params.get("scope"), params.get("language_code") or "")
 
     async def _delete_my_commands(self, params: JsonDict, uploads: dict[str, _Upload]) -> bool:
@@ -1250,9 +1220,7 @@ class FakeTelegram:
         self._record_sent("sendPhoto", params, message, uploaded)
         return copy.deepcopy(message)
 
-    async def _edit_message_text(
-        self, params: JsonDict, uploads: dict[str, _Upload]
-    ) -> JsonDict | bool:
+    async def _edit_message_text(self, params: JsonDict, uploads: dict[str, _Upload]) -> JsonDict | bool:
         text = params.get("text")
         if not isinstance(text, str) or not text.strip():
             raise _bad_request("message text is empty")
@@ -1275,9 +1243,7 @@ class FakeTelegram:
         self._record_sent("editMessageText", params, stored)
         return copy.deepcopy(stored)
 
-    async def _edit_message_caption(
-        self, params: JsonDict, uploads: dict[str, _Upload]
-    ) -> JsonDict | bool:
+    async def _edit_message_caption(self, params: JsonDict, uploads: dict[str, _Upload]) -> JsonDict | bool:
         if params.get("inline_message_id"):
             self._record_sent("editMessageCaption", params, None)
             return True
@@ -1298,9 +1264,7 @@ class FakeTelegram:
         self._record_sent("editMessageCaption", params, stored)
         return copy.deepcopy(stored)
 
-    async def _edit_message_reply_markup(
-        self, params: JsonDict, uploads: dict[str, _Upload]
-    ) -> JsonDict | bool:
+    async def _edit_message_reply_markup(self, params: JsonDict, uploads: dict[str, _Upload]) -> JsonDict | bool:
         if params.get("inline_message_id"):
             self._record_sent("editMessageReplyMarkup", params, None)
             return True
@@ -1316,9 +1280,7 @@ class FakeTelegram:
     async def _answer_callback_query(self, params: JsonDict, uploads: dict[str, _Upload]) -> bool:
         query_id = str(params.get("callback_query_id", ""))
         if query_id not in self._open_callback_queries:
-            raise _bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
+            raise _bad_request("query is too old and response timeout expired or query ID is invalid")
         # A query can be answered once; a second answer is an error on Telegram too.
         self._open_callback_queries.discard(query_id)
         self.callback_answers[query_id] = {
@@ -1482,9 +1444,7 @@ def _validate_inline_button(button: object) -> None:
         raise _bad_request("can't parse inline keyboard button: Text must be non-empty")
     actions = [name for name in _INLINE_BUTTON_ACTIONS if name in button]
     if not actions:
-        raise _bad_request(
-            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-        )
+        raise _bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
     if "callback_data" in button:
         data = button["callback_data"]
         size = len(str(data).encode("utf-8"))
@@ -1564,8 +1524,7 @@ def _render_html(text: str) -> str:
             name = tag.group(2).lower() if tag else ""
             if tag is None or name not in _HTML_TAGS:
                 raise _bad_request(
-                    f'{_ENTITY_ERROR}Unsupported start tag "{name}" at byte offset '
-                    f"{_byte_offset(text, index)}"
+                    f'{_ENTITY_ERROR}Unsupported start tag "{name}" at byte offset {_byte_offset(text, index)}'
                 )
             if tag.group(1):
                 if not open_tags or open_tags[-1] != name:
@@ -1588,9 +1547,7 @@ def _render_html(text: str) -> str:
         out.append(char)
         index += 1
     if open_tags:
-        raise _bad_request(
-            f'{_ENTITY_ERROR}Can\'t find end tag corresponding to start tag "{open_tags[-1]}"'
-        )
+        raise _bad_request(f'{_ENTITY_ERROR}Can\'t find end tag corresponding to start tag "{open_tags[-1]}"')
     return "".join(out)
 
 
@@ -1611,83 +1568,96 @@ def _render_markdown_v2(text: str) -> str:
     Catches the classic bug of an unescaped reserved character (`.`, `-`, `!`, `(`…) and
     unbalanced `*` / `_` / `~` / `||` / `[`.
     """
-    out: list[str] = []
-    open_marks: list[tuple[str, int]] = []
-    index, length = 0, len(text)
+    return _MarkdownV2(text).parse()
 
-    def toggle(mark: str) -> None:
-        for position in range(len(open_marks) - 1, -1, -1):
-            if open_marks[position][0] == mark:
-                del open_marks[position]
-                return
-        open_marks.append((mark, index))
 
-    def closing(start: int, delimiter: str, name: str) -> int:
-        """Index of the unescaped `delimiter` closing a code span that starts at `start`."""
-        position = start
-        while position < length:
-            if text[position] == "\\":
-                position += 2
-                continue
-            if text.startswith(delimiter, position):
-                return position
-            position += 1
-        raise _bad_request(
-            f"{_ENTITY_ERROR}Can't find end of {name} entity at byte offset "
-            f"{_byte_offset(text, index)}"
-        )
+class _MarkdownV2:
+    """A one-pass scanner over MarkdownV2: emphasis marks toggle, code and URLs are skipped."""
 
-    while index < length:
-        char = text[index]
-        if char == "\\" and index + 1 < length and 0 < ord(text[index + 1]) < 127:
-            out.append(text[index + 1])
-            index += 2
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.index = 0
+        self.out: list[str] = []
+        self.open_marks: list[tuple[str, int]] = []
+
+    def parse(self) -> str:
+        text = self.text
+        while self.index < len(text):
+            self._step(text[self.index])
+        if self.open_marks:
+            mark, position = self.open_marks[-1]
+            raise self._unclosed(_MDV2_ENTITY_NAMES[mark], position)
+        return "".join(self.out)
+
+    def _step(self, char: str) -> None:
+        text, index = self.text, self.index
+        if char == "\\" and index + 1 < len(text) and 0 < ord(text[index + 1]) < 127:
+            self.out.append(text[index + 1])
+            self.index += 2
         elif text.startswith("```", index):
-            end = closing(index + 3, "```", "PreCode")
-            body = text[index + 3 : end]
-            first_line, newline, rest = body.partition("\n")
-            if newline and first_line and " " not in first_line:
-                body = rest  # the first line names the language
-            out.append(re.sub(r"\\(.)", r"\1", body))
-            index = end + 3
+            self._code("```", "PreCode", pre=True)
         elif char == "`":
-            end = closing(index + 1, "`", "Code")
-            out.append(re.sub(r"\\(.)", r"\1", text[index + 1 : end]))
-            index = end + 1
-        elif text.startswith("__", index) or text.startswith("||", index):
-            toggle(text[index : index + 2])
-            index += 2
+            self._code("`", "Code", pre=False)
+        elif text.startswith(("__", "||"), index):
+            self._toggle(text[index : index + 2])
         elif char in "*_~":
-            toggle(char)
-            index += 1
+            self._toggle(char)
         elif char == "[":
-            open_marks.append(("[", index))
-            index += 1
-        elif char == "]" and any(mark == "[" for mark, _ in open_marks):
-            if not text.startswith("(", index + 1):
-                raise _bad_request(
-                    f"{_ENTITY_ERROR}Can't find end of TextUrl entity at byte offset "
-                    f"{_byte_offset(text, index)}"
-                )
-            end = closing(index + 2, ")", "TextUrl")
-            while open_marks and open_marks[-1][0] != "[":
-                open_marks.pop()
-            open_marks.pop()
-            index = end + 1
+            self.open_marks.append(("[", index))
+            self.index += 1
+        elif char == "]" and any(mark == "[" for mark, _ in self.open_marks):
+            self._link_end()
         elif char == ">" and (index == 0 or text[index - 1] == "\n"):
-            index += 1  # a block quote line
+            self.index += 1  # a block quote line
         elif char in _MDV2_RESERVED:
             raise _bad_request(
-                f"{_ENTITY_ERROR}Character '{char}' is reserved and must be escaped with the "
-                "preceding '\\'"
+                f"{_ENTITY_ERROR}Character '{char}' is reserved and must be escaped with the preceding '\\'"
             )
         else:
-            out.append(char)
-            index += 1
-    if open_marks:
-        mark, position = open_marks[-1]
-        raise _bad_request(
-            f"{_ENTITY_ERROR}Can't find end of {_MDV2_ENTITY_NAMES[mark]} entity at byte offset "
-            f"{_byte_offset(text, position)}"
-        )
-    return "".join(out)
+            self.out.append(char)
+            self.index += 1
+
+    def _toggle(self, mark: str) -> None:
+        for position in range(len(self.open_marks) - 1, -1, -1):
+            if self.open_marks[position][0] == mark:
+                del self.open_marks[position]
+                break
+        else:
+            self.open_marks.append((mark, self.index))
+        self.index += len(mark)
+
+    def _code(self, delimiter: str, name: str, *, pre: bool) -> None:
+        start = self.index + len(delimiter)
+        end = self._closing(start, delimiter, name)
+        body = self.text[start:end]
+        first_line, newline, rest = body.partition("\n")
+        if pre and newline and first_line and " " not in first_line:
+            body = rest  # the first line of a pre block names the language
+        self.out.append(re.sub(r"\\(.)", r"\1", body))
+        self.index = end + len(delimiter)
+
+    def _link_end(self) -> None:
+        # "[label](url)": the label was emitted as text; the URL is not shown.
+        if not self.text.startswith("(", self.index + 1):
+            raise self._unclosed("TextUrl", self.index)
+        end = self._closing(self.index + 2, ")", "TextUrl")
+        while self.open_marks and self.open_marks[-1][0] != "[":
+            self.open_marks.pop()
+        self.open_marks.pop()
+        self.index = end + 1
+
+    def _closing(self, start: int, delimiter: str, name: str) -> int:
+        """Index of the unescaped `delimiter` that ends a span starting at `start`."""
+        position = start
+        while position < len(self.text):
+            if self.text[position] == "\\":
+                position += 2
+            elif self.text.startswith(delimiter, position):
+                return position
+            else:
+                position += 1
+        raise self._unclosed(name, self.index)
+
+    def _unclosed(self, name: str, position: int) -> _ApiError:
+        offset = _byte_offset(self.text, position)
+        return _bad_request(f"{_ENTITY_ERROR}Can't find end of {name} entity at byte offset {offset}")

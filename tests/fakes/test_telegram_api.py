@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
@@ -31,9 +31,7 @@ from tests.fakes.telegram_api import CallTimeoutError, FakeTelegram
 TOKEN = "123456:TEST-token_for-the-fake"
 
 # PTB 22 warns on every RetryAfter that `retry_after` will become a timedelta; not our concern here.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning"
-)
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
 
 
 @pytest_asyncio.fixture
@@ -70,15 +68,11 @@ def retry_after_seconds(error: RetryAfter) -> float:
 
 def tiny_png(width: int, height: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     pixels = zlib.compress(b"".join(b"\x00" + b"\x00" * width for _ in range(height)))
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 # ------------------------------------------------------------------ plain Bot calls
@@ -96,14 +90,10 @@ async def test_get_me_answers_the_configured_bot(tg: FakeTelegram, bot: Bot) -> 
 
 
 @pytest.mark.asyncio
-async def test_send_message_with_inline_keyboard_is_recorded_and_returned(
-    tg: FakeTelegram, bot: Bot
-) -> None:
+async def test_send_message_with_inline_keyboard_is_recorded_and_returned(tg: FakeTelegram, bot: Bot) -> None:
     ada = tg.user(1001, "Ada")
 
-    first = await bot.send_message(
-        ada.id, "Meeting 1 on Tuesday. Coming?", reply_markup=rsvp_keyboard()
-    )
+    first = await bot.send_message(ada.id, "Meeting 1 on Tuesday. Coming?", reply_markup=rsvp_keyboard())
     second = await bot.send_message(ada.id, "Second message")
 
     assert (first.message_id, second.message_id) == (1, 2)
@@ -200,8 +190,9 @@ async def test_send_photo_reports_png_size(tg: FakeTelegram, bot: Bot) -> None:
 
     assert (message.photo[-1].width, message.photo[-1].height) == (12, 5)
     assert message.chat.type == "group"
-    assert tg.last_message(-200).file is not None
-    assert tg.last_message(-200).file.content == png  # type: ignore[union-attr]
+    uploaded = tg.last_message(-200).file
+    assert uploaded is not None
+    assert uploaded.content == png
 
 
 @pytest.mark.asyncio
@@ -245,13 +236,14 @@ async def test_edits_follow_telegram_rules(tg: FakeTelegram, bot: Bot) -> None:
         await bot.edit_message_text(
             "Coming?", chat_id=1001, message_id=message.message_id, reply_markup=rsvp_keyboard()
         )
-    edited = await bot.edit_message_text(
-        "You said yes", chat_id=1001, message_id=message.message_id
-    )
+    edited = await bot.edit_message_text("You said yes", chat_id=1001, message_id=message.message_id)
 
-    assert edited.text == "You said yes"  # type: ignore[union-attr]
-    assert edited.reply_markup is None  # type: ignore[union-attr]  # Telegram drops the keyboard
-    assert tg.message(1001, message.message_id)["text"] == "You said yes"  # type: ignore[index]
+    assert isinstance(edited, Message)
+    assert edited.text == "You said yes"
+    assert edited.reply_markup is None  # Telegram drops a keyboard the edit does not repeat
+    current = tg.message(1001, message.message_id)
+    assert current is not None
+    assert current["text"] == "You said yes"
     assert tg.last_message(1001).is_edit
     with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("x", chat_id=1001, message_id=99)
@@ -377,21 +369,17 @@ async def test_polling_application_handles_text_commands_and_buttons(tg: FakeTel
         await query.answer("Saved")
         await query.edit_message_text("You are coming")
 
-    app = (
-        Application.builder()
-        .token(TOKEN)
-        .base_url(tg.base_url)
-        .base_file_url(tg.base_file_url)
-        .build()
-    )
+    app = Application.builder().token(TOKEN).base_url(tg.base_url).base_file_url(tg.base_file_url).build()
     app.add_handler(CommandHandler("start", start))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
     app.add_handler(CallbackQueryHandler(button))
     ada = tg.user(1001, "Ada")
     circle = tg.group(-300, "Circle group")
 
+    updater = app.updater
+    assert updater is not None
     async with app:
-        await app.updater.start_polling(poll_interval=0)  # type: ignore[union-attr]
+        await updater.start_polling(poll_interval=0)
         await app.start()
         try:
             tg.send_text(ada, "/start c_42")
@@ -403,7 +391,7 @@ async def test_polling_application_handles_text_commands_and_buttons(tg: FakeTel
             tg.send_text(ada, "/start@circles_test_bot", chat=circle)
             await tg.wait_for_calls("sendMessage", 2)
         finally:
-            await app.updater.stop()  # type: ignore[union-attr]
+            await updater.stop()
             await app.stop()
 
     assert seen == [
@@ -414,7 +402,10 @@ async def test_polling_application_handles_text_commands_and_buttons(tg: FakeTel
     ]
     answer = tg.callback_answers[next(iter(tg.callback_answers))]
     assert answer["text"] == "Saved"
-    assert tg.message(ada.id, welcome.message_id)["text"] == "You are coming"  # type: ignore[index]
+    assert welcome.message_id is not None
+    current = tg.message(ada.id, welcome.message_id)
+    assert current is not None
+    assert current["text"] == "You are coming"
     assert tg.last_message(-300).text == "Welcome! Coming?"
     assert tg.pending_updates == []  # everything was confirmed by the final getUpdates
     assert tg.stats.get_updates_conflicts == 0
@@ -431,9 +422,7 @@ async def test_pressing_a_button_that_is_gone_is_refused(tg: FakeTelegram, bot: 
 
 
 @pytest.mark.asyncio
-async def test_callback_query_carries_the_message_and_answers_once(
-    tg: FakeTelegram, bot: Bot
-) -> None:
+async def test_callback_query_carries_the_message_and_answers_once(tg: FakeTelegram, bot: Bot) -> None:
     ada = tg.user(1001, "Ada")
     message = await bot.send_message(ada.id, "Coming?", reply_markup=rsvp_keyboard())
 
@@ -460,9 +449,7 @@ async def test_webhook_delivery_sends_the_secret_token(tg: FakeTelegram, bot: Bo
     received: list[tuple[str | None, dict[str, object]]] = []
 
     async def receive(request: web.Request) -> web.Response:
-        received.append(
-            (request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json())
-        )
+        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json()))
         return web.Response(status=200)
 
     hook = web.Application()
@@ -485,3 +472,43 @@ async def test_webhook_delivery_sends_the_secret_token(tg: FakeTelegram, bot: Bo
     assert status == 200
     assert received == [("s3cret-token", json.loads(json.dumps(update)))]
     assert tg.webhook_deliveries == [(update["update_id"], 200)]
+
+
+@pytest.mark.asyncio
+async def test_strict_private_chats_refuse_users_who_never_wrote() -> None:
+    strict = FakeTelegram(strict_private_chats=True)
+    async with strict, Bot(TOKEN, base_url=strict.base_url) as client:
+        ada = strict.user(1001, "Ada")
+        with pytest.raises(Forbidden, match=r"(?i)can't initiate conversation"):
+            await client.send_message(ada.id, "hello")
+        strict.send_text(ada, "/start")
+        assert (await client.send_message(ada.id, "hello")).text == "hello"
+
+
+@pytest.mark.parametrize(
+    ("mode", "text", "shown"),
+    [
+        ("HTML", '<a href="https://x.org/?a=1&b=2">venue</a> &quot;hi&quot;', 'venue "hi"'),
+        ("HTML", "<tg-spoiler>s</tg-spoiler> &copy;", "s &copy;"),
+        ("MarkdownV2", r"*b* _i_ __u__ ~s~ ||sp|| `a.b` \(x\)", "b i u s sp a.b (x)"),
+        ("MarkdownV2", "```python\nx = 1.0\n```", "x = 1.0\n"),
+        ("MarkdownV2", r"[a\.b](https://x.org/a\)b)", "a.b"),
+    ],
+)
+def test_formatting_parsers_show_what_telegram_shows(mode: str, text: str, shown: str) -> None:
+    assert FakeTelegram()._render(text, mode) == shown
+
+
+@pytest.mark.parametrize(
+    ("mode", "text"),
+    [
+        ("HTML", "<b><i>crossed</b></i>"),
+        ("HTML", "<p>paragraph</p>"),
+        ("MarkdownV2", "*unclosed"),
+        ("MarkdownV2", "Well done!"),
+        ("MarkdownV2", "a `code span"),
+    ],
+)
+def test_formatting_parsers_reject_what_telegram_rejects(mode: str, text: str) -> None:
+    with pytest.raises(Exception, match="can't parse entities"):
+        FakeTelegram()._render(text, mode)
