@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -168,4 +169,75 @@ kept_inputs = Table(
     Column("text", Text, nullable=False),
     Column("error", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Delivery (DESIGN.md, "Delivery: never lost, never twice").
+
+outbox = Table(
+    "outbox",
+    metadata,
+    # One row per (what, to whom). ``key`` makes creating it idempotent: planning twice, two
+    # dispatchers planning at once, or a double-tapped "send" never make a second message.
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("circle_id", ForeignKey("circles.id", ondelete="CASCADE"), index=True),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), index=True),
+    Column("broadcast_id", ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True),
+    # What to say, not how: the message is rendered at send time from current data.
+    Column("payload", JSON, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    # pending -> sending (claimed until ``claimed_until``) -> sent | unreachable | failed | dropped
+    Column("status", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("claimed_until", UTCDateTime),
+    Column("claimed_by", String(64)),
+    Column("last_error", String(500)),
+    Column("platform", String(20)),
+    Column("message_id", String(100)),
+    Column("sent_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_outbox_status_due_at", "status", "due_at"),
+)
+
+reminders = Table(
+    "reminders",
+    metadata,
+    # Per meeting: the facilitator's own text for this one reminder (kept when the meeting
+    # moves), and which round of reminders is current (a meeting moved after its reminder went
+    # out, to a time whose reminder is still ahead, gets a new round).
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("text", Text),
+    Column("edited_by", ForeignKey("people.id", ondelete="SET NULL")),
+    Column("edited_at", UTCDateTime),
+    Column("round", Integer, nullable=False, default=0),
+    Column("went_out_at", UTCDateTime),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    # F5: a facilitator's feedback on one meeting; giving it again replaces it.
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("rating", Integer, nullable=False),
+    Column("attendance", Integer, nullable=False),
+    Column("reflection", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+broadcasts = Table(
+    "broadcasts",
+    metadata,
+    # F3: a facilitator's message to all learners of a circle; its delivery report goes back
+    # to them once every copy is sent or has failed for good.
+    Column("id", Integer, primary_key=True),
+    Column("circle_id", ForeignKey("circles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("sender_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("reported_at", UTCDateTime),
 )

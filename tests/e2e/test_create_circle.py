@@ -14,12 +14,10 @@ from storage.tables import circles, meetings
 from tests.e2e.flows import BERLIN_CIRCLE, create_circle
 
 # Index of each step's answer in BERLIN_CIRCLE.
-STEP = {
-    name: n
-    for n, name in enumerate(
-        ["title", "link", "name", "description", "venue", "address", "details", "city", "language", "timezone", "date", "time", "duration", "weeks", "limit", "question"]
-    )
-}
+STEPS = (
+    "title link name description venue address details city language timezone date time duration weeks limit question"
+).split()
+STEP = {name: n for n, name in enumerate(STEPS)}
 
 
 async def answer_until(chat: ConsoleDriver, step: str) -> str:
