@@ -77,20 +77,14 @@ def normalise_place(name: str) -> str:
     and to compare a circle's city with what a learner types.
     """
     decomposed = unicodedata.normalize("NFKD", name)
-    folded = (
-        "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-        .casefold()
-        .translate(_FOLD_LETTERS)
-    )
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().translate(_FOLD_LETTERS)
     chars: list[str] = []
     for ch in folded:
         if ch in _APOSTROPHES:
             continue  # "N'Djamena" is usually typed "Ndjamena"
         # Keep letters, digits and the vowel signs of scripts such as Devanagari (category
         # M); everything else (hyphens, dots, commas, odd spaces) separates words.
-        chars.append(
-            ch if ch.isalnum() or unicodedata.category(ch).startswith("M") else " "
-        )
+        chars.append(ch if ch.isalnum() or unicodedata.category(ch).startswith("M") else " ")
     return " ".join("".join(chars).split())
 
 
@@ -131,16 +125,11 @@ def _load_index() -> _Index:
         alternate_keys.discard("")
         for key in alternate_keys:
             by_alternate.setdefault(key, []).append(city)
-    return _Index(
-        by_name=_by_population(by_name), by_alternate=_by_population(by_alternate)
-    )
+    return _Index(by_name=_by_population(by_name), by_alternate=_by_population(by_alternate))
 
 
 def _by_population(groups: dict[str, list[City]]) -> dict[str, tuple[City, ...]]:
-    return {
-        key: tuple(sorted(cities, key=lambda c: c.population, reverse=True))
-        for key, cities in groups.items()
-    }
+    return {key: tuple(sorted(cities, key=lambda c: c.population, reverse=True)) for key, cities in groups.items()}
 
 
 def _index() -> _Index:
@@ -180,6 +169,25 @@ def find_city(name: str, *, country_code: str | None = None) -> City | None:
 # ---------------------------------------------------------------------------------------------
 
 
+def nearest_city(latitude: float, longitude: float, *, within_km: float = 50.0) -> City | None:
+    """The most populous city close to a point (a shared location), or None far from any.
+
+    Scans the ~30,000 cities once per call (a few milliseconds); shared locations are rare
+    events, so an index for this would cost more memory than it saves time.
+    """
+    best: City | None = None
+    for cities in _index().by_name.values():
+        for city in cities:
+            if (
+                abs(city.latitude - latitude) > 1
+                or distance_km(latitude, longitude, city.latitude, city.longitude) > within_km
+            ):
+                continue
+            if best is None or city.population > best.population:
+                best = city
+    return best
+
+
 def timezone_for_city(name: str, *, country_code: str | None = None) -> str | None:
     """The IANA time zone of the city :func:`find_city` picks, or ``None`` if unknown."""
     city = find_city(name, country_code=country_code)
@@ -217,9 +225,6 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     d_phi = phi2 - phi1
     d_lambda = math.radians(lon2 - lon1)
-    a = (
-        math.sin(d_phi / 2) ** 2
-        + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    )
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
     # min() guards against a rounding error pushing a just above 1 for antipodal points.
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))

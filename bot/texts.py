@@ -43,6 +43,7 @@ INPUT_ERRORS = {
     "url.invalid": N_("That does not look like a web address. Send a link such as https://example.org/course."),
     "time.past": N_("That time has already passed today. Please choose a later time or another date."),
     "language.unknown": N_("I do not know that language. Send a code such as en, es, de or pt."),
+    "city.not_found": N_("I found no town near that location. Please type the city's name."),
     "choice.needed": N_("Please choose one of the buttons."),
 }
 

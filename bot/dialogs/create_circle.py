@@ -11,7 +11,7 @@ from babel import Locale, UnknownLocaleError
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Button, Reply
-from bot.geo import timezone_for_city
+from bot.geo import nearest_city, timezone_for_city, timezone_for_location
 from bot.i18n import available_languages
 from bot.parsing import (
     InputError,
@@ -124,15 +124,26 @@ class CreateCircle(Dialog):
 
     async def ask_city(self, ctx: Context, data: dict[str, Any]) -> Reply:
         if data.get("venue_name") == "Online":
-            return _ask(
+            reply = _ask(
                 ctx,
                 ctx.t("Which city should learners find this online circle under? You can skip this."),
                 choice("city", "skip", ctx.t("Skip")),
             )
-        return _ask(ctx, ctx.t("In which city is the venue?"))
+        else:
+            reply = _ask(ctx, ctx.t("In which city is the venue? Type it, or share the venue's location."))
+        reply.ask_location = True
+        return reply
 
     async def take_city(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
-        if answer.choice == "skip" and data.get("venue_name") == "Online":
+        data.pop("latitude", None)
+        data.pop("longitude", None)
+        if answer.location is not None:
+            city = nearest_city(answer.location.latitude, answer.location.longitude)
+            if city is None:
+                raise InputError("city.not_found")
+            data["city"] = city.name
+            data["latitude"], data["longitude"] = answer.location.latitude, answer.location.longitude
+        elif answer.choice == "skip" and data.get("venue_name") == "Online":
             data["city"] = ""
         else:
             data["city"] = _text(ctx, answer, 100)
@@ -157,7 +168,10 @@ class CreateCircle(Dialog):
         return "timezone"
 
     async def ask_timezone(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        suggested = timezone_for_city(data["city"]) if data.get("city") else None
+        if "latitude" in data:
+            suggested = timezone_for_location(data["latitude"], data["longitude"])
+        else:
+            suggested = timezone_for_city(data["city"]) if data.get("city") else None
         text = ctx.t("Which time zone do you meet in? Send its name, like Europe/Berlin or America/New_York.")
         buttons = [choice("timezone", suggested, suggested)] if suggested else []
         return _ask(ctx, text, *buttons)
@@ -291,6 +305,8 @@ class CreateCircle(Dialog):
                 address=data.get("venue_address", ""),
                 details=data.get("venue_details", ""),
                 city=data.get("city", ""),
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
             ),
             language=data["language"],
             timezone=data["timezone"],

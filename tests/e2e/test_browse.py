@@ -1,0 +1,70 @@
+"""L1: browsing by city and by shared location; what is and is not listed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from adapters.console.driver import ConsoleDriver
+from bot.clock import FixedClock
+from tests.e2e.flows import BERLIN_CIRCLE, create_circle
+
+
+def circle_in(city: str, zone: str, name: str) -> list[str]:
+    answers = list(BERLIN_CIRCLE)
+    answers[0] = name
+    answers[7] = city
+    answers[9] = zone
+    return answers
+
+
+async def test_nearest_first_with_distance(chat: ConsoleDriver) -> None:
+    await create_circle(chat, circle_in("Potsdam", "Europe/Berlin", "Potsdam Python"))
+    await create_circle(chat, circle_in("Berlin", "Europe/Berlin", "Berlin Python"))
+    await create_circle(chat, circle_in("Hamburg", "Europe/Berlin", "Hamburg Python"))
+    await chat.say("/browse", as_="alice")
+    listing = await chat.say("/location 52.5200 13.4050")  # Alexanderplatz
+    names = [line.split(" — ")[0] for line in listing.splitlines() if line.startswith("•")]
+    assert names == ["• Berlin Python", "• Potsdam Python", "• Hamburg Python"]
+    assert "— 0.6 km away" in listing  # the city centre in the gazetteer
+    assert "km away" in listing.split("Hamburg Python")[1]
+
+
+async def test_browse_asks_where_and_takes_a_typed_city(chat: ConsoleDriver) -> None:
+    await create_circle(chat)
+    question = await chat.say("/browse", as_="alice")
+    assert "Type a city" in question and "/location" in question
+    assert "Python for Everybody" in await chat.say("berlin")
+
+
+async def test_finished_and_unknown_places_list_nothing(chat: ConsoleDriver, clock: FixedClock) -> None:
+    await create_circle(chat)
+    assert "No circles are open for signup in Atlantis" in await chat.say("/browse Atlantis", as_="alice")
+    clock.advance(timedelta(days=60))
+    assert "No circles are open" in await chat.say("/browse Berlin")
+
+
+async def test_online_circles_are_found_under_online(chat: ConsoleDriver) -> None:
+    answers = list(BERLIN_CIRCLE)
+    answers[4:8] = ["#1", "#1"]  # Online venue, no city
+    await create_circle(chat, answers)
+    assert "Python for Everybody — Online" in await chat.say("/browse online", as_="alice")
+
+
+async def test_a_circle_placed_by_location_gets_its_city_and_zone(chat: ConsoleDriver) -> None:
+    answers = list(BERLIN_CIRCLE)
+    await chat.say("/new", as_="fiona")
+    for answer in answers[:7]:
+        await chat.say(answer)
+    await chat.say("/location -36.8485 174.7633")  # Auckland
+    await chat.say("en")
+    zone = await chat.say("#1")
+    assert "On which date" in zone
+    await chat.say("2026-12-07")
+    await chat.say("09:00")
+    for answer in answers[12:]:
+        await chat.say(answer)
+    review = chat.shown["fiona"][-1].text
+    assert "Auckland" in review
+    assert "First meeting: Mon, 7 Dec 2026, 09:00 NZDT" in review
+    await chat.press("Publish")
+    assert "Python for Everybody" in await chat.say("/browse auckland", as_="alice")
