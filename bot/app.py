@@ -81,6 +81,8 @@ class Circles:
             "mc": (1, lambda ctx, a: facilitator.cancel_meeting_ask(ctx, _int(a[0]))),
             "mcy": (1, lambda ctx, a: facilitator.cancel_meeting(ctx, _int(a[0]))),
             "ma": (1, lambda ctx, a: facilitator.add_meeting(ctx, r, _int(a[0]))),
+            "mk": (1, lambda ctx, a: facilitator.cancel_circle_ask(ctx, _int(a[0]))),
+            "mky": (1, lambda ctx, a: facilitator.cancel_circle(ctx, _int(a[0]))),
             "mf": (1, lambda ctx, a: facilitator.invite_cofacilitator(ctx, _int(a[0]))),
             DIALOG_TOKEN: (2, lambda ctx, a: r.press(ctx, a[0], a[1])),
         }

@@ -39,7 +39,12 @@ async def manage(ctx: Context, circle_id: int, *, edit: bool = False) -> None:
             Button(ctx.t("Cancel a meeting"), f"mm:{circle_id}:c"),
         ]
     )
-    buttons.append([Button(ctx.t("Add a meeting"), f"ma:{circle_id}")])
+    if circle.status is CircleStatus.CANCELLED:
+        ctx.say(text, buttons[:1], edit=edit)  # the record stays readable; nothing is left to change
+        return
+    buttons.append(
+        [Button(ctx.t("Add a meeting"), f"ma:{circle_id}"), Button(ctx.t("Cancel the circle"), f"mk:{circle_id}")]
+    )
     ctx.say(text, buttons, edit=edit)
 
 
@@ -150,6 +155,22 @@ async def cancel_meeting(ctx: Context, meeting_id: int) -> None:
         ),
         edit=True,
     )
+
+
+async def cancel_circle_ask(ctx: Context, circle_id: int) -> None:
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    ctx.say(
+        ctx.t(
+            "Cancel {circle} altogether? It disappears from browse and its meetings are off. This cannot be undone.",
+            circle=managed.circle.name,
+        ),
+        [[Button(ctx.t("Yes, cancel the circle"), f"mky:{circle_id}"), Button(ctx.t("No, keep it"), f"m:{circle_id}")]],
+    )
+
+
+async def cancel_circle(ctx: Context, circle_id: int) -> None:
+    circle = await circle_cases.cancel_circle(ctx.unit, circle_id, ctx.person_id)
+    ctx.say(ctx.t("{circle} is cancelled.", circle=circle.name), edit=True)
 
 
 async def invite_cofacilitator(ctx: Context, circle_id: int) -> None:

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.geo import find_city, normalise_place
 from bot.usecases.codes import new_code
-from domain.errors import NotFound
+from domain.errors import CircleNotOpen, NotFound
 from domain.model import Circle, CircleStatus, Facilitator, FacilitatorRole, Meeting, Venue
 from domain.rules import check_can_manage, check_meeting_ahead
 from domain.schedule import local_to_utc, weekly_starts
@@ -74,6 +74,15 @@ async def publish(unit: Unit, circle_id: int, person_id: int) -> Circle:
     return managed.circle
 
 
+async def cancel_circle(unit: Unit, circle_id: int, person_id: int) -> Circle:
+    """Cancel the whole circle: it leaves browse, takes no signups, and its meetings are off."""
+    managed = await load_managed(unit, circle_id, person_id)
+    managed.circle.status = CircleStatus.CANCELLED
+    managed.circle.signup_open = False
+    await unit.circles.save(managed.circle, city_key(managed.circle.venue))
+    return managed.circle
+
+
 async def set_signup_open(unit: Unit, circle_id: int, person_id: int, is_open: bool) -> Circle:
     managed = await load_managed(unit, circle_id, person_id)
     managed.circle.signup_open = is_open
@@ -86,6 +95,8 @@ async def _managed_meeting(unit: Unit, meeting_id: int, person_id: int, now: dat
     if meeting is None:
         raise NotFound()
     managed = await load_managed(unit, meeting.circle_id, person_id)
+    if managed.circle.status is CircleStatus.CANCELLED:
+        raise CircleNotOpen(circle=managed.circle.name)
     check_meeting_ahead(meeting, now)
     return managed, meeting
 

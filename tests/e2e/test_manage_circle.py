@@ -150,3 +150,17 @@ async def test_personal_commands_move_to_a_private_chat_in_groups(chat: ConsoleD
     assert "private chat" in replies[0].text
     chatter = Incoming(platform="console", user_id="ann", chat_id="group-1", user_name="Ann", text="hi", in_group=True)
     assert await chat.app.handle(chatter) == []
+
+
+async def test_cancelling_the_circle(chat: ConsoleDriver) -> None:
+    code = await create_circle(chat)
+    await manage(chat)
+    await chat.press("Cancel the circle")
+    assert "Python for Everybody is cancelled." in await chat.press("Yes, cancel the circle")
+    assert "No circles are open" in await chat.say("/browse Berlin", as_="alice")
+    card = await chat.say(f"/start {code}", as_="alice")
+    assert "cancelled" not in card or "Sign up" not in card
+    assert "[1] Sign up" not in card
+    assert "is not open for signup" in await chat.press_token("su:1")
+    assert "not open for signup" in await chat.press_token("mcy:2", as_="fiona")
+    assert "Status: cancelled" in await manage(chat)
