@@ -72,6 +72,8 @@ class Circles:
             "fg": (1, lambda ctx, a: general.confirm_forget(ctx, a[0])),
             "lang": (1, lambda ctx, a: general.choose_language(ctx, a[0])),
             "m": (1, lambda ctx, a: facilitator.manage(ctx, _int(a[0]))),
+            "ics": (1, lambda ctx, a: learner.calendar_file(ctx, _int(a[0]))),
+            "mcsv": (1, lambda ctx, a: facilitator.export_signups(ctx, _int(a[0]))),
             "ms": (1, lambda ctx, a: facilitator.signups(ctx, _int(a[0]))),
             "mr": (1, lambda ctx, a: facilitator.rsvps(ctx, _int(a[0]))),
             "mp": (1, lambda ctx, a: facilitator.publish(ctx, _int(a[0]))),

@@ -9,6 +9,7 @@ from bot.conversation.dialog import DONE, Answer, Dialog, DialogRunner, choice
 from bot.conversation.messages import Button, Reply
 from bot.parsing import InputError, clean_text
 from bot.render.circles import venue_text, when
+from bot.render.files import calendar
 from bot.texts import domain_error_text
 from bot.usecases import learners
 from domain.errors import DomainError, NotFound
@@ -124,6 +125,7 @@ class SignupDialog(Dialog):
             lines.append(ctx.t("Next meeting: {when}", when=when(ctx.t, circle, upcoming)))
         lines.append(ctx.t("Where: {venue}", venue=venue_text(ctx.t, circle.venue)))
         lines.append(ctx.t("You will get a reminder before each meeting. Answer it, or use /rsvp, to say if you come."))
+        lines.append(ctx.t("The calendar file has every meeting; open it to add them to your calendar."))
         buttons = []
         if upcoming is not None and upcoming.id is not None:
             buttons = [
@@ -132,7 +134,8 @@ class SignupDialog(Dialog):
                     Button(ctx.t("I can't make it"), f"rsvp:{upcoming.id}:n"),
                 ]
             ]
-        ctx.say("\n".join(lines), buttons)
+        reply = ctx.say("\n".join(lines), buttons)
+        reply.attachment = calendar(ctx.t, circle, meetings, ctx.now)
 
 
 async def start_signup(ctx: Context, runner: DialogRunner, circle_id: int) -> None:

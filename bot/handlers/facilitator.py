@@ -6,6 +6,7 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
 from bot.render.circles import manage_view, rsvp_view, signups_view, when
+from bot.render.files import signups_csv
 from bot.usecases import circles as circle_cases
 from domain.model import CircleStatus
 from domain.rules import check_meeting_ahead
@@ -23,6 +24,7 @@ async def manage(ctx: Context, circle_id: int, *, edit: bool = False) -> None:
     text = manage_view(ctx.t, circle, managed.meetings, count, ctx.now, ctx.share_link(circle.code))
     buttons = [
         [Button(ctx.t("Signups"), f"ms:{circle_id}"), Button(ctx.t("Schedule and RSVPs"), f"mr:{circle_id}")],
+        [Button(ctx.t("Export signups (CSV)"), f"mcsv:{circle_id}")],
     ]
     if circle.status is CircleStatus.DRAFT:
         buttons.append([Button(ctx.t("Publish"), f"mp:{circle_id}")])
@@ -40,7 +42,7 @@ async def manage(ctx: Context, circle_id: int, *, edit: bool = False) -> None:
         ]
     )
     if circle.status is CircleStatus.CANCELLED:
-        ctx.say(text, buttons[:1], edit=edit)  # the record stays readable; nothing is left to change
+        ctx.say(text, buttons[:2], edit=edit)  # the record stays readable; nothing is left to change
         return
     buttons.append(
         [Button(ctx.t("Add a meeting"), f"ma:{circle_id}"), Button(ctx.t("Cancel the circle"), f"mk:{circle_id}")]
@@ -53,6 +55,14 @@ async def signups(ctx: Context, circle_id: int) -> None:
     found = await ctx.unit.signups.active_for_circle(circle_id)
     names = await ctx.unit.people.names([s.person_id for s in found])
     ctx.say(signups_view(ctx.t, managed.circle, found, names))
+
+
+async def export_signups(ctx: Context, circle_id: int) -> None:
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    found = await ctx.unit.signups.active_for_circle(circle_id)
+    names = await ctx.unit.people.names([s.person_id for s in found])
+    reply = ctx.say(ctx.t("Signups of {circle}, as a spreadsheet file.", circle=managed.circle.name))
+    reply.attachment = signups_csv(ctx.t, managed.circle, found, names)
 
 
 async def rsvps(ctx: Context, circle_id: int) -> None:

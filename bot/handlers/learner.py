@@ -8,6 +8,7 @@ from bot.conversation.messages import Button, Reply
 from bot.dialogs.browse import browse_city
 from bot.dialogs.signup import start_signup
 from bot.render.circles import card, when
+from bot.render.files import calendar
 from bot.usecases import circles as circle_cases
 from bot.usecases import learners
 from domain.errors import NotFound
@@ -48,7 +49,9 @@ async def show_card(ctx: Context, circle: Circle, *, edit: bool = False) -> None
         buttons.append(
             [Button(ctx.t("RSVP"), f"rl:{circle.id}"), Button(ctx.t("Update my answers"), f"su:{circle.id}")]
         )
-        buttons.append([Button(ctx.t("Leave the circle"), f"lv:{circle.id}")])
+        buttons.append(
+            [Button(ctx.t("Calendar file"), f"ics:{circle.id}"), Button(ctx.t("Leave the circle"), f"lv:{circle.id}")]
+        )
     elif circle.status is CircleStatus.PUBLISHED:
         buttons.append([Button(ctx.t("Sign up"), f"su:{circle.id}")])
     ctx.say(text, buttons, edit=edit)
@@ -194,3 +197,11 @@ async def leave_confirm(ctx: Context, circle_id: int) -> None:
         ctx.say(ctx.t("You left {circle}. You are welcome back any time.", circle=circle.name), edit=True)
     else:
         ctx.say(ctx.t("You are not signed up for {circle}.", circle=circle.name), edit=True)
+
+
+async def calendar_file(ctx: Context, circle_id: int) -> None:
+    circle = await ctx.unit.circles.get(circle_id)
+    if circle is None or circle.status is CircleStatus.DRAFT:
+        raise NotFound()
+    reply = ctx.say(ctx.t("The meetings of {circle}, for your calendar.", circle=circle.name))
+    reply.attachment = calendar(ctx.t, circle, await ctx.unit.circles.meetings(circle_id), ctx.now)

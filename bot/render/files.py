@@ -1,0 +1,65 @@
+"""Files people expect: the circle's calendar (.ics) and the facilitator's signup export (.csv)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import datetime
+
+from icalendar import Calendar, Event
+
+from bot.conversation.messages import Attachment
+from bot.i18n import Translator
+from bot.render.circles import venue_text
+from domain.model import Circle, Meeting, Signup
+from domain.schedule import in_zone
+
+PRODUCT = "-//Circles//learning circles//EN"
+
+
+def _slug(name: str) -> str:
+    kept = "".join(c if c.isalnum() else "-" for c in name.casefold())
+    return "-".join(part for part in kept.split("-") if part)[:40] or "circle"
+
+
+def calendar(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime) -> Attachment:
+    """Every meeting as an event in the circle's own time zone (with its VTIMEZONE), so
+    calendars keep 18:00 at 18:00 across daylight-saving changes. Cancelled meetings stay in
+    the file as cancelled, so a calendar that imported them earlier drops them on update."""
+    cal = Calendar()
+    cal.add("prodid", PRODUCT)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", circle.name)
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", f"circle-{circle.id}-meeting-{meeting.id}@circles")
+        event.add("dtstamp", now)
+        event.add("dtstart", in_zone(meeting.start, circle.timezone))
+        event.add("dtend", in_zone(meeting.end, circle.timezone))
+        event.add("summary", t("{circle}: meeting {number}", circle=circle.name, number=meeting.number))
+        event.add("location", venue_text(t, circle.venue))
+        event.add("description", f"{circle.course_title}\n{circle.course_link}")
+        event.add("url", circle.course_link)
+        event.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return Attachment(f"{_slug(circle.name)}.ics", cal.to_ical(), "text/calendar")
+
+
+def signups_csv(t: Translator, circle: Circle, signups: Sequence[Signup], names: dict[int, str]) -> Attachment:
+    """One row per active signup with every answer; UTF-8 with a byte-order mark so that
+    spreadsheet programs read accents and non-Latin scripts correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    header = [t("Name"), t("Signed up"), t("Goal"), t("How they will help peers")]
+    if circle.custom_question:
+        header.append(circle.custom_question)
+    writer.writerow(header)
+    for signup in signups:
+        signed = in_zone(signup.created_at, circle.timezone).strftime("%Y-%m-%d %H:%M %Z") if signup.created_at else ""
+        row = [names.get(signup.person_id, ""), signed, signup.goal, signup.help_peers]
+        if circle.custom_question:
+            row.append(signup.custom_answer or "")
+        writer.writerow(row)
+    return Attachment(f"{_slug(circle.name)}-signups.csv", buffer.getvalue().encode("utf-8-sig"), "text/csv")
