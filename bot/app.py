@@ -22,7 +22,8 @@ from bot.dialogs.browse import BrowseDialog
 from bot.dialogs.create_circle import CreateCircle
 from bot.dialogs.meeting_time import MeetingTimeDialog
 from bot.dialogs.signup import SignupDialog
-from bot.handlers import facilitator, general, learner
+from bot.dialogs.team import CreateTeam, SummaryTime
+from bot.handlers import facilitator, general, learner, team
 from bot.i18n import Translator, supported_language
 from bot.texts import domain_error_text
 from domain.errors import DomainError
@@ -32,7 +33,7 @@ from storage.unit import unit_of_work
 
 log = logging.getLogger(__name__)
 
-NOT_YET = {"message", "reminder", "feedback", "report", "team"}
+NOT_YET = {"message", "reminder", "feedback", "report"}
 CANCEL_WORDS = {"cancel", "/cancel", "stop"}
 MAX_INPUT = 10_000  # Longer input is refused before it reaches any dialog.
 
@@ -59,7 +60,9 @@ class Circles:
     share_links: dict[str, Callable[[str], str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.runner = DialogRunner([CreateCircle(), SignupDialog(), BrowseDialog(), MeetingTimeDialog()])
+        self.runner = DialogRunner(
+            [CreateCircle(), SignupDialog(), BrowseDialog(), MeetingTimeDialog(), CreateTeam(), SummaryTime()]
+        )
         r = self.runner
         self.actions: dict[str, tuple[int, Action]] = {
             # token verb: (number of arguments, handler)
@@ -85,6 +88,19 @@ class Circles:
             "ma": (1, lambda ctx, a: facilitator.add_meeting(ctx, r, _int(a[0]))),
             "mk": (1, lambda ctx, a: facilitator.cancel_circle_ask(ctx, _int(a[0]))),
             "mky": (1, lambda ctx, a: facilitator.cancel_circle(ctx, _int(a[0]))),
+            "t": (0, lambda ctx, a: team.team(ctx, r, edit=True)),
+            "tc": (0, lambda ctx, a: team.create(ctx, r)),
+            "tw": (0, lambda ctx, a: team.this_week(ctx)),
+            "tf": (0, lambda ctx, a: team.feedback(ctx)),
+            "tl": (0, lambda ctx, a: team.circles(ctx)),
+            "tm": (0, lambda ctx, a: team.members(ctx)),
+            "ti": (1, lambda ctx, a: team.invite(ctx, a[0])),
+            "th": (0, lambda ctx, a: team.summary_here(ctx)),
+            "ts": (0, lambda ctx, a: team.summary_time(ctx, r)),
+            "tr": (1, lambda ctx, a: team.remove_ask(ctx, _int(a[0]))),
+            "try": (1, lambda ctx, a: team.remove(ctx, _int(a[0]))),
+            "tx": (0, lambda ctx, a: team.leave_ask(ctx)),
+            "txy": (0, lambda ctx, a: team.leave(ctx)),
             "mf": (1, lambda ctx, a: facilitator.invite_cofacilitator(ctx, _int(a[0]))),
             DIALOG_TOKEN: (2, lambda ctx, a: r.press(ctx, a[0], a[1])),
         }
@@ -202,6 +218,8 @@ class Circles:
                 await general.forget(ctx)
             case "language":
                 await general.language(ctx)
+            case "team":
+                await team.team(ctx, self.runner)
             case "cancel":
                 if await self.runner.cancel(ctx):
                     ctx.say(ctx.t("Stopped. Nothing was saved."))

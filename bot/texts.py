@@ -25,6 +25,10 @@ DOMAIN_ERRORS = {
     "rsvp.not_signed_up": N_("You can only answer for meetings of circles you signed up for."),
     "meeting.past": N_("That meeting has already started, so it cannot be changed any more."),
     "meeting.cancelled": N_("That meeting was cancelled."),
+    "team.not_organizer": N_("Only the team's organizers can do that."),
+    "team.none": N_("You are not in a team yet. Create one with /team, or ask an organizer for an invitation."),
+    "team.already": N_("You are already in the team {team}. Leave it first to join another."),
+    "team.last_organizer": N_("You are the team's only organizer. Invite another organizer before you leave."),
     "schedule.invalid": N_("A circle meets between 1 and 52 times."),
 }
 

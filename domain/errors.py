@@ -25,6 +25,20 @@ class NotAllowed(DomainError):
     reason = "not_allowed"
 
 
+class NotOrganizer(DomainError):
+    """Only the team's organizers may do this."""
+
+    reason = "team.not_organizer"
+
+
+class NotInTeam(DomainError):
+    reason = "team.none"
+
+
+class AlreadyInTeam(DomainError):
+    reason = "team.already"
+
+
 class CircleNotOpen(DomainError):
     """The circle is a draft or was cancelled: nobody can sign up."""
 

@@ -27,6 +27,11 @@ class CirclePhase(enum.StrEnum):
     FINISHED = "finished"
 
 
+class TeamRole(enum.StrEnum):
+    ORGANIZER = "organizer"
+    MEMBER = "member"
+
+
 class FacilitatorRole(enum.StrEnum):
     LEAD = "lead"
     CO = "co"
@@ -87,6 +92,7 @@ class Circle:
     reminder_text: str | None = None
     created_by: int | None = None
     created_at: datetime | None = None
+    team_id: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -147,3 +153,28 @@ class RsvpTally:
     yes: list[int] = field(default_factory=list)
     no: list[int] = field(default_factory=list)
     no_answer: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Team:
+    """Organizers and facilitators of a town, city or country, and the circles they run."""
+
+    id: int | None
+    name: str
+    timezone: str
+    summary_weekday: int = 0  # Monday
+    summary_time: time = time(10, 0)
+    summary_platform: str | None = None
+    summary_chat_id: str | None = None
+    created_at: datetime | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass
+class TeamMember:
+    team_id: int
+    person_id: int
+    role: TeamRole

@@ -12,10 +12,11 @@ from domain.errors import (
     MeetingCancelled,
     MeetingPast,
     NotAllowed,
+    NotOrganizer,
     NotSignedUp,
     SignupClosed,
 )
-from domain.model import Circle, CirclePhase, CircleStatus, Meeting
+from domain.model import Circle, CirclePhase, CircleStatus, Meeting, TeamRole
 from domain.schedule import phase
 
 
@@ -61,10 +62,16 @@ def check_can_rsvp(meeting: Meeting, now: datetime, signed_up: bool) -> None:
         raise MeetingPast()
 
 
-def check_can_manage(person_id: int, facilitator_ids: Collection[int]) -> None:
-    """Only a circle's facilitators (lead or co-) manage it."""
-    if person_id not in facilitator_ids:
+def check_can_manage(person_id: int, facilitator_ids: Collection[int], organizer_ids: Collection[int] = ()) -> None:
+    """A circle's facilitators (lead or co-) manage it, and so do the organizers of its team."""
+    if person_id not in facilitator_ids and person_id not in organizer_ids:
         raise NotAllowed()
+
+
+def check_can_organize(role: TeamRole | None) -> None:
+    """Inviting, removing members and choosing the summary channel are for organizers."""
+    if role is not TeamRole.ORGANIZER:
+        raise NotOrganizer()
 
 
 def check_meeting_ahead(meeting: Meeting, now: datetime) -> None:

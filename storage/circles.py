@@ -44,6 +44,7 @@ def _circle(row: RowMapping) -> Circle:
         reminder_text=row["reminder_text"],
         created_by=row["created_by"],
         created_at=row["created_at"],
+        team_id=row["team_id"],
     )
 
 
@@ -75,6 +76,7 @@ def _columns(circle: Circle, city_key: str) -> dict[str, Any]:
         "reminder_text": circle.reminder_text,
         "created_by": circle.created_by,
         "created_at": circle.created_at,
+        "team_id": circle.team_id,
     }
 
 
@@ -138,6 +140,17 @@ class Circles:
             .order_by(circles.c.first_date, circles.c.id)
         )
         return [_circle(r) for r in (await self.conn.execute(query)).mappings()]
+
+    async def of_team(self, team_id: int) -> list[Circle]:
+        query = select(circles).where(circles.c.team_id == team_id).order_by(circles.c.first_date, circles.c.id)
+        return [_circle(r) for r in (await self.conn.execute(query)).mappings()]
+
+    async def join_team(self, person_id: int, team_id: int | None) -> None:
+        """The circles a person leads follow them into (or out of) a team."""
+        led = select(facilitators.c.circle_id).where(
+            facilitators.c.person_id == person_id, facilitators.c.role == FacilitatorRole.LEAD.value
+        )
+        await self.conn.execute(update(circles).where(circles.c.id.in_(led)).values(team_id=team_id))
 
     async def count_with_code(self, code: str) -> int:
         return int((await self.conn.execute(select(func.count()).where(circles.c.code == code))).scalar_one())

@@ -34,6 +34,8 @@ class Invite:
     created_by: int
     expires_at: datetime
     used_by: int | None
+    team_id: int | None = None
+    role: str | None = None
 
 
 class Invites:
@@ -49,6 +51,8 @@ class Invites:
                 created_by=invite.created_by,
                 expires_at=invite.expires_at,
                 used_by=invite.used_by,
+                team_id=invite.team_id,
+                role=invite.role,
             )
         )
 
@@ -56,7 +60,9 @@ class Invites:
         row = (await self.conn.execute(select(invites).where(invites.c.code == code))).first()
         if row is None:
             return None
-        return Invite(row.code, row.kind, row.circle_id, row.created_by, row.expires_at, row.used_by)
+        return Invite(
+            row.code, row.kind, row.circle_id, row.created_by, row.expires_at, row.used_by, row.team_id, row.role
+        )
 
     async def use(self, code: str, person_id: int) -> bool:
         """Mark a one-time code used; False if someone else used it first."""

@@ -241,3 +241,33 @@ broadcasts = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("reported_at", UTCDateTime),
 )
+
+teams = Table(
+    "teams",
+    metadata,
+    # O4: organizers look after the circles and facilitators of a team (a town, a city, a country).
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    # Where the weekly summary goes (O3): a channel or chat on one platform; none until chosen.
+    Column("summary_platform", String(20)),
+    Column("summary_chat_id", String(100)),
+    Column("summary_weekday", Integer, nullable=False),  # 0 = Monday
+    Column("summary_time", Time, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    # A person belongs to at most one team, as in the reference system.
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, unique=True),
+    Column("role", String(12), nullable=False),
+    Column("joined_at", UTCDateTime, nullable=False),
+)
+
+# A circle belongs to its facilitator's team; the invitation names the team and the role offered.
+circles.append_column(Column("team_id", ForeignKey("teams.id", ondelete="SET NULL"), index=True))
+invites.append_column(Column("team_id", ForeignKey("teams.id", ondelete="CASCADE")))
+invites.append_column(Column("role", String(12)))

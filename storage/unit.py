@@ -7,12 +7,17 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.broadcasts import Broadcasts
 from storage.circles import Circles
 from storage.db import Database
 from storage.dialogs import Dialogs
+from storage.feedback import Feedbacks
 from storage.inbox import Invites, KeptInputs, Updates
+from storage.outbox import Outbox
 from storage.people import People
+from storage.reminders import Reminders
 from storage.signups import Rsvps, Signups
+from storage.teams import Teams
 
 
 class Unit:
@@ -26,6 +31,12 @@ class Unit:
         self.updates = Updates(conn)
         self.invites = Invites(conn)
         self.kept_inputs = KeptInputs(conn)
+        self.teams = Teams(conn)
+        # Delivery (bot/delivery)
+        self.outbox = Outbox(conn)
+        self.reminders = Reminders(conn)
+        self.feedback = Feedbacks(conn)
+        self.broadcasts = Broadcasts(conn)
 
 
 @asynccontextmanager

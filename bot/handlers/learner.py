@@ -10,9 +10,9 @@ from bot.dialogs.signup import start_signup
 from bot.render.circles import card, when
 from bot.render.files import calendar
 from bot.usecases import circles as circle_cases
-from bot.usecases import learners
+from bot.usecases import learners, teams
 from domain.errors import NotFound
-from domain.model import Circle, CircleStatus, Meeting
+from domain.model import Circle, CircleStatus, Meeting, TeamRole
 from domain.schedule import active, next_meeting
 
 
@@ -31,6 +31,14 @@ async def start(ctx: Context, runner: DialogRunner, help_text: str) -> None:
         ctx.say(
             ctx.t("You are now a co-facilitator of {circle}.", circle=joined.name),
             [[Button(ctx.t("Manage the circle"), f"m:{joined.id}")]],
+        )
+        return
+    membership = await teams.accept(ctx.unit, code, ctx.person_id, ctx.now)
+    if membership is not None:
+        role = ctx.t("an organizer") if membership.role is TeamRole.ORGANIZER else ctx.t("a member")
+        ctx.say(
+            ctx.t("Welcome to the team {team}! You are {role}.", team=membership.team.name, role=role),
+            [[Button(ctx.t("Open the team"), "t")]],
         )
         return
     ctx.say(ctx.t("That link or code is not valid any more. Ask whoever shared it for a new one."))

@@ -38,6 +38,9 @@ async def create(unit: Unit, circle: Circle, now: datetime) -> Circle:
     starts = weekly_starts(circle.first_date, circle.meeting_time, circle.timezone, circle.weeks)
     circle.code = await _unique_code(unit)
     circle.created_at = now
+    if circle.created_by is not None:
+        team = await unit.teams.membership(circle.created_by)
+        circle.team_id = team.team_id if team else None
     locate(circle.venue)
     return await unit.circles.add(circle, city_key(circle.venue), starts)
 
@@ -63,7 +66,8 @@ async def load_managed(unit: Unit, circle_id: int, person_id: int) -> Managed:
     if circle is None or circle.id is None:
         raise NotFound()
     facilitator_ids = await unit.circles.facilitator_ids(circle.id)
-    check_can_manage(person_id, facilitator_ids)
+    organizer_ids = await unit.teams.organizer_ids(circle.team_id) if circle.team_id else []
+    check_can_manage(person_id, facilitator_ids, organizer_ids)
     return Managed(circle, await unit.circles.meetings(circle.id), facilitator_ids)
 
 

@@ -1,0 +1,149 @@
+"""Teams (O1–O4): organizers look after the circles and facilitators of a team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from bot.usecases.codes import new_code
+from domain.errors import AlreadyInTeam, DomainError, NotFound, NotInTeam
+from domain.model import Circle, Meeting, Team, TeamMember, TeamRole
+from domain.rules import check_can_organize
+from domain.schedule import week_bounds
+from storage.inbox import Invite
+from storage.unit import Unit
+
+TEAM_INVITE = "team"
+
+
+class LastOrganizer(DomainError):
+    """A team must keep an organizer while it has other members."""
+
+    reason = "team.last_organizer"
+
+
+@dataclass
+class Membership:
+    team: Team
+    role: TeamRole
+
+
+async def membership(unit: Unit, person_id: int) -> Membership:
+    member = await unit.teams.membership(person_id)
+    if member is None:
+        raise NotInTeam()
+    team = await unit.teams.get(member.team_id)
+    assert team is not None
+    return Membership(team, member.role)
+
+
+async def create_team(unit: Unit, person_id: int, name: str, timezone: str, now: datetime) -> Team:
+    """The creator becomes the team's first organizer, and the circles they lead join it."""
+    existing = await unit.teams.membership(person_id)
+    if existing is not None:
+        team = await unit.teams.get(existing.team_id)
+        raise AlreadyInTeam(team=team.name if team else "")
+    team = await unit.teams.add(Team(id=None, name=name, timezone=timezone, created_at=now))
+    assert team.id is not None
+    await unit.teams.add_member(TeamMember(team.id, person_id, TeamRole.ORGANIZER), now)
+    await unit.circles.join_team(person_id, team.id)
+    return team
+
+
+async def invite(unit: Unit, person_id: int, role: TeamRole, now: datetime, days: int) -> tuple[Team, Invite]:
+    """A code (or link) anyone can use to join the team until it expires."""
+    mine = await membership(unit, person_id)
+    check_can_organize(mine.role)
+    code = new_code(10, prefix="t")
+    offer = Invite(code, TEAM_INVITE, None, person_id, now + timedelta(days=days), None, mine.team.id, role.value)
+    await unit.invites.add(offer)
+    return mine.team, offer
+
+
+async def accept(unit: Unit, code: str, person_id: int, now: datetime) -> Membership | None:
+    """Join with an invitation; None when the code is unknown or expired."""
+    offer = await unit.invites.get(code)
+    if offer is None or offer.kind != TEAM_INVITE or offer.team_id is None or offer.expires_at <= now:
+        return None
+    team = await unit.teams.get(offer.team_id)
+    if team is None:
+        return None
+    role = TeamRole(offer.role or TeamRole.MEMBER.value)
+    existing = await unit.teams.membership(person_id)
+    if existing is not None and existing.team_id != team.id:
+        other = await unit.teams.get(existing.team_id)
+        raise AlreadyInTeam(team=other.name if other else "")
+    if existing is not None:
+        if existing.role is TeamRole.MEMBER and role is TeamRole.ORGANIZER:
+            await unit.teams.remove_member(team.id or 0, person_id)
+            await unit.teams.add_member(TeamMember(team.id or 0, person_id, role), now)
+            return Membership(team, role)
+        return Membership(team, existing.role)
+    await unit.teams.add_member(TeamMember(team.id or 0, person_id, role), now)
+    await unit.circles.join_team(person_id, team.id)
+    return Membership(team, role)
+
+
+async def leave(unit: Unit, person_id: int) -> Team:
+    mine = await membership(unit, person_id)
+    assert mine.team.id is not None
+    members = await unit.teams.members(mine.team.id)
+    organizers = [m for m in members if m.role is TeamRole.ORGANIZER]
+    if mine.role is TeamRole.ORGANIZER and len(organizers) == 1 and len(members) > 1:
+        raise LastOrganizer()
+    await unit.teams.remove_member(mine.team.id, person_id)
+    await unit.circles.join_team(person_id, None)
+    return mine.team
+
+
+async def remove_member(unit: Unit, organizer_id: int, member_id: int) -> Team:
+    mine = await membership(unit, organizer_id)
+    check_can_organize(mine.role)
+    assert mine.team.id is not None
+    theirs = await unit.teams.membership(member_id)
+    if theirs is None or theirs.team_id != mine.team.id:
+        raise NotFound()
+    if member_id == organizer_id:
+        return await leave(unit, organizer_id)
+    await unit.teams.remove_member(mine.team.id, member_id)
+    await unit.circles.join_team(member_id, None)
+    return mine.team
+
+
+async def set_summary_chat(unit: Unit, person_id: int, platform: str, chat_id: str) -> Team:
+    mine = await membership(unit, person_id)
+    check_can_organize(mine.role)
+    mine.team.summary_platform, mine.team.summary_chat_id = platform, chat_id
+    await unit.teams.save_summary(mine.team)
+    return mine.team
+
+
+async def set_summary_time(unit: Unit, person_id: int, weekday: int, at: time, timezone: str) -> Team:
+    mine = await membership(unit, person_id)
+    check_can_organize(mine.role)
+    mine.team.summary_weekday, mine.team.summary_time, mine.team.timezone = weekday, at, timezone
+    await unit.teams.save_summary(mine.team)
+    return mine.team
+
+
+@dataclass
+class TeamMeeting:
+    circle: Circle
+    meeting: Meeting
+    held: int  # this is meeting `held` of `total` (cancelled ones not counted)
+    total: int
+
+
+async def meetings_in_week(unit: Unit, team: Team, now: datetime) -> list[TeamMeeting]:
+    """O2: every meeting of the team's circles in the team's current week (Monday to Sunday)."""
+    assert team.id is not None
+    start, end = week_bounds(now, team.timezone)
+    found: list[TeamMeeting] = []
+    circles = [c for c in await unit.circles.of_team(team.id) if c.status.value == "published"]
+    schedules = await unit.circles.meetings_of([c.id for c in circles if c.id is not None])
+    for circle in circles:
+        held = [m for m in schedules[circle.id or 0] if not m.cancelled]
+        for position, meeting in enumerate(held, start=1):
+            if start <= meeting.start < end:
+                found.append(TeamMeeting(circle, meeting, position, len(held)))
+    return sorted(found, key=lambda entry: entry.meeting.start)

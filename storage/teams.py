@@ -1,0 +1,99 @@
+"""Teams and their members."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.model import Team, TeamMember, TeamRole
+from storage.tables import team_members, teams
+
+
+def _team(row: RowMapping) -> Team:
+    return Team(
+        id=row["id"],
+        name=row["name"],
+        timezone=row["timezone"],
+        summary_weekday=row["summary_weekday"],
+        summary_time=row["summary_time"],
+        summary_platform=row["summary_platform"],
+        summary_chat_id=row["summary_chat_id"],
+        created_at=row["created_at"],
+    )
+
+
+class Teams:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(self, team: Team) -> Team:
+        result = await self.conn.execute(
+            teams.insert().values(
+                name=team.name,
+                timezone=team.timezone,
+                summary_weekday=team.summary_weekday,
+                summary_time=team.summary_time,
+                summary_platform=team.summary_platform,
+                summary_chat_id=team.summary_chat_id,
+                created_at=team.created_at,
+            )
+        )
+        assert result.inserted_primary_key is not None
+        team.id = result.inserted_primary_key[0]
+        return team
+
+    async def get(self, team_id: int) -> Team | None:
+        row = (await self.conn.execute(select(teams).where(teams.c.id == team_id))).mappings().first()
+        return _team(row) if row else None
+
+    async def all(self) -> list[Team]:
+        return [_team(r) for r in (await self.conn.execute(select(teams).order_by(teams.c.id))).mappings()]
+
+    async def save_summary(self, team: Team) -> None:
+        await self.conn.execute(
+            update(teams)
+            .where(teams.c.id == team.id)
+            .values(
+                summary_weekday=team.summary_weekday,
+                summary_time=team.summary_time,
+                summary_platform=team.summary_platform,
+                summary_chat_id=team.summary_chat_id,
+                timezone=team.timezone,
+            )
+        )
+
+    async def membership(self, person_id: int) -> TeamMember | None:
+        row = (await self.conn.execute(select(team_members).where(team_members.c.person_id == person_id))).first()
+        return TeamMember(row.team_id, row.person_id, TeamRole(row.role)) if row else None
+
+    async def members(self, team_id: int) -> list[TeamMember]:
+        rows = await self.conn.execute(
+            select(team_members)
+            .where(team_members.c.team_id == team_id)
+            .order_by(team_members.c.role.desc(), team_members.c.joined_at)
+        )
+        return [TeamMember(r.team_id, r.person_id, TeamRole(r.role)) for r in rows]
+
+    async def organizer_ids(self, team_id: int) -> list[int]:
+        rows = await self.conn.execute(
+            select(team_members.c.person_id).where(
+                team_members.c.team_id == team_id, team_members.c.role == TeamRole.ORGANIZER.value
+            )
+        )
+        return [r.person_id for r in rows]
+
+    async def add_member(self, member: TeamMember, now: datetime) -> None:
+        await self.conn.execute(
+            team_members.insert().values(
+                team_id=member.team_id, person_id=member.person_id, role=member.role.value, joined_at=now
+            )
+        )
+
+    async def remove_member(self, team_id: int, person_id: int) -> bool:
+        result = await self.conn.execute(
+            delete(team_members).where(team_members.c.team_id == team_id, team_members.c.person_id == person_id)
+        )
+        return bool(result.rowcount)

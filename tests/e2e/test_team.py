@@ -1,0 +1,132 @@
+"""Teams in the core (O1, O2, O4): create, invite, join, see circles and meetings, remove, leave."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from adapters.console.driver import ConsoleDriver
+from bot.clock import FixedClock
+from tests.e2e.flows import BERLIN_CIRCLE, create_circle
+
+
+async def make_team(chat: ConsoleDriver, organizer: str = "olga") -> None:
+    await chat.say("/team", as_=organizer)
+    await chat.press("Create a team")
+    await chat.say("Learning Circles Berlin")
+    created = await chat.say("Berlin")
+    assert "The team Learning Circles Berlin is created and you are its organizer." in created
+
+
+async def invite_link(chat: ConsoleDriver, role: str = "facilitator", organizer: str = "olga") -> str:
+    await chat.say("/team", as_=organizer)
+    answer = await chat.press("Invite a facilitator" if role == "facilitator" else "Invite an organizer")
+    code = re.search(r"/start (t\w+)", answer)
+    assert code, answer
+    return code.group(1)
+
+
+async def test_an_organizer_builds_a_team_and_sees_its_circles_and_week(chat: ConsoleDriver, clock: FixedClock) -> None:
+    await make_team(chat)
+    code = await invite_link(chat)
+    welcome = await chat.say(f"/start {code}", as_="fiona")
+    assert "Welcome to the team Learning Circles Berlin! You are a member." in welcome
+    await create_circle(chat, as_="fiona")
+
+    card = await chat.say("/team", as_="olga")
+    assert "Team Learning Circles Berlin — you are an organizer." in card
+    assert "Members: 2" in card and "Circles: 1" in card
+    listing = await chat.press("Circles")
+    assert "• Python for Everybody (published) — Fiona" in listing
+    # Organizers manage every circle of the team.
+    managed = await chat.press("Python for Everybody")
+    assert "Status: upcoming" in managed
+    assert "Nobody has signed up" in await chat.press("Signups")
+
+    clock.set(clock.now() + timedelta(days=9))  # Monday 7 December 2026
+    await chat.say("/team")
+    week = await chat.press("This week's meetings")
+    assert "Python for Everybody: meeting 1 of 6, Mon, 7 Dec 2026, 18:00 CET" in week
+
+
+async def test_facilitators_cannot_organize(chat: ConsoleDriver) -> None:
+    await make_team(chat)
+    await chat.say(f"/start {await invite_link(chat)}", as_="fiona")
+    card = await chat.say("/team", as_="fiona")
+    assert "you are a member" in card
+    assert "Invite a facilitator" not in card
+    for forged in ("ti:m", "ti:o", "th", "ts", "tr:1", "try:1"):
+        assert "Only the team's organizers can do that." in await chat.press_token(forged), forged
+    await chat.press_token("tm")
+    assert "Remove" not in chat.shown["fiona"][-1].text
+
+
+async def test_organizers_of_one_team_cannot_touch_another(chat: ConsoleDriver) -> None:
+    await make_team(chat, organizer="olga")
+    await chat.say(f"/start {await invite_link(chat)}", as_="fiona")
+    await create_circle(chat, as_="fiona")  # circle 1, team A
+    await chat.say("/team", as_="bert")
+    await chat.press("Create a team")
+    await chat.say("Learning Circles Hamburg")
+    await chat.say("Europe/Berlin")
+    for forged in ("m:1", "ms:1", "mr:1", "mcsv:1", "mo:1:0", "mk:1"):
+        assert "Only the circle's facilitators can do that." in await chat.press_token(forged, as_="bert"), forged
+    assert "I could not find that" in await chat.press_token("try:2", as_="bert")  # Fiona is not in his team
+    await chat.say("/team", as_="bert")
+    assert "The team has no circles yet." in await chat.press("Circles")
+    assert "Members of Learning Circles Hamburg:\n• Bert — organizer" == await chat.press_token("tm")
+
+
+async def test_removing_and_leaving(chat: ConsoleDriver) -> None:
+    await make_team(chat)
+    await chat.say(f"/start {await invite_link(chat)}", as_="fiona")
+    await create_circle(chat, as_="fiona")
+    await chat.say("/team", as_="olga")
+    assert "only organizer" in await chat.press_token("txy")
+    await chat.press("Members")
+    await chat.press("Remove Fiona")
+    assert "Fiona is no longer in Learning Circles Berlin." in await chat.press("Yes, remove")
+    await chat.say("/team")
+    assert "The team has no circles yet." in await chat.press("Circles")
+    assert "You are not in a team." in await chat.say("/team", as_="fiona")
+    assert "You left the team" in await chat.press_token("txy", as_="olga")
+
+
+async def test_invitations_expire_and_one_team_per_person(chat: ConsoleDriver, clock: FixedClock) -> None:
+    await make_team(chat, organizer="olga")
+    code = await invite_link(chat)
+    await chat.say("/team", as_="bert")
+    await chat.press("Create a team")
+    await chat.say("Learning Circles Hamburg")
+    await chat.say("Hamburg")
+    assert "You are already in the team Learning Circles Hamburg" in await chat.say(f"/start {code}", as_="bert")
+    clock.advance(timedelta(days=15))
+    assert "not valid any more" in await chat.say(f"/start {code}", as_="fiona")
+
+
+async def test_an_organizer_invitation_makes_an_organizer(chat: ConsoleDriver) -> None:
+    await make_team(chat)
+    code = await invite_link(chat, role="organizer")
+    assert "You are an organizer." in await chat.say(f"/start {code}", as_="otto")
+    assert "Invite a facilitator" in await chat.say("/team", as_="otto")
+
+
+async def test_the_summary_channel_and_time(chat: ConsoleDriver) -> None:
+    await make_team(chat)
+    await chat.say("/team")
+    assert "will be posted in this chat" in await chat.press("Send the weekly summary here")
+    await chat.say("/team")
+    await chat.press("Summary day and time")
+    await chat.press("Friday")
+    await chat.say("9am")
+    done = await chat.say("Europe/Lisbon")
+    assert "goes out every Friday at 09:00 (Europe/Lisbon)" in done
+    assert "Weekly summary: every Friday at 09:00 (Europe/Lisbon)." in await chat.say("/team")
+
+
+async def test_circles_created_before_joining_follow_their_facilitator(chat: ConsoleDriver) -> None:
+    await create_circle(chat, BERLIN_CIRCLE, as_="fiona")
+    await make_team(chat)
+    await chat.say(f"/start {await invite_link(chat)}", as_="fiona")
+    await chat.say("/team", as_="olga")
+    assert "• Python for Everybody (published) — Fiona" in await chat.press("Circles")
