@@ -65,6 +65,15 @@ class CirclesSettings:
 
 
 @dataclass
+class DeliverySettings:
+    lease_seconds: int = 300
+    wake_seconds: int = 30
+    batch_size: int = 100
+    concurrency: int = 16
+    max_failures: int = 8
+
+
+@dataclass
 class LoggingSettings:
     level: str = "INFO"
 
@@ -76,6 +85,7 @@ class Settings:
     slack: SlackSettings = field(default_factory=SlackSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     circles: CirclesSettings = field(default_factory=CirclesSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
 
     @property
@@ -159,6 +169,17 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("circles.max_answer_length: must be between 100 and 10000")
     if not 1 <= settings.circles.invite_days <= 365:
         raise ConfigError("circles.invite_days: must be between 1 and 365")
+    delivery = settings.delivery
+    if not 30 <= delivery.lease_seconds <= 3600:
+        raise ConfigError("delivery.lease_seconds: must be between 30 and 3600")
+    if not 1 <= delivery.wake_seconds <= 30:
+        raise ConfigError("delivery.wake_seconds: must be between 1 and 30")
+    if not 1 <= delivery.batch_size <= 1000:
+        raise ConfigError("delivery.batch_size: must be between 1 and 1000")
+    if not 1 <= delivery.concurrency <= 256:
+        raise ConfigError("delivery.concurrency: must be between 1 and 256")
+    if not 1 <= delivery.max_failures <= 50:
+        raise ConfigError("delivery.max_failures: must be between 1 and 50")
     if settings.logging.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"logging.level: must be DEBUG, INFO, WARNING or ERROR, got {settings.logging.level!r}")
 

@@ -83,9 +83,7 @@ for _number, _name in enumerate(
 _MONTHS["sept"] = 9  # a common abbreviation that is neither 3 letters nor the full name
 
 _WEEKDAYS: dict[str, int] = {}
-for _number, _name in enumerate(
-    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-):
+for _number, _name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")):
     _WEEKDAYS[_name] = _number
     _WEEKDAYS[_name[:3]] = _number
 _WEEKDAYS.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
@@ -250,9 +248,7 @@ def _read_words(s: str, today: date, dayfirst: bool) -> date | None:
     else:
         result = _next_occurrence(month, day, today)
     if weekday is not None and result.weekday() != weekday:
-        raise InputError(
-            "date.weekday_mismatch", date=result.isoformat(), weekday=weekday
-        )
+        raise InputError("date.weekday_mismatch", date=result.isoformat(), weekday=weekday)
     return result
 
 
@@ -389,9 +385,7 @@ def _preferred_zones() -> frozenset[str]:
     names: set[str] = set()
     for table in ("zone1970.tab", "zone.tab"):
         try:
-            content = (
-                importlib.resources.files("tzdata.zoneinfo").joinpath(table).read_text()
-            )
+            content = importlib.resources.files("tzdata.zoneinfo").joinpath(table).read_text()
         except (ModuleNotFoundError, FileNotFoundError, OSError):
             continue
         for line in content.splitlines():
@@ -478,9 +472,7 @@ URL_MAX_LEN = 2000  # what browsers and link previews reliably handle
 # Host names: dot-separated labels of letters (any script), digits and hyphens, ending in
 # a top-level domain of at least two letters; or an IPv4 address.
 _LABEL = r"(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?"
-_HOST = re.compile(
-    rf"(?:{_LABEL}\.)+(?:[^\W\d_]{{2,63}}|xn--[a-z0-9-]+)|(?:\d{{1,3}}\.){{3}}\d{{1,3}}"
-)
+_HOST = re.compile(rf"(?:{_LABEL}\.)+(?:[^\W\d_]{{2,63}}|xn--[a-z0-9-]+)|(?:\d{{1,3}}\.){{3}}\d{{1,3}}")
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:")
 
 

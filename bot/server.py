@@ -96,8 +96,8 @@ class WebServer:
         for name, check in self._checks.items():
             try:
                 await asyncio.wait_for(check(), HEALTH_CHECK_TIMEOUT)
-            except Exception as error:
-                log.warning("health check %s failed: %s", name, type(error).__name__)
+            except Exception:
+                log.warning("health check %s failed", name, exc_info=True)
                 results[name] = "failing"
             else:
                 results[name] = "ok"

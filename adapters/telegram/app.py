@@ -1,0 +1,263 @@
+"""The Telegram adapter, assembled: a python-telegram-bot ``Application`` around the core.
+
+Every update goes the same way: translate it (``translate.py``), let the core decide
+(``Circles.handle``), answer a pressed button's callback query, then render the replies
+(``render.py``): inline keyboards for buttons, an edit in place where the core asks for one and
+a button was pressed, a "share location" keyboard where the core asks for a location, a link to
+the private chat under answers given in a group.
+
+Updates arrive by long polling (default) or, in webhook mode, through ``/telegram/webhook`` on
+the project's web server (``bot/server.py``), which must be mounted before ``start``::
+
+    adapter = TelegramAdapter(circles, settings.telegram)
+    adapter.mount(server)          # webhook mode only; adds the route and a health check
+    await server.start()
+    await adapter.start()          # getMe, setMyCommands, then setWebhook or polling
+    ...
+    await adapter.stop()
+
+Updates are handled one at a time, in order (PTB's default), so a person's quick succession of
+answers reaches their dialog in the order typed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, CallbackQuery, Message, ReplyKeyboardRemove, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+
+from adapters.telegram.render import (
+    Markup,
+    edit_in_place,
+    editable,
+    inline_keyboard,
+    link_keyboard,
+    location_keyboard,
+    plan,
+    send_part,
+)
+from adapters.telegram.sender import TelegramApplication, TelegramSender, chat_key
+from adapters.telegram.translate import PLATFORM, to_incoming
+from adapters.telegram.webhook import WEBHOOK_PATH, check_secret, webhook_handler
+from bot.app import Circles
+from bot.commands import COMMANDS
+from bot.config import ConfigError, TelegramSettings
+from bot.conversation.messages import Incoming, Reply
+from bot.i18n import Translator, available_languages
+from bot.server import WebServer
+from storage.unit import unit_of_work
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# Replies to a person who is waiting: if Telegram's flood control answers 429, PTB's rate limiter
+# waits the time asked and tries again (up to this many times) rather than dropping the answer.
+# The delivery engine's sends do not retry here: they are re-queued instead (see sender.py).
+INTERACTIVE_RETRIES = 3
+REPLY_OPTIONS = {"rate_limit_args": INTERACTIVE_RETRIES}
+
+
+def build_application(settings: TelegramSettings) -> TelegramApplication:
+    """A PTB ``Application`` talking to ``settings.api_base_url`` (``<root>/bot<token>/<method>``)."""
+    # httpx logs every request URL at INFO, and Telegram's URLs carry the token.
+    for name in ("httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+    root = settings.api_base_url.rstrip("/")
+    return (
+        Application.builder()
+        .token(settings.token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        # 30 messages/s overall, 20/min per group; max_retries=0 unless a call asks for retries.
+        .rate_limiter(AIORateLimiter(max_retries=0))
+        .job_queue(None)  # the project's own scheduler and outbox send everything timed
+        .build()
+    )
+
+
+class TelegramAdapter:
+    """Telegram in front of the core: receive updates, translate, render the replies."""
+
+    def __init__(
+        self, circles: Circles, settings: TelegramSettings, *, application: TelegramApplication | None = None
+    ) -> None:
+        if settings.mode not in ("polling", "webhook"):
+            raise ConfigError(f"telegram.mode: must be polling or webhook, got {settings.mode!r}")
+        self.circles = circles
+        self.settings = settings
+        self.application = application or build_application(settings)
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.sender = TelegramSender(self.application)
+        self.username: str | None = None
+        self._mounted = False
+
+    @property
+    def webhook_mode(self) -> bool:
+        return self.settings.mode == "webhook"
+
+    def mount(self, server: WebServer) -> None:
+        """Serve the webhook route (webhook mode) and report on ``/healthz``."""
+        if self.webhook_mode:
+            server.add_route("POST", WEBHOOK_PATH, webhook_handler(self.application, self.settings.webhook_secret))
+            self._mounted = True
+        server.add_check("telegram", self._check)
+
+    def share_link(self, code: str) -> str:
+        """The deep link that opens a circle's card (or accepts an invitation) in Telegram."""
+        return f"https://t.me/{self.username}?start={code}"
+
+    @property
+    def private_chat_url(self) -> str:
+        return f"https://t.me/{self.username}"
+
+    async def start(self) -> None:
+        if self.webhook_mode:
+            check_secret(self.settings.webhook_secret)
+            if not self._mounted:
+                raise RuntimeError("webhook mode: mount the adapter on the web server before starting it")
+            if not self.settings.webhook_url.endswith(WEBHOOK_PATH):
+                log.warning("telegram.webhook_url does not end in %s; make sure it reaches that path", WEBHOOK_PATH)
+        try:
+            await self.application.initialize()  # getMe: who we are
+            bot = self.application.bot
+            self.username = bot.username
+            self.circles.share_links[PLATFORM] = self.share_link
+            await self._register_commands()
+            if self.webhook_mode:
+                await self.application.start()
+                await bot.set_webhook(
+                    self.settings.webhook_url,
+                    secret_token=self.settings.webhook_secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+                log.info("Telegram: @%s receives updates by webhook", self.username)
+            else:
+                updater = self.application.updater
+                assert updater is not None
+                # start_polling removes any webhook first; pending updates are kept, not dropped.
+                await updater.start_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+                await self.application.start()
+                log.info("Telegram: @%s receives updates by long polling", self.username)
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates in hand, close the HTTP pool (webhook stays set)."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def _check(self) -> None:
+        if not self.application.running:
+            raise RuntimeError("the Telegram application is not running")
+
+    async def _register_commands(self) -> None:
+        default = self.circles.settings.circles.default_language
+        bot = self.application.bot
+
+        def menu(language: str) -> list[BotCommand]:
+            t = Translator(language)
+            return [BotCommand(name, t(description)[:256]) for name, description in COMMANDS]
+
+        await bot.set_my_commands(menu(default))
+        for language in available_languages():
+            if language != default:
+                await bot.set_my_commands(menu(language), language_code=language)
+
+    # ------------------------------------------------------------------ one update
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = to_incoming(update, self.username)
+        if incoming is None:
+            return
+        replies = await self.circles.handle(incoming)
+        query = update.callback_query
+        if query is not None:
+            await self._answer(query)
+        await self._deliver(update, incoming, replies)
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        """Stop the button's spinner. A repeated update finds its query already answered."""
+        try:
+            await self.application.bot.answer_callback_query(query.id)
+        except TelegramError as error:
+            log.info("callback query not answered: %s", error.message)
+
+    async def _deliver(self, update: Update, incoming: Incoming, replies: list[Reply]) -> None:
+        t = Translator(incoming.language or self.circles.settings.circles.default_language)
+        query = update.callback_query
+        pressed = query.message if query is not None and isinstance(query.message, Message) else None
+        if pressed is not None and pressed.text is None:
+            pressed = None  # a file's caption is not replaced by a text: the new state comes as a new message
+        keyboard_cleared = False
+        for reply in replies:
+            if reply.platform not in (None, PLATFORM):
+                log.warning("a reply for %s reached the Telegram adapter; skipped", reply.platform)
+                continue
+            chat_id = await self._chat_for(reply, incoming)
+            if chat_id is None:
+                continue
+            own_chat = chat_id == incoming.chat_id
+            markup = self._markup(reply, incoming, t, own_chat=own_chat, clear=not keyboard_cleared)
+            keyboard_cleared = keyboard_cleared or isinstance(markup, ReplyKeyboardRemove)
+            parts = plan(reply, markup)
+            if not parts:
+                continue
+            try:
+                if reply.edit and pressed is not None and own_chat and editable(parts):
+                    message, pressed = pressed, None  # only the first edit replaces the pressed message
+                    if await edit_in_place(
+                        self.application.bot, message.chat.id, message.message_id, parts[0], **REPLY_OPTIONS
+                    ):
+                        continue
+                for part in parts:
+                    await send_part(self.application.bot, chat_key(chat_id), part, **REPLY_OPTIONS)
+            except TelegramError as error:
+                if own_chat:
+                    raise
+                # Someone else (another person's chat): their trouble must not cost this answer.
+                log.warning("could not send a reply to another chat: %s", error.message)
+
+    def _markup(self, reply: Reply, incoming: Incoming, t: Translator, *, own_chat: bool, clear: bool) -> Markup | None:
+        if reply.buttons:
+            return inline_keyboard(reply.buttons)
+        if not own_chat:
+            return None
+        if incoming.in_group:
+            # Personal flows belong in the private chat: one tap opens it.
+            return link_keyboard(t("Open a private chat with me"), self.private_chat_url)
+        if reply.ask_location:
+            return location_keyboard(t("📍 Share my location"))
+        if clear and incoming.action is None:
+            # The person typed or shared something: take away a location keyboard shown before.
+            return ReplyKeyboardRemove()
+        return None
+
+    async def _chat_for(self, reply: Reply, incoming: Incoming) -> str | None:
+        if reply.chat_id is not None:
+            return reply.chat_id
+        if reply.person_id is None:
+            return incoming.chat_id
+        async with unit_of_work(self.circles.db) as unit:
+            identities = await unit.people.identities_of(reply.person_id)
+        for identity in identities:
+            if identity.platform == PLATFORM and identity.chat_id:
+                return identity.chat_id
+        log.info("person %s has no Telegram chat; a reply for them was not sent", reply.person_id)
+        return None
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        if error is None:
+            return
+        kind = f"update {update.update_id}" if isinstance(update, Update) else "the Telegram adapter"
+        log.error("error while handling %s: %s", kind, type(error).__name__, exc_info=error)

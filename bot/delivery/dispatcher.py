@@ -1,0 +1,330 @@
+"""The dispatcher: one pass plans what is due, claims it, sends it, and records the outcome.
+
+A pass is a small pipeline so that claiming, sending and recording overlap:
+
+    claimer ──(prepared messages)──> senders (``concurrency`` of them) ──(outcomes)──> recorder
+
+- the claimer takes due rows in short transactions (a lease of ``lease`` on each), loads what
+  rendering needs for the whole batch in a few queries, and renders each row for its recipient;
+- each sender waits for the platform's rate limit, checks that its lease still holds, and sends;
+- the recorder writes outcomes in small transactions as they arrive, so a crash leaves at most
+  the messages in flight unrecorded: they are the only ones that can go out twice.
+
+Outcomes: sent → closed; ``retry_after`` → due again after the platform's delay (not counted as
+a failure); a transient failure → due again after an exponential back-off, closed as failed after
+``max_failures``; unreachable → the person is marked unreachable and the row closed with the
+reason; an expired lease → the row is claimable again by any dispatcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.conversation.messages import Reply
+from bot.conversation.outbound import Outcome, SendResult, Sender
+from bot.delivery import planner
+from bot.delivery.limits import PLATFORM_LIMITS, NoLimit, RateLimit, RateLimiter
+from bot.delivery.reasons import BLOCKED, FAILED, FORGOTTEN, NO_CHAT, NO_SENDER
+from bot.delivery.render import Drop, Snapshot, load_snapshot, render
+from bot.i18n import Translator
+from domain.model import Identity
+from storage.db import Database
+from storage.outbox import Closing, OutboxRow, Recipient, Status
+from storage.unit import Unit, unit_of_work
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    lease: timedelta = timedelta(minutes=5)
+    batch_size: int = 100
+    concurrency: int = 16
+    max_failures: int = 8
+    backoff: timedelta = timedelta(seconds=30)  # first retry after a transient failure; doubles
+    backoff_cap: timedelta = timedelta(hours=1)
+    no_sender_delay: timedelta = timedelta(minutes=5)
+    # A message is not sent when less than this is left of its lease: another dispatcher may
+    # be about to reclaim it.
+    lease_margin: timedelta = timedelta(seconds=30)
+
+
+@dataclass
+class PassReport:
+    planned: int = 0
+    sent: int = 0
+    retried: int = 0
+    delayed: int = 0
+    unreachable: int = 0
+    failed: int = 0
+    dropped: int = 0
+    released: int = 0
+    would_send: list[tuple[OutboxRow, str, Reply | Drop | str]] = field(default_factory=list)
+
+    @property
+    def processed(self) -> int:
+        return self.sent + self.retried + self.delayed + self.unreachable + self.failed + self.dropped + self.released
+
+    def summary(self) -> str:
+        return (
+            f"planned {self.planned}, sent {self.sent}, delayed {self.delayed}, retried {self.retried}, "
+            f"unreachable {self.unreachable}, failed {self.failed}, dropped {self.dropped}"
+        )
+
+
+class Limiter(Protocol):
+    async def acquire(self, chat_id: str) -> float: ...
+
+    def hold(self, seconds: float, chat_id: str = "") -> None: ...
+
+
+@dataclass
+class _Prepared:
+    row: OutboxRow
+    sender: Sender | None = None
+    chat_id: str | None = None
+    reply: Reply | None = None
+    closing: Closing | None = None  # decided without sending (drop, unreachable, no sender)
+
+
+@dataclass
+class _Done:
+    row: OutboxRow
+    closing: Closing
+    mark_unreachable: bool = False
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        senders: Mapping[str, Sender],
+        settings: DispatchSettings | None = None,
+        limits: Mapping[str, RateLimit | None] | None = None,
+        worker: str | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.senders = dict(senders)
+        self.settings = settings or DispatchSettings()
+        self.worker = worker or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        chosen = {**PLATFORM_LIMITS, **(limits or {})}
+        self.limiters: dict[str, Limiter] = {
+            platform: RateLimiter(limit) if (limit := chosen.get(platform)) else NoLimit() for platform in self.senders
+        }
+
+    # ------------------------------------------------------------------ one pass
+
+    async def run_pass(self) -> PassReport:
+        """Plan and send everything due now; returns what happened.
+
+        Planning runs again after sending, because sending can make more due (the delivery
+        report of a broadcast whose last copy just went out), until nothing new appears.
+        """
+        report = PassReport()
+        for _ in range(5):
+            now = self.clock.now()
+            async with unit_of_work(self.db) as unit:
+                planned = await planner.plan(unit, now)
+            report.planned += planned.total
+            before = report.processed
+            await self._drain(report)
+            if planned.total == 0 and report.processed == before:
+                break
+        return report
+
+    async def next_wakeup(self) -> datetime | None:
+        """When the next pass has something to do: an open row's due time or lease end, or the
+        next reminder or meeting end to plan for."""
+        now = self.clock.now()
+        async with unit_of_work(self.db) as unit:
+            found = [t for t in (await unit.outbox.next_due(), await planner.next_planning(unit, now)) if t]
+        return min(found) if found else None
+
+    async def dry_run(self) -> PassReport:
+        """What a pass would send now, rendered, with nothing changed (the transaction is rolled back)."""
+        report = PassReport()
+        now = self.clock.now()
+        async with self.db.engine.connect() as conn:
+            transaction = await conn.begin()
+            try:
+                unit = Unit(conn)
+                report.planned = (await planner.plan(unit, now)).total
+                rows = await unit.outbox.due(now)
+                snap = await load_snapshot(unit, rows, now)
+                for row in rows:
+                    prepared = self._prepare(row, snap.recipients.get(row.person_id), snap, now)
+                    where = f"{prepared.sender.platform}:{prepared.chat_id}" if prepared.sender else "-"
+                    outcome: Reply | Drop | str = prepared.reply or (
+                        Drop(prepared.closing.error or "") if prepared.closing else "?"
+                    )
+                    report.would_send.append((row, where, outcome))
+            finally:
+                await transaction.rollback()
+        return report
+
+    # ------------------------------------------------------------------ the pipeline
+
+    async def _drain(self, report: PassReport) -> None:
+        work: asyncio.Queue[_Prepared | None] = asyncio.Queue(maxsize=self.settings.batch_size * 2)
+        done: asyncio.Queue[_Done | None] = asyncio.Queue()
+        workers = [asyncio.create_task(self._send_loop(work, done)) for _ in range(self.settings.concurrency)]
+        recorder = asyncio.create_task(self._record_loop(done, report))
+        try:
+            await self._claim_loop(work, report)
+        finally:
+            for _ in workers:
+                await work.put(None)
+            await asyncio.gather(*workers, return_exceptions=True)
+            await done.put(None)
+            await recorder
+
+    async def _claim_loop(self, work: asyncio.Queue[_Prepared | None], report: PassReport) -> None:
+        while True:
+            now = self.clock.now()
+            async with unit_of_work(self.db) as unit:
+                rows = await unit.outbox.claim(now, now + self.settings.lease, self.worker, self.settings.batch_size)
+            if not rows:
+                return
+            async with unit_of_work(self.db) as unit:
+                snap = await load_snapshot(unit, rows, now)
+            for row in rows:
+                await work.put(self._prepare(row, snap.recipients.get(row.person_id), snap, now))
+
+    def _prepare(self, row: OutboxRow, recipient: Recipient | None, snap: Snapshot, now: datetime) -> _Prepared:
+        if recipient is None or recipient.person.forgotten:
+            return _Prepared(row, closing=Closing(row.id, Status.UNREACHABLE, error=FORGOTTEN))
+        person = recipient.person
+        if person.unreachable_reason:
+            return _Prepared(row, closing=Closing(row.id, Status.UNREACHABLE, error=person.unreachable_reason))
+        chats = [i for i in recipient.identities if i.chat_id]
+        if not chats:
+            return _Prepared(row, closing=Closing(row.id, Status.UNREACHABLE, error=NO_CHAT))
+        identity = self._choose(chats)
+        if identity is None:
+            platforms = ", ".join(sorted({i.platform for i in chats}))
+            return _Prepared(
+                row,
+                closing=Closing(
+                    row.id,
+                    Status.PENDING,
+                    due_at=now + self.settings.no_sender_delay,
+                    error=f"{NO_SENDER}: {platforms}",
+                ),
+            )
+        rendered = render(row, snap, Translator(person.language))
+        if isinstance(rendered, Drop):
+            return _Prepared(row, closing=Closing(row.id, Status.DROPPED, error=rendered.reason))
+        assert identity.chat_id is not None
+        return _Prepared(row, sender=self.senders[identity.platform], chat_id=identity.chat_id, reply=rendered)
+
+    def _choose(self, chats: list[Identity]) -> Identity | None:
+        """The identity to write to: the first one (oldest) on a platform this process serves."""
+        return next((i for i in chats if i.platform in self.senders), None)
+
+    async def _send_loop(self, work: asyncio.Queue[_Prepared | None], done: asyncio.Queue[_Done | None]) -> None:
+        while (item := await work.get()) is not None:
+            try:
+                await done.put(await self._send_one(item))
+            except Exception as error:  # noqa: BLE001 - one message's failure never stops the pass
+                log.exception("sending outbox row %s failed", item.row.id)
+                await done.put(self._failure(item.row, f"{type(error).__name__}: {error}"))
+
+    async def _send_one(self, item: _Prepared) -> _Done:
+        row = item.row
+        if item.closing is not None:
+            return _Done(row, item.closing)
+        assert item.sender is not None and item.chat_id is not None and item.reply is not None
+        limiter = self.limiters[item.sender.platform]
+        await limiter.acquire(item.chat_id)
+        claimed_until = row.claimed_until
+        if claimed_until is not None and self.clock.now() >= claimed_until - self.settings.lease_margin:
+            # Too late: the lease may be taken over; leave the row to whoever claims it next.
+            return _Done(row, Closing(row.id, Status.PENDING, error="lease ran out before sending"))
+        result = await item.sender.send(item.chat_id, item.reply)
+        return self._outcome(item, result, limiter)
+
+    def _outcome(self, item: _Prepared, result: SendResult, limiter: Limiter) -> _Done:
+        row, now = item.row, self.clock.now()
+        match result.outcome:
+            case Outcome.SENT:
+                closing = Closing(
+                    row.id,
+                    Status.SENT,
+                    platform=item.sender.platform if item.sender else None,
+                    message_id=result.message_id,
+                    sent_at=now,
+                )
+                return _Done(row, closing)
+            case Outcome.RETRY_AFTER:
+                seconds = max(result.retry_after or 1.0, 1.0)
+                limiter.hold(seconds, item.chat_id or "")
+                due = now + timedelta(seconds=seconds)
+                return _Done(row, Closing(row.id, Status.PENDING, due_at=due, error=f"retry_after {seconds:g}s"))
+            case Outcome.UNREACHABLE:
+                error = f"{BLOCKED}: {result.error or 'unreachable'}"
+                return _Done(row, Closing(row.id, Status.UNREACHABLE, error=error), mark_unreachable=True)
+            case _:
+                return self._failure(row, result.error or "send failed")
+
+    def _failure(self, row: OutboxRow, error: str) -> _Done:
+        failures = row.failures + 1
+        if failures >= self.settings.max_failures:
+            return _Done(row, Closing(row.id, Status.FAILED, failed=True, error=f"{FAILED}: {error}"))
+        delay = min(self.settings.backoff * 2 ** (failures - 1), self.settings.backoff_cap)
+        due = self.clock.now() + delay
+        return _Done(row, Closing(row.id, Status.PENDING, due_at=due, failed=True, error=error))
+
+    async def _record_loop(self, done: asyncio.Queue[_Done | None], report: PassReport) -> None:
+        finished = False
+        while not finished:
+            batch: list[_Done] = []
+            item = await done.get()
+            if item is None:
+                finished = True
+            else:
+                batch.append(item)
+            while not done.empty() and len(batch) < 500:
+                more = done.get_nowait()
+                if more is None:
+                    finished = True
+                    break
+                batch.append(more)
+            if batch:
+                await self._record(batch, report)
+
+    async def _record(self, batch: list[_Done], report: PassReport) -> None:
+        async with unit_of_work(self.db) as unit:
+            await unit.outbox.record(self.worker, [d.closing for d in batch])
+            for d in batch:
+                if d.mark_unreachable:
+                    await unit.people.mark_unreachable(d.row.person_id, BLOCKED)
+        for d in batch:
+            _count(report, d.closing)
+
+
+def _count(report: PassReport, closing: Closing) -> None:
+    match closing.status:
+        case Status.SENT:
+            report.sent += 1
+        case Status.UNREACHABLE:
+            report.unreachable += 1
+        case Status.FAILED:
+            report.failed += 1
+        case Status.DROPPED:
+            report.dropped += 1
+        case Status.PENDING if closing.error and closing.error.startswith("retry_after"):
+            report.delayed += 1
+        case Status.PENDING if closing.failed:
+            report.retried += 1
+        case _:
+            report.released += 1

@@ -1,0 +1,56 @@
+"""F8: learners are told when a meeting that was still ahead moves or is cancelled.
+
+Called by the schedule use cases inside their transaction, so the notices exist exactly when
+the change does. A notice's key names the change (the new start, or "cancelled"), so repeating
+the same change — a double-tapped button — does not notify twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.delivery.render import NOTICE
+from domain.model import CircleStatus, Meeting
+from domain.schedule import reminder_due
+from storage.outbox import NewMessage
+from storage.unit import Unit
+
+
+async def meeting_changed(unit: Unit, meeting: Meeting, old_start: datetime, now: datetime) -> int:
+    """Enqueue change notices for ``meeting`` (already saved as moved or cancelled); returns how many.
+
+    A meeting that moved after its reminder went out, to a time whose reminder is still ahead,
+    gets a new round of reminders; its unsent reminders need nothing: they are rendered when
+    sent, with the new time, and keep any text the facilitator wrote.
+    """
+    assert meeting.id is not None
+    circle = await unit.circles.get(meeting.circle_id)
+    if circle is None or circle.status is not CircleStatus.PUBLISHED:
+        return 0
+    if not meeting.cancelled:
+        state = await unit.reminders.get(meeting.id)
+        meetings = await unit.circles.meetings(meeting.circle_id)
+        due = reminder_due(meetings, meeting, circle.reminder_lead)
+        if state.went_out_at is not None and due is not None and due > now:
+            await unit.reminders.new_round(meeting.id)
+    if meeting.cancelled:
+        change, payload = "cancelled", {"change": "cancelled", "start": old_start.isoformat()}
+    else:
+        change = f"moved-{int(meeting.start.timestamp())}"
+        payload = {"change": "moved", "old": old_start.isoformat(), "new": meeting.start.isoformat()}
+    learners = await unit.signups.active_for_circle(meeting.circle_id)
+    return await unit.outbox.add(
+        [
+            NewMessage(
+                key=f"notice:{meeting.id}:{change}:{s.person_id}",
+                kind=NOTICE,
+                person_id=s.person_id,
+                due_at=now,
+                payload=payload,
+                circle_id=meeting.circle_id,
+                meeting_id=meeting.id,
+            )
+            for s in learners
+        ],
+        now,
+    )

@@ -1,0 +1,32 @@
+"""Why a message did not reach someone: stable codes in the outbox, texts in the catalogue."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.texts import N_
+
+BLOCKED = "blocked"  # the platform said the person blocked the bot or the account is gone
+NO_CHAT = "no_chat"  # the person never opened a chat with the bot on any platform we serve
+FORGOTTEN = "forgotten"  # the person asked to be forgotten (/forget)
+FAILED = "failed"  # the platform kept failing; the dispatcher gave up
+LEFT = "left"  # the learner left the circle before the message went out
+NO_SENDER = "no_sender"  # no adapter for the person's platform runs in this process
+
+_TEXTS = {
+    BLOCKED: N_("has blocked the bot"),
+    NO_CHAT: N_("has not started a chat with the bot"),
+    FORGOTTEN: N_("deleted their data"),
+    FAILED: N_("the platform kept failing"),
+    LEFT: N_("left the circle"),
+}
+
+
+def reason_code(error: str | None) -> str:
+    """The code at the start of a stored error such as ``blocked: Forbidden: bot was blocked``."""
+    return (error or FAILED).split(":", 1)[0].strip()
+
+
+def reason_text(t: Translator, error: str | None) -> str:
+    code = reason_code(error)
+    template = _TEXTS.get(code)
+    return t(template) if template else code

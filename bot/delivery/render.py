@@ -1,0 +1,295 @@
+"""How each kind of outbox message reads, rendered at send time from current data.
+
+Nothing is rendered when a row is created: a reminder planned before the meeting moved, or
+before the facilitator edited its text, goes out with the time, place and text current when it
+is sent. A renderer returns ``Drop`` when the message is no longer wanted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.conversation.messages import Button, Reply
+from bot.delivery.reasons import LEFT, reason_text
+from bot.i18n import Translator
+from bot.render.circles import venue_text, when
+from domain.model import Circle, CircleStatus, Meeting
+from domain.schedule import active, feedback_window, in_zone
+from storage.broadcasts import Broadcast
+from storage.outbox import OutboxRow, Recipient, Status
+from storage.reminders import ReminderState
+from storage.unit import Unit
+
+REMINDER = "reminder"
+FEEDBACK = "feedback"
+NOTICE = "notice"
+BROADCAST = "broadcast"
+BROADCAST_REPORT = "broadcast_report"
+
+
+@dataclass(frozen=True)
+class Drop:
+    """The message is not to be sent any more; ``reason`` is kept on the row."""
+
+    reason: str
+
+
+@dataclass
+class Snapshot:
+    """Everything the rows of one claimed batch need to be rendered, loaded in a few queries."""
+
+    now: datetime
+    recipients: dict[int, Recipient] = field(default_factory=dict)
+    circles: dict[int, Circle] = field(default_factory=dict)
+    meetings: dict[int, list[Meeting]] = field(default_factory=dict)  # by circle
+    learners: dict[int, set[int]] = field(default_factory=dict)  # by circle
+    facilitators: dict[int, set[int]] = field(default_factory=dict)  # by circle
+    reminders: dict[int, ReminderState] = field(default_factory=dict)  # by meeting
+    feedback_given: set[tuple[int, int]] = field(default_factory=set)
+    broadcasts: dict[int, Broadcast] = field(default_factory=dict)
+    broadcast_rows: dict[int, list[OutboxRow]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+
+    def meeting(self, circle_id: int | None, meeting_id: int | None) -> Meeting | None:
+        if circle_id is None or meeting_id is None:
+            return None
+        return next((m for m in self.meetings.get(circle_id, []) if m.id == meeting_id), None)
+
+
+async def load_snapshot(unit: Unit, rows: Sequence[OutboxRow], now: datetime) -> Snapshot:
+    snap = Snapshot(now=now)
+    broadcast_ids = {r.broadcast_id for r in rows if r.broadcast_id is not None}
+    snap.broadcasts = await unit.broadcasts.of_ids(broadcast_ids)
+    report_ids = [r.broadcast_id for r in rows if r.kind == BROADCAST_REPORT and r.broadcast_id is not None]
+    snap.broadcast_rows = await unit.outbox.of_broadcasts(report_ids)
+    circle_ids = {r.circle_id for r in rows if r.circle_id is not None}
+    circle_ids |= {b.circle_id for b in snap.broadcasts.values()}
+    for circle_id in sorted(circle_ids):
+        circle = await unit.circles.get(circle_id)
+        if circle is not None:
+            snap.circles[circle_id] = circle
+    snap.meetings = await unit.circles.meetings_of(sorted(snap.circles))
+    snap.learners = {c: set(p) for c, p in (await unit.reminders.learners_of(snap.circles)).items()}
+    snap.facilitators = {c: set(p) for c, p in (await unit.reminders.facilitators_of(snap.circles)).items()}
+    meeting_ids = {r.meeting_id for r in rows if r.meeting_id is not None}
+    snap.reminders = await unit.reminders.of_meetings(meeting_ids)
+    snap.feedback_given = await unit.feedback.given(
+        (r.meeting_id, r.person_id) for r in rows if r.kind == FEEDBACK and r.meeting_id is not None
+    )
+    snap.recipients = await unit.outbox.recipients({r.person_id for r in rows})
+    named = {r.person_id for rs in snap.broadcast_rows.values() for r in rs}
+    named |= {b.sender_id for b in snap.broadcasts.values()}
+    snap.names = await unit.people.names(sorted(named))
+    return snap
+
+
+def render(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    renderer = RENDERERS.get(row.kind)
+    if renderer is None:
+        return Drop(f"unknown kind {row.kind}")
+    return renderer(row, snap, t)
+
+
+# Reminders (SPEC §2)
+
+
+def reminder_body(t: Translator, circle: Circle, state: ReminderState | None) -> str:
+    """The facilitator's text for this meeting, else the circle's default, else ours."""
+    if state is not None and state.text:
+        return state.text
+    if circle.reminder_text:
+        return circle.reminder_text
+    return t("{circle} meets again soon. We look forward to seeing you!", circle=circle.name)
+
+
+def reminder_reply(
+    t: Translator,
+    circle: Circle,
+    meetings: Sequence[Meeting],
+    meeting: Meeting,
+    state: ReminderState | None,
+    *,
+    copy: bool,
+) -> Reply:
+    held = active(meetings)
+    number = next((n for n, m in enumerate(held, start=1) if m.id == meeting.id), meeting.number)
+    lines = []
+    if copy:
+        lines += [t("A copy of the reminder your learners get now:"), ""]
+    lines += [
+        reminder_body(t, circle, state),
+        "",
+        t(
+            "{circle}: meeting {number} of {total}, {when}",
+            circle=circle.name,
+            number=number,
+            total=len(held),
+            when=when(t, circle, meeting),
+        ),
+        t("Where: {venue}", venue=venue_text(t, circle.venue)),
+    ]
+    buttons: list[list[Button]] = []
+    if copy:
+        buttons = [[Button(t("Edit reminders"), f"rm:{circle.id}")]]
+    else:
+        lines.append(t("Will you come?"))
+        buttons = [
+            [
+                Button(t("I'll be there"), f"rsvp:{meeting.id}:y"),
+                Button(t("I can't make it"), f"rsvp:{meeting.id}:n"),
+            ]
+        ]
+    return Reply(text="\n".join(lines), buttons=buttons)
+
+
+def _live_meeting(row: OutboxRow, snap: Snapshot) -> tuple[Circle, Meeting] | Drop:
+    circle = snap.circles.get(row.circle_id or 0)
+    meeting = snap.meeting(row.circle_id, row.meeting_id)
+    if circle is None or meeting is None:
+        return Drop("meeting removed")
+    if circle.status is not CircleStatus.PUBLISHED:
+        return Drop("circle not published")
+    if meeting.cancelled:
+        return Drop("meeting cancelled")
+    return circle, meeting
+
+
+def _render_reminder(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    found = _live_meeting(row, snap)
+    if isinstance(found, Drop):
+        return found
+    circle, meeting = found
+    if snap.now >= meeting.start:
+        return Drop("meeting started")  # a reminder never goes out after the start
+    state = snap.reminders.get(meeting.id or 0)
+    if int(row.payload.get("round", 0)) != (state.round if state else 0):
+        return Drop("superseded by a newer reminder")
+    is_learner = row.person_id in snap.learners.get(circle.id or 0, set())
+    is_facilitator = row.person_id in snap.facilitators.get(circle.id or 0, set())
+    if not is_learner and not is_facilitator:
+        return Drop(LEFT)
+    return reminder_reply(t, circle, snap.meetings[circle.id or 0], meeting, state, copy=not is_learner)
+
+
+# Feedback prompts (F5)
+
+
+def feedback_prompt(t: Translator, circle: Circle, meeting: Meeting) -> Reply:
+    text = t(
+        "Meeting {number} of {circle} ({when}) has ended. How did it go? Rate it from 1 (poorly) to 5 (very well):",
+        number=meeting.number,
+        circle=circle.name,
+        when=when(t, circle, meeting),
+    )
+    return Reply(text=text, buttons=[[Button(str(n), f"fbr:{meeting.id}:{n}") for n in range(1, 6)]])
+
+
+def _render_feedback(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    found = _live_meeting(row, snap)
+    if isinstance(found, Drop):
+        return found
+    circle, meeting = found
+    opens, closes = feedback_window(meeting)
+    if not opens <= snap.now <= closes:
+        return Drop("outside the feedback window")
+    if (meeting.id or 0, row.person_id) in snap.feedback_given:
+        return Drop("feedback already given")
+    if row.person_id not in snap.facilitators.get(circle.id or 0, set()):
+        return Drop("no longer a facilitator")
+    return feedback_prompt(t, circle, meeting)
+
+
+# Change notices (F8)
+
+
+def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    circle = snap.circles.get(row.circle_id or 0)
+    meeting = snap.meeting(row.circle_id, row.meeting_id)
+    if circle is None or meeting is None:
+        return Drop("meeting removed")
+    if row.person_id not in snap.learners.get(circle.id or 0, set()):
+        return Drop(LEFT)
+    if row.payload.get("change") == "cancelled":
+        start = datetime.fromisoformat(str(row.payload["start"]))
+        text = t(
+            "{circle}: meeting {number} on {when} is cancelled.",
+            circle=circle.name,
+            number=meeting.number,
+            when=t.moment(in_zone(start, circle.timezone)),
+        )
+        return Reply(text=text)
+    old = datetime.fromisoformat(str(row.payload["old"]))
+    new = datetime.fromisoformat(str(row.payload["new"]))
+    lines = [
+        t(
+            "{circle}: meeting {number} has moved from {old} to {new}.",
+            circle=circle.name,
+            number=meeting.number,
+            old=t.moment(in_zone(old, circle.timezone)),
+            new=t.moment(in_zone(new, circle.timezone)),
+        ),
+        t("Where: {venue}", venue=venue_text(t, circle.venue)),
+    ]
+    buttons: list[list[Button]] = []
+    if not meeting.cancelled and meeting.start > snap.now and meeting.start == new:
+        lines.append(t("Will you come?"))
+        buttons = [
+            [
+                Button(t("I'll be there"), f"rsvp:{meeting.id}:y"),
+                Button(t("I can't make it"), f"rsvp:{meeting.id}:n"),
+            ]
+        ]
+    return Reply(text="\n".join(lines), buttons=buttons)
+
+
+# Broadcasts and their delivery reports (F3)
+
+
+def _render_broadcast(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    sent = snap.broadcasts.get(row.broadcast_id or 0)
+    circle = snap.circles.get(sent.circle_id) if sent else None
+    if sent is None or circle is None:
+        return Drop("message removed")
+    if row.person_id not in snap.learners.get(circle.id or 0, set()):
+        return Drop(LEFT)
+    heading = t(
+        "Message from {name}, facilitator of {circle}:", name=snap.names.get(sent.sender_id, "?"), circle=circle.name
+    )
+    return Reply(text=f"{heading}\n\n{sent.text}")
+
+
+def delivery_report(t: Translator, circle: Circle, rows: Sequence[OutboxRow], names: dict[int, str]) -> str:
+    addressed = [r for r in rows if not (r.status is Status.DROPPED and r.last_error == LEFT)]
+    reached = [r for r in addressed if r.status is Status.SENT]
+    missed = [r for r in addressed if r.status is not Status.SENT]
+    lines = [
+        t(
+            "Your message to {circle} reached {reached} of {total} learners.",
+            circle=circle.name,
+            reached=len(reached),
+            total=len(addressed),
+        )
+    ]
+    if missed:
+        lines.append(t("Could not be reached:"))
+        lines += [f"• {names.get(r.person_id, '?')} — {reason_text(t, r.last_error)}" for r in missed]
+    return "\n".join(lines)
+
+
+def _render_report(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    sent = snap.broadcasts.get(row.broadcast_id or 0)
+    circle = snap.circles.get(sent.circle_id) if sent else None
+    if sent is None or circle is None:
+        return Drop("message removed")
+    return Reply(text=delivery_report(t, circle, snap.broadcast_rows.get(sent.id, []), snap.names))
+
+
+RENDERERS = {
+    REMINDER: _render_reminder,
+    FEEDBACK: _render_feedback,
+    NOTICE: _render_notice,
+    BROADCAST: _render_broadcast,
+    BROADCAST_REPORT: _render_report,
+}

@@ -1,0 +1,69 @@
+"""F5: facilitators' feedback on their meetings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.tables import feedback, meetings
+from storage.upsert import upsert
+
+
+@dataclass
+class MeetingFeedback:
+    meeting_id: int
+    person_id: int
+    rating: int
+    attendance: int
+    reflection: str
+    created_at: datetime | None = None
+
+
+class Feedbacks:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def save(self, given: MeetingFeedback, now: datetime) -> None:
+        """Store a facilitator's feedback; giving it again for the same meeting replaces it."""
+        await upsert(
+            self.conn,
+            feedback,
+            {
+                "meeting_id": given.meeting_id,
+                "person_id": given.person_id,
+                "rating": given.rating,
+                "attendance": given.attendance,
+                "reflection": given.reflection,
+                "created_at": now,
+                "updated_at": now,
+            },
+            keys=["meeting_id", "person_id"],
+            update=["rating", "attendance", "reflection", "updated_at"],
+        )
+
+    async def given(self, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Which (meeting, facilitator) pairs already have feedback."""
+        wanted = set(pairs)
+        meeting_ids = sorted({m for m, _ in wanted})
+        if not meeting_ids:
+            return set()
+        rows = await self.conn.execute(
+            select(feedback.c.meeting_id, feedback.c.person_id).where(feedback.c.meeting_id.in_(meeting_ids))
+        )
+        return {(r.meeting_id, r.person_id) for r in rows} & wanted
+
+    async def of_circle(self, circle_id: int) -> list[MeetingFeedback]:
+        query = (
+            select(feedback)
+            .join(meetings, meetings.c.id == feedback.c.meeting_id)
+            .where(meetings.c.circle_id == circle_id)
+            .order_by(meetings.c.start, feedback.c.person_id)
+        )
+        return [
+            MeetingFeedback(r.meeting_id, r.person_id, r.rating, r.attendance, r.reflection, r.created_at)
+            for r in await self.conn.execute(query)
+        ]

@@ -1,0 +1,29 @@
+"""Fixtures for the Telegram end-to-end tests: the fake Bot API server and the running adapter."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import Circles
+from tests.e2e.telegram.harness import BOT_USERNAME, TelegramChat, running_telegram
+from tests.fakes.telegram_api import FakeTelegram
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(bot_username=BOT_USERNAME) as fake:
+        yield fake
+
+
+@pytest.fixture
+def mode() -> str:
+    """How updates reach the bot; a test parametrizes ``mode`` to run in webhook mode too."""
+    return "polling"
+
+
+@pytest.fixture
+async def telegram(app: Circles, tg: FakeTelegram, mode: str) -> AsyncIterator[TelegramChat]:
+    async with running_telegram(app, tg, mode) as chat:
+        yield chat
