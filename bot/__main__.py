@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot run | console | migrate``.
+"""Command line: ``python -m bot run | console | migrate | dispatch``.
 
 This is the composition root, the one module of ``bot`` allowed to import adapters (the
 import-linter contract names it as the exception).
@@ -10,10 +10,17 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
 
 from adapters.console.repl import run_console
+from adapters.console.sender import ConsoleSender
 from bot import bootstrap
+from bot.clock import FixedClock
 from bot.config import ConfigError, Settings, load
+from bot.conversation.outbound import Sender
+from bot.delivery import cli as delivery_cli
 from storage.db import Database
 
 log = logging.getLogger("circles")
@@ -44,6 +51,42 @@ async def _run(settings: Settings) -> None:
     raise ConfigError("telegram.token: the Telegram adapter is not part of this version yet")
 
 
+@asynccontextmanager
+async def _senders(settings: Settings) -> AsyncIterator[dict[str, Sender]]:
+    """One sender per platform the delivery engine can write to from this process."""
+    senders: dict[str, Sender] = {"console": ConsoleSender()}
+    if not settings.telegram.enabled:
+        yield senders
+        return
+    from adapters.telegram.app import build_application
+    from adapters.telegram.sender import TelegramSender
+
+    application = build_application(settings.telegram)
+    await application.initialize()
+    try:
+        senders["telegram"] = TelegramSender(application)
+        yield senders
+    finally:
+        await application.shutdown()
+
+
+async def _dispatch(settings: Settings, now: datetime | None, dry_run: bool) -> int:
+    """One pass of everything due (as of ``now``), then exit: cron-style deployments, rehearsals."""
+    app = await bootstrap.build(settings, FixedClock(now) if now is not None else None)
+    try:
+        async with _senders(settings) as senders:
+            return await delivery_cli.dispatch(app.db, app.clock, senders, app.settings, dry_run=dry_run)
+    finally:
+        await app.db.close()
+
+
+def _instant(text: str) -> datetime:
+    try:
+        return delivery_cli.parse_instant(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Circles: learning circles run from chat.")
     commands = parser.add_subparsers(dest="command")
@@ -51,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     console = commands.add_parser("console", help="chat with the bot in this terminal")
     console.add_argument("--as", dest="speaker", default="you", help="who is speaking at first")
     commands.add_parser("migrate", help="create or upgrade the database schema")
+    dispatch = commands.add_parser("dispatch", help="send everything due once (reminders, notices, …), then exit")
+    dispatch.add_argument("--now", type=_instant, help="act as if it were this ISO-8601 instant (default: now)")
+    dispatch.add_argument("--dry-run", action="store_true", help="print what would be sent; change nothing")
     args = parser.parse_args(argv)
     try:
         settings = load()
@@ -64,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                 asyncio.run(_migrate(settings))
             case "console":
                 asyncio.run(_console(settings, args.speaker))
+            case "dispatch":
+                return asyncio.run(_dispatch(settings, args.now, args.dry_run))
             case "run" | None:
                 asyncio.run(_run(settings))
     except ConfigError as error:

@@ -18,12 +18,19 @@ from bot.config import Settings
 from bot.conversation.context import Context
 from bot.conversation.dialog import DIALOG_TOKEN, Answer, DialogRunner
 from bot.conversation.messages import Incoming, Reply
+from bot.delivery.reasons import BLOCKED
+from bot.dialogs.broadcast import BroadcastDialog
 from bot.dialogs.browse import BrowseDialog
 from bot.dialogs.create_circle import CreateCircle
+from bot.dialogs.feedback import FeedbackDialog
 from bot.dialogs.meeting_time import MeetingTimeDialog
+from bot.dialogs.reminder import ReminderLeadDialog, ReminderTextDialog
 from bot.dialogs.signup import SignupDialog
+from bot.dialogs.survey import FacilitatorSurvey, LearnerSurvey, start_survey
 from bot.dialogs.team import CreateTeam, SummaryTime
-from bot.handlers import facilitator, general, learner, team
+from bot.handlers import delivery, facilitator, general, learner, team
+from bot.handlers import identity as identity_handlers
+from bot.handlers import report as report_handlers
 from bot.i18n import Translator, supported_language
 from bot.texts import domain_error_text
 from domain.errors import DomainError
@@ -33,7 +40,6 @@ from storage.unit import unit_of_work
 
 log = logging.getLogger(__name__)
 
-NOT_YET = {"message", "reminder", "feedback", "report"}
 CANCEL_WORDS = {"cancel", "/cancel", "stop"}
 MAX_INPUT = 10_000  # Longer input is refused before it reaches any dialog.
 
@@ -45,7 +51,13 @@ class BadToken(ValueError):
 
 
 def _int(text: str) -> int:
-    if not re.fullmatch(r"\d{1,12}", text):
+    if not re.fullmatch(r"\d{1,10}", text) or int(text) > 2**31 - 1:  # ids are PostgreSQL integers
+        raise BadToken(text)
+    return int(text)
+
+
+def _rating(text: str) -> int:
+    if text not in ("1", "2", "3", "4", "5"):
         raise BadToken(text)
     return int(text)
 
@@ -58,10 +70,24 @@ class Circles:
     clock: Clock
     settings: Settings
     share_links: dict[str, Callable[[str], str]] = field(default_factory=dict)
+    # Set by bot.delivery.service.start: wakes the dispatcher once a use case enqueued a message.
+    wake_delivery: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
         self.runner = DialogRunner(
-            [CreateCircle(), SignupDialog(), BrowseDialog(), MeetingTimeDialog(), CreateTeam(), SummaryTime()]
+            [
+                *[
+                    CreateCircle(),
+                    SignupDialog(),
+                    BrowseDialog(),
+                    MeetingTimeDialog(),
+                    CreateTeam(),
+                    SummaryTime(),
+                    LearnerSurvey(),
+                    FacilitatorSurvey(),
+                ],
+                *[FeedbackDialog(), BroadcastDialog(), ReminderTextDialog(), ReminderLeadDialog()],
+            ]
         )
         r = self.runner
         self.actions: dict[str, tuple[int, Action]] = {
@@ -101,7 +127,20 @@ class Circles:
             "try": (1, lambda ctx, a: team.remove(ctx, _int(a[0]))),
             "tx": (0, lambda ctx, a: team.leave_ask(ctx)),
             "txy": (0, lambda ctx, a: team.leave(ctx)),
+            "rp": (1, lambda ctx, a: report_handlers.preview(ctx, _int(a[0]))),
+            "sv": (2, lambda ctx, a: start_survey(ctx, r, a[0], _int(a[1]))),
             "mf": (1, lambda ctx, a: facilitator.invite_cofacilitator(ctx, _int(a[0]))),
+            identity_handlers.CONFIRM: (1, lambda ctx, a: identity_handlers.confirm(ctx, a[0])),
+            identity_handlers.DECLINE: (0, lambda ctx, a: identity_handlers.decline(ctx)),
+            # Delivery: /message, /reminder, /feedback and the buttons of reminders and prompts.
+            "bm": (1, lambda ctx, a: delivery.start_message(ctx, r, _int(a[0]))),
+            "rm": (1, lambda ctx, a: delivery.show_reminder(ctx, _int(a[0]))),
+            "rme": (1, lambda ctx, a: delivery.edit_reminder(ctx, r, _int(a[0]))),
+            "rmr": (1, lambda ctx, a: delivery.reset_reminder(ctx, _int(a[0]))),
+            "rmd": (1, lambda ctx, a: delivery.edit_default(ctx, r, _int(a[0]))),
+            "rml": (1, lambda ctx, a: delivery.edit_lead(ctx, r, _int(a[0]))),
+            "fb": (1, lambda ctx, a: delivery.start_feedback(ctx, r, _int(a[0]))),
+            "fbr": (2, lambda ctx, a: delivery.start_feedback(ctx, r, _int(a[0]), _rating(a[1]))),
             DIALOG_TOKEN: (2, lambda ctx, a: r.press(ctx, a[0], a[1])),
         }
 
@@ -121,6 +160,10 @@ class Circles:
                 person, _ = await unit.people.ensure(
                     Identity(incoming.platform, incoming.user_id, chat), incoming.user_name[:200], language, now
                 )
+                if person.unreachable_reason == BLOCKED and person.id is not None and not incoming.in_group:
+                    # Writing to the bot again means they unblocked it: messages may reach them again.
+                    await unit.people.mark_reachable(person.id)
+                    person.unreachable_reason = None
                 ctx = Context(
                     unit=unit,
                     person=person,
@@ -131,7 +174,9 @@ class Circles:
                     share_link=self.share_link(incoming.platform),
                 )
                 await self._route(ctx)
-                return ctx.replies
+            if unit.outbox.added and self.wake_delivery is not None:
+                self.wake_delivery()  # after the commit: the dispatcher can see the new rows
+            return ctx.replies
         except DomainError as error:
             # The transaction is rolled back: nothing half-done stays.
             return [Reply(text=domain_error_text(Translator(language), error))]
@@ -190,7 +235,7 @@ class Circles:
         ctx.say(ctx.t("I did not understand that.") + " " + ctx.t("Send /help to see what I can do."))
 
     async def _command(self, ctx: Context, command: str) -> None:
-        personal = {"new", "rsvp", "mycircles", "leave", "forget", "language"}
+        personal = {"new", "rsvp", "mycircles", "leave", "forget", "language", "link"}
         if ctx.incoming.in_group and command in personal:
             ctx.say(ctx.t("Let's do that in a private chat with me, so that your answers stay yours."))
             return
@@ -218,15 +263,23 @@ class Circles:
                 await general.forget(ctx)
             case "language":
                 await general.language(ctx)
+            case "link":
+                await identity_handlers.link_command(ctx)
+            case "report":
+                await report_handlers.report_command(ctx)
             case "team":
                 await team.team(ctx, self.runner)
+            case "message":
+                await delivery.message_command(ctx, self.runner)
+            case "reminder":
+                await delivery.reminder_command(ctx)
+            case "feedback":
+                await delivery.feedback_command(ctx)
             case "cancel":
                 if await self.runner.cancel(ctx):
                     ctx.say(ctx.t("Stopped. Nothing was saved."))
                 else:
                     ctx.say(ctx.t("There is nothing to cancel."))
-            case _ if command in NOT_YET:
-                ctx.say(ctx.t("That is not available yet. Send /help to see what I can do."))
             case _:
                 ctx.say(
                     ctx.t("I do not know the command /{command}.", command=command)

@@ -38,9 +38,7 @@ class Broadcasts:
         if not wanted:
             return {}
         rows = await self.conn.execute(select(broadcasts).where(broadcasts.c.id.in_(wanted)))
-        return {
-            r.id: Broadcast(r.id, r.circle_id, r.sender_id, r.text, r.created_at, r.reported_at) for r in rows
-        }
+        return {r.id: Broadcast(r.id, r.circle_id, r.sender_id, r.text, r.created_at, r.reported_at) for r in rows}
 
     async def settled_unreported(self) -> list[Broadcast]:
         """Broadcasts whose every copy is closed (sent, unreachable, failed, dropped) and whose

@@ -71,6 +71,19 @@ class Invites:
         )
         return bool(result.rowcount)
 
+    async def expire_unused(self, kind: str, created_by: int, now: datetime) -> None:
+        """End every unused code of this kind a person made, e.g. when they ask for a new link code."""
+        await self.conn.execute(
+            update(invites)
+            .where(
+                invites.c.kind == kind,
+                invites.c.created_by == created_by,
+                invites.c.used_by.is_(None),
+                invites.c.expires_at > now,
+            )
+            .values(expires_at=now)
+        )
+
 
 class KeptInputs:
     def __init__(self, conn: AsyncConnection) -> None:

@@ -284,9 +284,7 @@ class Outbox:
         found: dict[int, list[OutboxRow]] = {b: [] for b in ids}
         if ids:
             rows = await self.conn.execute(
-                select(outbox)
-                .where(outbox.c.broadcast_id.in_(ids), outbox.c.kind == "broadcast")
-                .order_by(outbox.c.id)
+                select(outbox).where(outbox.c.broadcast_id.in_(ids), outbox.c.kind == "broadcast").order_by(outbox.c.id)
             )
             for r in rows.mappings():
                 found[r["broadcast_id"]].append(_row(r))

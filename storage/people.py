@@ -2,15 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Column, Table, UniqueConstraint, and_, delete, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Identity, Person
-from storage.tables import dialogs, identities, people
+from storage.outbox import Status
+from storage.tables import dialogs, identities, metadata, outbox, people
 from storage.upsert import insert_if_absent
+
+# Merging two people (linked identities): where both have a row and only one may stay (one signup
+# per circle, one RSVP per meeting…), ``PREFER[table](survivor's row, merged row)`` says whether the
+# merged person's row wins. Tables not named here keep the survivor's row.
+Prefer = Callable[[RowMapping, RowMapping], bool]
+
+
+def _newer(column: str) -> Prefer:
+    return lambda kept, merged: bool(merged[column] > kept[column])
+
+
+def _ranked(column: str, best: str) -> Prefer:
+    return lambda kept, merged: merged[column] == best and kept[column] != best
+
+
+PREFER: dict[str, Prefer] = {
+    "signups": _newer("updated_at"),
+    "rsvps": _newer("answered_at"),
+    "feedback": _newer("updated_at"),
+    "survey_responses": _newer("answered_at"),
+    "dialogs": _newer("updated_at"),
+    "facilitators": _ranked("role", "lead"),
+    "team_members": _ranked("role", "organizer"),
+}
+# Messages still waiting in the outbox are the same message when these match.
+SAME_MESSAGE = ("kind", "circle_id", "meeting_id", "broadcast_id")
+
+
+def _person_references() -> list[Column[int]]:
+    """Every column of the schema that points at a person, found from the schema itself, so that a
+    table added later is merged too rather than silently deleted with the merged person."""
+    return [
+        fk.parent
+        for table in metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column is people.c.id and table is not people
+    ]
+
+
+def _unique_keys(table: Table, column: Column[int]) -> list[list[str]]:
+    """For each unique constraint (or primary key) that includes ``column``: its other columns."""
+    groups = [list(table.primary_key.columns)] + [
+        list(c.columns) for c in table.constraints if isinstance(c, UniqueConstraint)
+    ]
+    return [[c.name for c in group if c is not column] for group in groups if column in group]
 
 
 def _person(row: RowMapping) -> Person:
@@ -118,3 +165,64 @@ class People:
         )
         await self.conn.execute(delete(identities).where(identities.c.person_id == person_id))
         await self.conn.execute(delete(dialogs).where(dialogs.c.person_id == person_id))
+
+    async def merge(self, keep_id: int, gone_id: int) -> None:
+        """Make person ``gone_id`` part of ``keep_id`` (linked identities), then delete ``gone_id``.
+
+        Everything that pointed at the merged person — identities, signups, RSVPs, facilitator and
+        team roles, a dialog, feedback, survey answers, invitations, messages — now points at the
+        survivor. Where both had a row and only one may stay, ``PREFER`` decides (the most recent
+        signup, RSVP or answer; the stronger role). A message still waiting in the outbox that the
+        survivor also has is dropped, so nobody gets a reminder twice.
+        """
+        if keep_id == gone_id:
+            raise ValueError("cannot merge a person with themselves")
+        await self._drop_duplicate_messages(keep_id, gone_id)
+        for column in _person_references():
+            await self._move(column, keep_id, gone_id)
+        merged = await self.get(gone_id)
+        if merged is not None and merged.unreachable_reason is None:
+            # One of the two accounts is reachable, so the person is.
+            await self.mark_reachable(keep_id)
+        await self.conn.execute(delete(people).where(people.c.id == gone_id))
+
+    async def _move(self, column: Column[int], keep_id: int, gone_id: int) -> None:
+        table = column.table
+        assert isinstance(table, Table)
+        prefer = PREFER.get(table.name)
+        for key in _unique_keys(table, column):
+            kept_rows = (await self.conn.execute(select(table).where(column == keep_id))).mappings().all()
+            index = {tuple(row[name] for name in key): row for row in kept_rows}
+            merged_rows = (await self.conn.execute(select(table).where(column == gone_id))).mappings().all()
+            for row in merged_rows:
+                kept = index.get(tuple(row[name] for name in key))
+                if kept is None:
+                    continue
+                loser = kept if prefer is not None and prefer(kept, row) else row
+                await self.conn.execute(
+                    delete(table).where(and_(*(c == loser[c.name] for c in table.primary_key.columns)))
+                )
+        await self.conn.execute(update(table).where(column == gone_id).values({column.name: keep_id}))
+
+    async def _drop_duplicate_messages(self, keep_id: int, gone_id: int) -> None:
+        kept = await self.conn.execute(
+            select(*(outbox.c[name] for name in SAME_MESSAGE)).where(
+                outbox.c.person_id == keep_id, outbox.c.status != Status.DROPPED.value
+            )
+        )
+        present = {tuple(row) for row in kept}
+        waiting = await self.conn.execute(
+            select(outbox.c.id, *(outbox.c[name] for name in SAME_MESSAGE)).where(
+                outbox.c.person_id == gone_id, outbox.c.status == Status.PENDING.value
+            )
+        )
+        duplicates = [row.id for row in waiting if tuple(row)[1:] in present]
+        if duplicates:
+            await self.conn.execute(
+                update(outbox)
+                .where(outbox.c.id.in_(duplicates))
+                .values(
+                    status=Status.DROPPED.value,
+                    last_error=f"merged into person {keep_id}, who has the same message",
+                )
+            )

@@ -271,3 +271,14 @@ team_members = Table(
 circles.append_column(Column("team_id", ForeignKey("teams.id", ondelete="SET NULL"), index=True))
 invites.append_column(Column("team_id", ForeignKey("teams.id", ondelete="CASCADE")))
 invites.append_column(Column("role", String(12)))
+
+survey_responses = Table(
+    "survey_responses",
+    metadata,
+    # L4 / F6: one answer per survey, person and circle; answering again replaces it.
+    Column("circle_id", ForeignKey("circles.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(12), primary_key=True),  # "learner" or "facilitator"
+    Column("answers", JSON, nullable=False),
+    Column("answered_at", UTCDateTime, nullable=False),
+)

@@ -17,6 +17,7 @@ from storage.outbox import Outbox
 from storage.people import People
 from storage.reminders import Reminders
 from storage.signups import Rsvps, Signups
+from storage.surveys import Surveys
 from storage.teams import Teams
 
 
@@ -32,6 +33,7 @@ class Unit:
         self.invites = Invites(conn)
         self.kept_inputs = KeptInputs(conn)
         self.teams = Teams(conn)
+        self.surveys = Surveys(conn)
         # Delivery (bot/delivery)
         self.outbox = Outbox(conn)
         self.reminders = Reminders(conn)

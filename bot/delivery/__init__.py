@@ -9,4 +9,3 @@
 - ``service``: APScheduler waking the dispatcher inside ``python -m bot run`` (``service.start``);
 - ``python -m bot dispatch``: one pass from the command line (``bot.delivery.cli``).
 """
-

@@ -29,7 +29,7 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.conversation.messages import Reply
-from bot.conversation.outbound import Outcome, SendResult, Sender
+from bot.conversation.outbound import Outcome, Sender, SendResult
 from bot.delivery import planner
 from bot.delivery.limits import PLATFORM_LIMITS, NoLimit, RateLimit, RateLimiter
 from bot.delivery.reasons import BLOCKED, FAILED, FORGOTTEN, NO_CHAT, NO_SENDER
@@ -235,7 +235,7 @@ class Dispatcher:
         while (item := await work.get()) is not None:
             try:
                 await done.put(await self._send_one(item))
-            except Exception as error:  # noqa: BLE001 - one message's failure never stops the pass
+            except Exception as error:
                 log.exception("sending outbox row %s failed", item.row.id)
                 await done.put(self._failure(item.row, f"{type(error).__name__}: {error}"))
 

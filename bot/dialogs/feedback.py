@@ -8,7 +8,7 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Reply
 from bot.delivery import usecases
-from bot.parsing import InputError, clean_text, parse_int_in_range
+from bot.parsing import clean_text, parse_int_in_range
 from bot.render.circles import when
 from storage.feedback import MeetingFeedback
 

@@ -54,7 +54,9 @@ async def message_command(ctx: Context, runner: DialogRunner) -> None:
 async def start_message(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
     managed = await load_managed(ctx.unit, circle_id, ctx.person_id)
     if not await ctx.unit.signups.count_active(circle_id):
-        ctx.say(ctx.t("Nobody has signed up for {circle} yet, so there is nobody to write to.", circle=managed.circle.name))
+        ctx.say(
+            ctx.t("Nobody has signed up for {circle} yet, so there is nobody to write to.", circle=managed.circle.name)
+        )
         return
     await runner.start(ctx, "broadcast", {"circle_id": circle_id})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from bot.delivery import notices
 from bot.geo import find_city, normalise_place
 from bot.usecases.codes import new_code
 from domain.errors import CircleNotOpen, NotFound
@@ -114,6 +115,7 @@ async def reschedule_meeting(
     old = meeting.start
     await unit.circles.move_meeting(meeting_id, start)
     meeting.start = start
+    await notices.meeting_changed(unit, meeting, old, now)
     return meeting, old
 
 
@@ -121,6 +123,7 @@ async def cancel_meeting(unit: Unit, meeting_id: int, person_id: int, now: datet
     _, meeting = await _managed_meeting(unit, meeting_id, person_id, now)
     await unit.circles.cancel_meeting(meeting_id)
     meeting.cancelled = True
+    await notices.meeting_changed(unit, meeting, meeting.start, now)
     return meeting
 
 

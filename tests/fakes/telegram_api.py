@@ -294,6 +294,7 @@ class _FailureRule:
     retry_after: int
     status: int | None
     description: str | None
+    skip: int = 0
 
 
 class CallTimeoutError(AssertionError):
@@ -777,8 +778,12 @@ class FakeTelegram:
         retry_after: int = 1,
         status: int | None = None,
         description: str | None = None,
+        skip: int = 0,
     ) -> None:
         """Make the next `times` calls of `method` (to `chat_id`, if given) fail.
+
+        skip: let this many matching calls through first (e.g. `skip=1` fails the second part
+        of a message sent in two parts).
 
         kind: "retry_after" → 429 with parameters.retry_after = `retry_after`;
               "forbidden" → 403 "Forbidden: bot was blocked by the user";
@@ -796,6 +801,7 @@ class FakeTelegram:
                 retry_after=retry_after,
                 status=status,
                 description=description,
+                skip=skip,
             )
         )
 
@@ -860,6 +866,9 @@ class FakeTelegram:
             if rule.remaining <= 0 or rule.method != method.lower():
                 continue
             if rule.chat_id is not None and rule.chat_id != chat_id:
+                continue
+            if rule.skip > 0:
+                rule.skip -= 1
                 continue
             rule.remaining -= 1
             self.stats.injected_failures += 1

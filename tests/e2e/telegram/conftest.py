@@ -7,13 +7,15 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import Circles
-from tests.e2e.telegram.harness import BOT_USERNAME, TelegramChat, running_telegram
+from tests.e2e.telegram.harness import BOT_USERNAME, TOKEN, TelegramChat, running_telegram
 from tests.fakes.telegram_api import FakeTelegram
 
 
 @pytest.fixture
 async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(bot_username=BOT_USERNAME) as fake:
+    # With a token set, the fake answers 401 to any other: every request must reach
+    # <root>/bot<token>/<method> with the configured token.
+    async with FakeTelegram(bot_username=BOT_USERNAME, token=TOKEN) as fake:
         yield fake
 
 

@@ -86,7 +86,8 @@ async def test_forged_callback_data_gets_a_clear_answer_and_changes_nothing(
         "d:consent:yes": "That button belongs to a conversation that has ended.",
         secrets.token_urlsafe(48): NO_LONGER_WORKS,  # 64 bytes of noise
         "rsvp:" + "9" * 59: NO_LONGER_WORKS,
-        "rsvp:999999999999:y": "I could not find that. It may have been removed.",
+        "rsvp:999999999999:y": NO_LONGER_WORKS,  # beyond any id the database can hold
+        "rsvp:2147483647:y": "I could not find that. It may have been removed.",
         "": NO_LONGER_WORKS,
     }
     for data, answer in expectations.items():

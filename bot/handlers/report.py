@@ -1,0 +1,28 @@
+"""/report (F7): preview the end-of-circle report with its chart."""
+
+from __future__ import annotations
+
+from bot.conversation.context import Context
+from bot.conversation.messages import Button
+from bot.render.report import report_chart, report_text
+from bot.usecases import report
+
+
+async def report_command(ctx: Context) -> None:
+    circles = await ctx.unit.circles.facilitated_by(ctx.person_id)
+    if not circles:
+        ctx.say(ctx.t("Reports are for facilitators: you do not facilitate a circle yet."))
+        return
+    if len(circles) == 1 and circles[0].id is not None:
+        await preview(ctx, circles[0].id)
+        return
+    ctx.say(ctx.t("The report of which circle?"), [[Button(c.name[:60], f"rp:{c.id}")] for c in circles])
+
+
+async def preview(ctx: Context, circle_id: int) -> None:
+    figures = await report.build(ctx.unit, circle_id, ctx.person_id, ctx.now)
+    reply = ctx.say(
+        report_text(ctx.t, figures),
+        [[Button(ctx.t("Send it to the learners and organizers"), f"rps:{circle_id}")]],
+    )
+    reply.attachment = report_chart(ctx.t, figures)

@@ -1,0 +1,97 @@
+"""The end-of-circle report as text, with its chart as an image attachment."""
+
+from __future__ import annotations
+
+from bot.conversation.messages import Attachment
+from bot.i18n import Translator
+from bot.render.chart import attendance_chart
+from bot.render.circles import when
+from bot.usecases.report import LEARNER_SCALES, Report
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}/5"
+
+
+def report_text(t: Translator, report: Report) -> str:
+    circle = report.circle
+    lines = [t("Report: {circle}", circle=circle.name), t("Course: {title}", title=circle.course_title), ""]
+    if report.signups == 0:
+        lines.append(t("Nobody signed up for this circle."))
+    else:
+        lines.append(t("Signups: {count}", count=report.signups))
+    lines.append(
+        t(
+            "Meetings held: {held} of {total} ({cancelled} cancelled)",
+            held=len(report.held),
+            total=len(report.meetings),
+            cancelled=report.cancelled,
+        )
+    )
+    lines += ["", t("Attendance per meeting:")]
+    for figures in report.meetings:
+        head = t("Meeting {number}, {when}", number=figures.meeting.number, when=when(t, circle, figures.meeting))
+        if figures.meeting.cancelled:
+            lines.append(f"• {head}: " + t("cancelled"))
+        elif figures.attendance is not None:
+            lines.append(
+                f"• {head}: " + t("{n} came (feedback); {yes} had said yes", n=figures.attendance, yes=figures.yes)
+            )
+        elif figures.held:
+            lines.append(f"• {head}: " + t("{yes} said yes (no feedback given)", yes=figures.yes))
+        else:
+            lines.append(f"• {head}: " + t("ahead; {yes} said yes so far", yes=figures.yes))
+    rate = report.rsvp_rate
+    if rate is not None:
+        lines.append(t("Learners answered {percent}% of the RSVP questions.", percent=round(rate * 100)))
+    lines += ["", t("Facilitator feedback:")]
+    rated = [f for f in report.meetings if f.rating is not None]
+    if not rated:
+        lines.append(t("No feedback was given."))
+    else:
+        lines.append(t("Average rating: {score}", score=_score(report.average_rating)))
+        for figures in rated:
+            lines.append(
+                t(
+                    "• Meeting {number}: {rating}/5 — {reflection}",
+                    number=figures.meeting.number,
+                    rating=figures.rating,
+                    reflection=figures.reflection or "",
+                )
+            )
+    lines += ["", t("Learner survey:")]
+    if not report.learner_surveys:
+        lines.append(t("No learner has answered the survey yet."))
+    else:
+        names = {
+            "goal_met": t("goal met"),
+            "confidence": t("confidence in the material"),
+            "recommend": t("would recommend"),
+        }
+        lines.append(t("{n} answers", n=len(report.learner_surveys)))
+        lines.append(", ".join(f"{names[s]} {_score(report.learner_average(s))}" for s in LEARNER_SCALES))
+        for response in report.learner_surveys:
+            comment = response.answers.get("comments")
+            if comment:
+                lines.append(f"• “{comment}”")
+    lines += ["", t("Facilitator survey:")]
+    if not report.facilitator_surveys:
+        lines.append(t("Not answered yet."))
+    for response in report.facilitator_surveys:
+        answers = response.answers
+        if answers.get("happened") is False:
+            lines.append(t("The circle did not happen."))
+        else:
+            lines.append(
+                t(
+                    "Goal met {goal}/5; course rated {rating}/5: {why}",
+                    goal=answers.get("goal_met", "—"),
+                    rating=answers.get("course_rating", "—"),
+                    why=answers.get("course_reason", ""),
+                )
+            )
+    return "\n".join(lines)
+
+
+def report_chart(t: Translator, report: Report) -> Attachment:
+    return Attachment("attendance.png", attendance_chart(t, report), "image/png", is_image=True)

@@ -1,0 +1,98 @@
+"""F7: the end-of-circle report's figures, computed from what the circle recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from statistics import fmean
+
+from bot.usecases.circles import load_managed
+from domain.model import Circle, Meeting
+from storage.surveys import FACILITATOR, LEARNER, SurveyResponse
+from storage.unit import Unit
+
+LEARNER_SCALES = ("goal_met", "confidence", "recommend")
+
+
+@dataclass
+class MeetingFigures:
+    meeting: Meeting
+    held: bool
+    yes: int
+    no: int
+    no_answer: int
+    attendance: int | None  # from the facilitator's feedback, when given
+    rating: int | None
+    reflection: str | None
+
+    @property
+    def attended(self) -> int | None:
+        """People there: the facilitator's count, else those who said yes (for held meetings)."""
+        if self.attendance is not None:
+            return self.attendance
+        return self.yes if self.held else None
+
+
+@dataclass
+class Report:
+    circle: Circle
+    signups: int
+    meetings: list[MeetingFigures]
+    learner_surveys: list[SurveyResponse] = field(default_factory=list)
+    facilitator_surveys: list[SurveyResponse] = field(default_factory=list)
+
+    @property
+    def held(self) -> list[MeetingFigures]:
+        return [m for m in self.meetings if m.held]
+
+    @property
+    def cancelled(self) -> int:
+        return sum(1 for m in self.meetings if m.meeting.cancelled)
+
+    @property
+    def rsvp_rate(self) -> float | None:
+        """Share of possible RSVPs (learners × meetings not cancelled) that got an answer."""
+        counted = [m for m in self.meetings if not m.meeting.cancelled]
+        possible = sum(m.yes + m.no + m.no_answer for m in counted)
+        return (sum(m.yes + m.no for m in counted) / possible) if possible else None
+
+    @property
+    def average_rating(self) -> float | None:
+        ratings = [m.rating for m in self.meetings if m.rating is not None]
+        return fmean(ratings) if ratings else None
+
+    def learner_average(self, scale: str) -> float | None:
+        values = [r.answers[scale] for r in self.learner_surveys if isinstance(r.answers.get(scale), int)]
+        return fmean(values) if values else None
+
+
+async def build(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Report:
+    """The report of a circle, for one of its facilitators (or its team's organizers)."""
+    managed = await load_managed(unit, circle_id, person_id)
+    learners = {s.person_id for s in await unit.signups.active_for_circle(circle_id)}
+    answers = {(r.meeting_id, r.person_id): r.attending for r in await unit.rsvps.for_circle(circle_id)}
+    feedback = sorted(await unit.feedback.of_circle(circle_id), key=lambda f: f.created_at or now)
+    latest = {f.meeting_id: f for f in feedback}  # a later facilitator's feedback wins
+    figures = []
+    for meeting in managed.meetings:
+        said = [answers.get((meeting.id or 0, p)) for p in learners]
+        given = latest.get(meeting.id or 0)
+        figures.append(
+            MeetingFigures(
+                meeting=meeting,
+                held=not meeting.cancelled and meeting.start <= now,
+                yes=sum(1 for a in said if a is True),
+                no=sum(1 for a in said if a is False),
+                no_answer=sum(1 for a in said if a is None),
+                attendance=given.attendance if given else None,
+                rating=given.rating if given else None,
+                reflection=given.reflection if given else None,
+            )
+        )
+    return Report(
+        circle=managed.circle,
+        signups=len(learners),
+        meetings=figures,
+        learner_surveys=await unit.surveys.of_circle(circle_id, LEARNER),
+        facilitator_surveys=await unit.surveys.of_circle(circle_id, FACILITATOR),
+    )

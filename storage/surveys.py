@@ -1,0 +1,52 @@
+"""End-of-circle survey answers (L4, F6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.tables import survey_responses
+from storage.upsert import upsert
+
+LEARNER = "learner"
+FACILITATOR = "facilitator"
+
+
+@dataclass
+class SurveyResponse:
+    circle_id: int
+    person_id: int
+    kind: str
+    answers: dict[str, Any]
+    answered_at: datetime
+
+
+class Surveys:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def save(self, response: SurveyResponse) -> None:
+        await upsert(
+            self.conn,
+            survey_responses,
+            {
+                "circle_id": response.circle_id,
+                "person_id": response.person_id,
+                "kind": response.kind,
+                "answers": response.answers,
+                "answered_at": response.answered_at,
+            },
+            keys=["circle_id", "person_id", "kind"],
+            update=["answers", "answered_at"],
+        )
+
+    async def of_circle(self, circle_id: int, kind: str | None = None) -> list[SurveyResponse]:
+        query = select(survey_responses).where(survey_responses.c.circle_id == circle_id)
+        if kind is not None:
+            query = query.where(survey_responses.c.kind == kind)
+        rows = await self.conn.execute(query.order_by(survey_responses.c.answered_at))
+        return [SurveyResponse(r.circle_id, r.person_id, r.kind, dict(r.answers), r.answered_at) for r in rows]
