@@ -13,6 +13,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from adapters.console.repl import run_console
 from adapters.console.sender import ConsoleSender
@@ -21,7 +22,12 @@ from bot.clock import FixedClock
 from bot.config import ConfigError, Settings, load
 from bot.conversation.outbound import Sender
 from bot.delivery import cli as delivery_cli
+from bot.delivery import service as delivery_service
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from adapters.slack.app import SlackAdapter
+    from bot.app import Circles
 
 log = logging.getLogger("circles")
 
@@ -37,9 +43,11 @@ async def _migrate(settings: Settings) -> None:
 
 async def _console(settings: Settings, speaker: str) -> None:
     app = await bootstrap.build(settings)
+    delivery = await delivery_service.start(app, {"console": ConsoleSender()})  # reminders etc. are printed
     try:
         await run_console(app, speaker)
     finally:
+        await delivery.stop()
         await app.db.close()
 
 
@@ -48,13 +56,93 @@ async def _run(settings: Settings) -> None:
         print("No Telegram or Slack credentials are configured: opening the terminal chat.\n")
         await _console(settings, "you")
         return
-    raise ConfigError("telegram.token: the Telegram adapter is not part of this version yet")
+    await _serve_telegram(settings)
+
+
+async def _serve_telegram(settings: Settings) -> None:
+    """Every configured platform — Telegram (long polling or webhook), Slack (HTTP events or Socket
+    Mode) — and the web server with /healthz, until Ctrl-C or SIGTERM."""
+    import signal
+
+    from adapters.telegram.app import TelegramAdapter
+    from bot.server import WebServer
+
+    app = await bootstrap.build(settings)
+    server = WebServer.from_settings(settings.server)
+
+    async def database_answers() -> None:
+        async with app.db.transaction() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+
+    server.add_check("database", database_answers)
+    telegram = TelegramAdapter(app, settings.telegram) if settings.telegram.enabled else None
+    if telegram is not None:  # registers share_links["telegram"] on start
+        telegram.mount(server)  # webhook mode: POST /telegram/webhook, checked against the secret
+    # --- Slack (adapters/slack): POST /slack/events, signature-verified; or Socket Mode -----------
+    slack = _slack_adapter(app, settings)
+    if slack is not None:
+        slack.mount(server)
+    # ----------------------------------------------------------------------------------------------
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, stopping.set)
+    delivery: delivery_service.DeliveryService | None = None
+    try:
+        await server.start()  # listening before setWebhook, so Telegram's first delivery finds us
+        senders: dict[str, Sender] = {"console": ConsoleSender()}
+        if telegram is not None:
+            await telegram.start()
+            senders["telegram"] = telegram.sender
+        if slack is not None:  # Slack: auth.test, then Socket Mode if slack.app_token is set
+            await slack.start()
+            senders["slack"] = slack.sender
+        delivery = await delivery_service.start(app, senders)
+        await stopping.wait()
+        log.info("stopping")
+    finally:
+        if delivery is not None:
+            await delivery.stop()  # the dispatcher first: it sends through the adapter
+        await server.stop()  # no new webhook deliveries; those already queued are still handled
+        if telegram is not None:
+            await telegram.stop()
+        if slack is not None:
+            await slack.stop()
+        await app.db.close()
+
+
+# --- Slack (adapters/slack) --------------------------------------------------------------------
+
+
+def _slack_adapter(app: Circles, settings: Settings) -> SlackAdapter | None:
+    """The Slack adapter when ``slack.bot_token`` is set (it registers share_links["slack"])."""
+    if not settings.slack.enabled:
+        return None
+    from adapters.slack.app import SlackAdapter
+
+    return SlackAdapter(app, settings.slack)
+
+
+def _slack_sender(settings: Settings) -> Sender | None:
+    """Slack's sender alone, for one-off dispatch passes (no requests are received)."""
+    if not settings.slack.enabled:
+        return None
+    from adapters.slack.client import build_client
+    from adapters.slack.sender import SlackSender
+
+    return SlackSender(build_client(settings.slack, interactive=False))
+
+
+# -----------------------------------------------------------------------------------------------
 
 
 @asynccontextmanager
 async def _senders(settings: Settings) -> AsyncIterator[dict[str, Sender]]:
     """One sender per platform the delivery engine can write to from this process."""
     senders: dict[str, Sender] = {"console": ConsoleSender()}
+    slack = _slack_sender(settings)  # Slack
+    if slack is not None:
+        senders["slack"] = slack
     if not settings.telegram.enabled:
         yield senders
         return

@@ -43,6 +43,18 @@ log = logging.getLogger(__name__)
 CANCEL_WORDS = {"cancel", "/cancel", "stop"}
 MAX_INPUT = 10_000  # Longer input is refused before it reaches any dialog.
 
+# What must happen in a private chat: dialogs, personal answers, managing a circle.
+PERSONAL_COMMANDS = frozenset(
+    {"new", "rsvp", "mycircles", "leave", "forget", "language", "link", "message", "reminder", "feedback", "report"}
+)
+# Buttons that make sense in a group or channel: a circle's card and the team's shared views.
+GROUP_ACTIONS = frozenset({"c", "t", "tw", "tf", "tl", "tm", "th"})
+
+
+def private_please(ctx: Context) -> str:
+    return ctx.t("Let's do that in a private chat with me, so that your answers stay yours.")
+
+
 Action = Callable[[Context, list[str]], Awaitable[None]]
 
 
@@ -128,6 +140,7 @@ class Circles:
             "tx": (0, lambda ctx, a: team.leave_ask(ctx)),
             "txy": (0, lambda ctx, a: team.leave(ctx)),
             "rp": (1, lambda ctx, a: report_handlers.preview(ctx, _int(a[0]))),
+            "rps": (1, lambda ctx, a: report_handlers.send(ctx, _int(a[0]))),
             "sv": (2, lambda ctx, a: start_survey(ctx, r, a[0], _int(a[1]))),
             "mf": (1, lambda ctx, a: facilitator.invite_cofacilitator(ctx, _int(a[0]))),
             identity_handlers.CONFIRM: (1, lambda ctx, a: identity_handlers.confirm(ctx, a[0])),
@@ -235,9 +248,8 @@ class Circles:
         ctx.say(ctx.t("I did not understand that.") + " " + ctx.t("Send /help to see what I can do."))
 
     async def _command(self, ctx: Context, command: str) -> None:
-        personal = {"new", "rsvp", "mycircles", "leave", "forget", "language", "link"}
-        if ctx.incoming.in_group and command in personal:
-            ctx.say(ctx.t("Let's do that in a private chat with me, so that your answers stay yours."))
+        if ctx.incoming.in_group and command in PERSONAL_COMMANDS:
+            ctx.say(private_please(ctx))
             return
         if command not in ("start", "cancel", "help") and await self.runner.active(ctx) is not None:
             # A new command replaces an unfinished dialog; say so, so nothing seems lost silently.
@@ -290,6 +302,10 @@ class Circles:
     async def _action(self, ctx: Context, token: str) -> None:
         """A pressed button. Its token names what to do; who does it comes from the event."""
         verb, _, rest = token.partition(":")
+        if ctx.incoming.in_group and verb not in GROUP_ACTIONS:
+            # Dialogs and personal answers cannot continue in a group, where plain text is ignored.
+            ctx.say(private_please(ctx))
+            return
         handler = self.actions.get(verb)
         # The last argument may itself contain ':' (a dialog choice such as a time, 18:00).
         args = rest.split(":", handler[0] - 1) if handler is not None and rest else []

@@ -93,10 +93,3 @@ def facilitator_survey_due(meetings: Sequence[Meeting]) -> datetime | None:
     held = active(meetings)
     return held[-1].end + FACILITATOR_SURVEY_AFTER_LAST_END if held else None
 
-
-def week_bounds(now: datetime, timezone: str) -> tuple[datetime, datetime]:
-    """The local week (Monday 00:00 to the next Monday 00:00) containing ``now``, as UTC instants."""
-    zone = ZoneInfo(timezone)
-    today = now.astimezone(zone).date()
-    monday = today - timedelta(days=today.weekday())
-    return local_to_utc(monday, time(0), zone), local_to_utc(monday + timedelta(weeks=1), time(0), zone)

@@ -37,14 +37,17 @@ OPEN = (Status.PENDING, Status.SENDING)
 
 @dataclass
 class NewMessage:
+    """To ``person_id``, or with ``person_id`` None to the summary channel of ``team_id``."""
+
     key: str
     kind: str
-    person_id: int
+    person_id: int | None
     due_at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
     circle_id: int | None = None
     meeting_id: int | None = None
     broadcast_id: int | None = None
+    team_id: int | None = None
 
 
 @dataclass
@@ -52,7 +55,7 @@ class OutboxRow:
     id: int
     key: str
     kind: str
-    person_id: int
+    person_id: int | None
     circle_id: int | None
     meeting_id: int | None
     broadcast_id: int | None
@@ -65,6 +68,7 @@ class OutboxRow:
     claimed_by: str | None
     last_error: str | None
     sent_at: datetime | None
+    team_id: int | None = None
 
 
 def _row(r: RowMapping) -> OutboxRow:
@@ -85,6 +89,7 @@ def _row(r: RowMapping) -> OutboxRow:
         claimed_by=r["claimed_by"],
         last_error=r["last_error"],
         sent_at=r["sent_at"],
+        team_id=r["team_id"],
     )
 
 
@@ -143,6 +148,7 @@ class Outbox:
                     "circle_id": m.circle_id,
                     "meeting_id": m.meeting_id,
                     "broadcast_id": m.broadcast_id,
+                    "team_id": m.team_id,
                     "payload": m.payload,
                     "due_at": m.due_at,
                     "status": Status.PENDING.value,
@@ -292,7 +298,7 @@ class Outbox:
 
     async def counts(self) -> dict[str, int]:
         rows = await self.conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
-        return {status: int(n) for status, n in rows.tuples()}
+        return {str(status): int(n) for status, n in rows}
 
     async def recipients(self, person_ids: Iterable[int]) -> dict[int, Recipient]:
         """People with their platform identities, for resolving where to send at send time."""

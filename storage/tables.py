@@ -181,7 +181,9 @@ outbox = Table(
     Column("id", Integer, primary_key=True),
     Column("key", String(200), nullable=False, unique=True),
     Column("kind", String(32), nullable=False),
-    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    # To a person, or (``person_id`` empty, ``team_id`` set) to a team's summary channel, which is
+    # looked up when the row is sent.
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), index=True),
     Column("circle_id", ForeignKey("circles.id", ondelete="CASCADE"), index=True),
     Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), index=True),
     Column("broadcast_id", ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True),
@@ -282,3 +284,5 @@ survey_responses = Table(
     Column("answers", JSON, nullable=False),
     Column("answered_at", UTCDateTime, nullable=False),
 )
+
+outbox.append_column(Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), index=True))

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, CallbackQuery, Message, ReplyKeyboardRemove, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 from adapters.telegram.render import (
@@ -38,7 +38,7 @@ from adapters.telegram.render import (
     plan,
     send_part,
 )
-from adapters.telegram.sender import TelegramApplication, TelegramSender, chat_key
+from adapters.telegram.sender import TelegramApplication, TelegramSender, UnretriedRateLimitFilter, chat_key
 from adapters.telegram.translate import PLATFORM, to_incoming
 from adapters.telegram.webhook import WEBHOOK_PATH, check_secret, webhook_handler
 from bot.app import Circles
@@ -57,15 +57,26 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 # The delivery engine's sends do not retry here: they are re-queued instead (see sender.py).
 INTERACTIVE_RETRIES = 3
 REPLY_OPTIONS = {"rate_limit_args": INTERACTIVE_RETRIES}
+# Secrets never reach the logs: httpx logs every request URL at INFO, and Telegram's URLs carry
+# the token; PTB's Bot logs its URL and every call's parameters (the webhook secret, people's
+# messages) at DEBUG. These loggers are kept above those levels even when logging.level is DEBUG.
+QUIET_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "telegram.Bot": logging.INFO,
+    "telegram.ext.ExtBot": logging.INFO,
+}
 
 
 def build_application(settings: TelegramSettings) -> TelegramApplication:
     """A PTB ``Application`` talking to ``settings.api_base_url`` (``<root>/bot<token>/<method>``)."""
-    # httpx logs every request URL at INFO, and Telegram's URLs carry the token.
-    for name in ("httpx", "httpcore"):
+    for name, level in QUIET_LOGGERS.items():
         logger = logging.getLogger(name)
-        if logger.getEffectiveLevel() < logging.WARNING:
-            logger.setLevel(logging.WARNING)
+        if logger.level < level:  # pinned, so a DEBUG root logger does not open them up
+            logger.setLevel(level)
+    limiter_log = logging.getLogger("telegram.ext.AIORateLimiter")
+    if not any(isinstance(f, UnretriedRateLimitFilter) for f in limiter_log.filters):
+        limiter_log.addFilter(UnretriedRateLimitFilter())
     root = settings.api_base_url.rstrip("/")
     return (
         Application.builder()
@@ -143,6 +154,10 @@ class TelegramAdapter:
                 await updater.start_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
                 await self.application.start()
                 log.info("Telegram: @%s receives updates by long polling", self.username)
+        except InvalidToken:
+            await self.stop()
+            # PTB's own message quotes the token; this one does not.
+            raise ConfigError("telegram.token: Telegram rejected the bot token (see @BotFather)") from None
         except BaseException:
             await self.stop()
             raise
@@ -155,6 +170,8 @@ class TelegramAdapter:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+        # A start that failed half-way leaves the HTTP pool open without the application knowing.
+        await self.application.bot.shutdown()
 
     async def _check(self) -> None:
         if not self.application.running:

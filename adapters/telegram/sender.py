@@ -28,6 +28,17 @@ UNREACHABLE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid
 LATER_PART_MAX_WAIT = 60.0
 
 
+class UnretriedRateLimitFilter(logging.Filter):
+    """Drops AIORateLimiter's error log (with traceback) for a 429 it was told not to retry.
+
+    For the delivery engine's sends a 429 is an ordinary answer, reported as RETRY_AFTER and
+    re-queued; the sender logs it itself, without a traceback. Retries that ran out still log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (str(record.msg).startswith("Rate limit hit after maximum of") and record.args == (0,))
+
+
 def retry_after_seconds(error: RetryAfter) -> float:
     """The wait Telegram asked for, in seconds (PTB 22 is moving it from int to timedelta)."""
     with warnings.catch_warnings():
@@ -111,6 +122,7 @@ class TelegramSender:
         where = f" (after {number} of {total} parts went out)" if number else ""
         text = f"{type(error).__name__}: {error.message}{where}"
         if isinstance(error, RetryAfter):
+            log.info("Telegram asked to wait %.0f s before sending again", retry_after_seconds(error))
             return SendResult(Outcome.RETRY_AFTER, retry_after=retry_after_seconds(error), error=text)
         if isinstance(error, Forbidden):
             return SendResult(Outcome.UNREACHABLE, error=text)

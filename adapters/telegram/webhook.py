@@ -3,7 +3,8 @@
 Telegram sends back the secret given to ``setWebhook`` in ``X-Telegram-Bot-Api-Secret-Token``;
 a request without exactly that secret is refused with 403 before its body is even read, so
 nobody who merely knows the address can act as a user. An accepted update is queued for the
-``Application`` and answered 200 at once; the core ignores an update id it has seen before, so
+``Application`` and answered 200 at once (503 while the application is not running, so that
+Telegram delivers it again later); the core ignores an update id it has seen before, so
 Telegram's retries of an update have no second effect.
 """
 
@@ -45,6 +46,9 @@ def webhook_handler(application: TelegramApplication, secret: str) -> Handler:
         if not hmac.compare_digest(given, expected):
             log.warning("refused a webhook request without the right secret token")
             return web.Response(status=403, text="forbidden")
+        if not application.running:
+            # Starting or stopping: Telegram keeps the update and delivers it again later.
+            return web.Response(status=503, text="not running")
         try:
             data = await request.json()
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):

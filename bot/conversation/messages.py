@@ -79,3 +79,5 @@ class Reply:
     person_id: int | None = None
     platform: str | None = None
     ask_location: bool = False
+    # The reader's language, for the few labels an adapter adds itself (e.g. "share location").
+    language: str | None = None

@@ -31,13 +31,14 @@ from bot.clock import Clock
 from bot.conversation.messages import Reply
 from bot.conversation.outbound import Outcome, Sender, SendResult
 from bot.delivery import planner
+from bot.delivery.kinds import load_snapshot, render
 from bot.delivery.limits import PLATFORM_LIMITS, NoLimit, RateLimit, RateLimiter
 from bot.delivery.reasons import BLOCKED, FAILED, FORGOTTEN, NO_CHAT, NO_SENDER
-from bot.delivery.render import Drop, Snapshot, load_snapshot, render
+from bot.delivery.render import Drop, Snapshot
 from bot.i18n import Translator
 from domain.model import Identity
 from storage.db import Database
-from storage.outbox import Closing, OutboxRow, Recipient, Status
+from storage.outbox import Closing, OutboxRow, Status
 from storage.unit import Unit, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class _Done:
     row: OutboxRow
     closing: Closing
     mark_unreachable: bool = False
+    recorded: asyncio.Future[None] | None = None
 
 
 class Dispatcher:
@@ -162,7 +164,7 @@ class Dispatcher:
                 rows = await unit.outbox.due(now)
                 snap = await load_snapshot(unit, rows, now)
                 for row in rows:
-                    prepared = self._prepare(row, snap.recipients.get(row.person_id), snap, now)
+                    prepared = self._prepare(row, snap, now)
                     where = f"{prepared.sender.platform}:{prepared.chat_id}" if prepared.sender else "-"
                     outcome: Reply | Drop | str = prepared.reply or (
                         Drop(prepared.closing.error or "") if prepared.closing else "?"
@@ -198,9 +200,12 @@ class Dispatcher:
             async with unit_of_work(self.db) as unit:
                 snap = await load_snapshot(unit, rows, now)
             for row in rows:
-                await work.put(self._prepare(row, snap.recipients.get(row.person_id), snap, now))
+                await work.put(self._prepare(row, snap, now))
 
-    def _prepare(self, row: OutboxRow, recipient: Recipient | None, snap: Snapshot, now: datetime) -> _Prepared:
+    def _prepare(self, row: OutboxRow, snap: Snapshot, now: datetime) -> _Prepared:
+        if row.person_id is None:
+            return self._prepare_channel(row, snap, now)
+        recipient = snap.recipients.get(row.person_id)
         if recipient is None or recipient.person.forgotten:
             return _Prepared(row, closing=Closing(row.id, Status.UNREACHABLE, error=FORGOTTEN))
         person = recipient.person
@@ -227,6 +232,21 @@ class Dispatcher:
         assert identity.chat_id is not None
         return _Prepared(row, sender=self.senders[identity.platform], chat_id=identity.chat_id, reply=rendered)
 
+    def _prepare_channel(self, row: OutboxRow, snap: Snapshot, now: datetime) -> _Prepared:
+        """A row for a team's channel: the channel is the one chosen when the row is sent."""
+        team = snap.teams.get(row.team_id or 0)
+        if team is None or not team.summary_platform or not team.summary_chat_id:
+            return _Prepared(row, closing=Closing(row.id, Status.DROPPED, error="no summary channel"))
+        sender = self.senders.get(team.summary_platform)
+        if sender is None:
+            due = now + self.settings.no_sender_delay
+            closing = Closing(row.id, Status.PENDING, due_at=due, error=f"{NO_SENDER}: {team.summary_platform}")
+            return _Prepared(row, closing=closing)
+        rendered = render(row, snap, Translator(snap.team_languages.get(team.id or 0, "en")))
+        if isinstance(rendered, Drop):
+            return _Prepared(row, closing=Closing(row.id, Status.DROPPED, error=rendered.reason))
+        return _Prepared(row, sender=sender, chat_id=team.summary_chat_id, reply=rendered)
+
     def _choose(self, chats: list[Identity]) -> Identity | None:
         """The identity to write to: the first one (oldest) on a platform this process serves."""
         return next((i for i in chats if i.platform in self.senders), None)
@@ -234,10 +254,16 @@ class Dispatcher:
     async def _send_loop(self, work: asyncio.Queue[_Prepared | None], done: asyncio.Queue[_Done | None]) -> None:
         while (item := await work.get()) is not None:
             try:
-                await done.put(await self._send_one(item))
-            except Exception as error:
+                outcome = await self._send_one(item)
+            except Exception as error:  # one message's failure never stops the pass
                 log.exception("sending outbox row %s failed", item.row.id)
-                await done.put(self._failure(item.row, f"{type(error).__name__}: {error}"))
+                outcome = self._failure(item.row, f"{type(error).__name__}: {error}")
+            # Wait until the outcome is committed before sending the next message: at any
+            # instant each sender has at most one message sent but not recorded, so a crash
+            # repeats at most ``concurrency`` messages.
+            outcome.recorded = asyncio.get_running_loop().create_future()
+            await done.put(outcome)
+            await outcome.recorded
 
     async def _send_one(self, item: _Prepared) -> _Done:
         row = item.row
@@ -303,13 +329,21 @@ class Dispatcher:
                 await self._record(batch, report)
 
     async def _record(self, batch: list[_Done], report: PassReport) -> None:
-        async with unit_of_work(self.db) as unit:
-            await unit.outbox.record(self.worker, [d.closing for d in batch])
+        try:
+            async with unit_of_work(self.db) as unit:
+                await unit.outbox.record(self.worker, [d.closing for d in batch])
+                for d in batch:
+                    if d.mark_unreachable and d.row.person_id is not None:
+                        await unit.people.mark_unreachable(d.row.person_id, BLOCKED)
+        except Exception as error:
             for d in batch:
-                if d.mark_unreachable:
-                    await unit.people.mark_unreachable(d.row.person_id, BLOCKED)
+                if d.recorded is not None and not d.recorded.done():
+                    d.recorded.set_exception(error)
+            raise
         for d in batch:
             _count(report, d.closing)
+            if d.recorded is not None and not d.recorded.done():
+                d.recorded.set_result(None)
 
 
 def _count(report: PassReport, closing: Closing) -> None:

@@ -54,3 +54,25 @@ async def meeting_changed(unit: Unit, meeting: Meeting, old_start: datetime, now
         ],
         now,
     )
+
+
+async def circle_cancelled(unit: Unit, circle_id: int, now: datetime) -> int:
+    """Tell the learners that the whole circle is off, if it still had meetings ahead."""
+    meetings = await unit.circles.meetings(circle_id)
+    if not any(not m.cancelled and m.start > now for m in meetings):
+        return 0
+    learners = await unit.signups.active_for_circle(circle_id)
+    return await unit.outbox.add(
+        [
+            NewMessage(
+                key=f"notice:circle:{circle_id}:cancelled:{s.person_id}",
+                kind=NOTICE,
+                person_id=s.person_id,
+                due_at=now,
+                payload={"change": "circle_cancelled"},
+                circle_id=circle_id,
+            )
+            for s in learners
+        ],
+        now,
+    )

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.delivery import circle_end, summaries
 from bot.delivery.render import BROADCAST_REPORT, FEEDBACK, REMINDER
 from domain.model import Meeting
 from domain.schedule import FEEDBACK_LATEST_AFTER_END, feedback_window, reminder_due
@@ -33,10 +34,12 @@ class Planned:
     reminders: int = 0
     feedback: int = 0
     reports: int = 0
+    circle_end: int = 0
+    summaries: int = 0
 
     @property
     def total(self) -> int:
-        return self.reminders + self.feedback + self.reports
+        return self.reminders + self.feedback + self.reports + self.circle_end + self.summaries
 
 
 def reminder_key(meeting_id: int, round_: int, person_id: int) -> str:
@@ -52,6 +55,8 @@ async def plan(unit: Unit, now: datetime) -> Planned:
         reminders=await plan_reminders(unit, now),
         feedback=await plan_feedback(unit, now),
         reports=await plan_reports(unit, now),
+        circle_end=await circle_end.plan(unit, now),
+        summaries=await summaries.plan_summaries(unit, now) + await summaries.plan_failure_notices(unit, now),
     )
 
 
@@ -167,4 +172,5 @@ async def next_planning(unit: Unit, now: datetime) -> datetime | None:
                 found.append(at)
             if meeting.end > now:
                 found.append(meeting.end)
+    found += [t for t in (await circle_end.next_invitation(unit, now), await summaries.next_summary(unit, now)) if t]
     return min(found) if found else None

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.conversation.messages import Button, Reply
 from bot.delivery.reasons import LEFT, reason_text
 from bot.i18n import Translator
 from bot.render.circles import venue_text, when
-from domain.model import Circle, CircleStatus, Meeting
+from domain.model import Circle, CircleStatus, Meeting, Team
 from domain.schedule import active, feedback_window, in_zone
 from storage.broadcasts import Broadcast
 from storage.outbox import OutboxRow, Recipient, Status
@@ -51,6 +52,10 @@ class Snapshot:
     broadcasts: dict[int, Broadcast] = field(default_factory=dict)
     broadcast_rows: dict[int, list[OutboxRow]] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
+    teams: dict[int, Team] = field(default_factory=dict)
+    team_languages: dict[int, str] = field(default_factory=dict)  # the first organizer's
+    # What a kind's loader prepared for one row (e.g. a weekly summary), by row id.
+    extra: dict[int, Any] = field(default_factory=dict)
 
     def meeting(self, circle_id: int | None, meeting_id: int | None) -> Meeting | None:
         if circle_id is None or meeting_id is None:
@@ -76,20 +81,22 @@ async def load_snapshot(unit: Unit, rows: Sequence[OutboxRow], now: datetime) ->
     meeting_ids = {r.meeting_id for r in rows if r.meeting_id is not None}
     snap.reminders = await unit.reminders.of_meetings(meeting_ids)
     snap.feedback_given = await unit.feedback.given(
-        (r.meeting_id, r.person_id) for r in rows if r.kind == FEEDBACK and r.meeting_id is not None
+        (r.meeting_id, r.person_id)
+        for r in rows
+        if r.kind == FEEDBACK and r.meeting_id is not None and r.person_id is not None
     )
-    snap.recipients = await unit.outbox.recipients({r.person_id for r in rows})
-    named = {r.person_id for rs in snap.broadcast_rows.values() for r in rs}
+    snap.recipients = await unit.outbox.recipients({r.person_id for r in rows if r.person_id is not None})
+    for team_id in sorted({r.team_id for r in rows if r.team_id is not None}):
+        team = await unit.teams.get(team_id)
+        if team is not None:
+            snap.teams[team_id] = team
+            organizers = await unit.teams.organizer_ids(team_id)
+            first = await unit.people.get(organizers[0]) if organizers else None
+            snap.team_languages[team_id] = first.language if first else "en"
+    named = {r.person_id for rs in snap.broadcast_rows.values() for r in rs if r.person_id is not None}
     named |= {b.sender_id for b in snap.broadcasts.values()}
     snap.names = await unit.people.names(sorted(named))
     return snap
-
-
-def render(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
-    renderer = RENDERERS.get(row.kind)
-    if renderer is None:
-        return Drop(f"unknown kind {row.kind}")
-    return renderer(row, snap, t)
 
 
 # Reminders (SPEC §2)
@@ -206,6 +213,10 @@ def _render_feedback(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | D
 
 def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
     circle = snap.circles.get(row.circle_id or 0)
+    if circle is not None and row.payload.get("change") == "circle_cancelled":
+        if row.person_id not in snap.learners.get(circle.id or 0, set()):
+            return Drop(LEFT)
+        return Reply(text=t("{circle} is cancelled: there will be no more meetings. Sorry!", circle=circle.name))
     meeting = snap.meeting(row.circle_id, row.meeting_id)
     if circle is None or meeting is None:
         return Drop("meeting removed")
@@ -274,7 +285,7 @@ def delivery_report(t: Translator, circle: Circle, rows: Sequence[OutboxRow], na
     ]
     if missed:
         lines.append(t("Could not be reached:"))
-        lines += [f"• {names.get(r.person_id, '?')} — {reason_text(t, r.last_error)}" for r in missed]
+        lines += [f"• {names.get(r.person_id or 0, '?')} — {reason_text(t, r.last_error)}" for r in missed]
     return "\n".join(lines)
 
 

@@ -179,7 +179,7 @@ async def cancel_circle_ask(ctx: Context, circle_id: int) -> None:
 
 
 async def cancel_circle(ctx: Context, circle_id: int) -> None:
-    circle = await circle_cases.cancel_circle(ctx.unit, circle_id, ctx.person_id)
+    circle = await circle_cases.cancel_circle(ctx.unit, circle_id, ctx.person_id, ctx.now)
     ctx.say(ctx.t("{circle} is cancelled.", circle=circle.name), edit=True)
 
 

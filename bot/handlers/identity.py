@@ -44,15 +44,11 @@ async def link_command(ctx: Context) -> None:
             ctx.t("Your link code is {code}", code=invite.code)
             + "\n\n"
             + ctx.t(
-                "To be one person on Telegram and Slack, send the code to me from your other account "
-                "within {minutes} minutes:",
+                "To be one person on Telegram and Slack, send me this from your other account, "
+                "in its private chat with me, within {minutes} minutes:",
                 minutes=identity.LINK_MINUTES,
             )
-            + "\n"
-            + ctx.t("• on Telegram: /link {code}", code=invite.code)
-            + "\n"
-            + ctx.t("• on Slack: /circles link {code}", code=invite.code)
-            + "\n\n"
+            + f"\n\nlink {invite.code}\n\n"
             + ctx.t("The code works once. Never give it to anyone else: it opens your circles to them.")
         )
         return

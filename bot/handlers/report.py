@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
 from bot.render.report import report_chart, report_text
+from bot.delivery import circle_end
 from bot.usecases import report
 
 
@@ -26,3 +27,14 @@ async def preview(ctx: Context, circle_id: int) -> None:
         [[Button(ctx.t("Send it to the learners and organizers"), f"rps:{circle_id}")]],
     )
     reply.attachment = report_chart(ctx.t, figures)
+
+
+async def send(ctx: Context, circle_id: int) -> None:
+    """F7/L5: the report goes to every learner and the team's organizers through the outbox."""
+    queued = await circle_end.send_report(ctx.unit, circle_id, ctx.person_id, ctx.now)
+    if queued:
+        ctx.say(
+            ctx.t.plural("The report is on its way to {n} person.", "The report is on its way to {n} people.", queued)
+        )
+    else:
+        ctx.say(ctx.t("Everyone has the report already."))

@@ -10,7 +10,7 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
 from bot.render.circles import when
-from bot.usecases import teams
+from bot.usecases import summary, teams
 from domain.errors import NotFound
 from domain.model import CircleStatus, TeamRole
 from domain.rules import check_can_organize
@@ -179,7 +179,8 @@ async def circles(ctx: Context) -> None:
 async def this_week(ctx: Context) -> None:
     """O2: which meetings happen this week across the team."""
     mine = await teams.membership(ctx.unit, ctx.person_id)
-    found = await teams.meetings_in_week(ctx.unit, mine.team, ctx.now)
+    week = await summary.weekly_summary(ctx.unit, mine.team, summary.week_of(ctx.now, mine.team.timezone))
+    found = week.meetings
     if not found:
         ctx.say(ctx.t("No meetings this week in {team}.", team=mine.team.name))
         return

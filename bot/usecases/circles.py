@@ -79,12 +79,13 @@ async def publish(unit: Unit, circle_id: int, person_id: int) -> Circle:
     return managed.circle
 
 
-async def cancel_circle(unit: Unit, circle_id: int, person_id: int) -> Circle:
+async def cancel_circle(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Circle:
     """Cancel the whole circle: it leaves browse, takes no signups, and its meetings are off."""
     managed = await load_managed(unit, circle_id, person_id)
     managed.circle.status = CircleStatus.CANCELLED
     managed.circle.signup_open = False
     await unit.circles.save(managed.circle, city_key(managed.circle.venue))
+    await notices.circle_cancelled(unit, circle_id, now)
     return managed.circle
 
 

@@ -7,9 +7,8 @@ from datetime import datetime, time, timedelta
 
 from bot.usecases.codes import new_code
 from domain.errors import AlreadyInTeam, DomainError, NotFound, NotInTeam
-from domain.model import Circle, Meeting, Team, TeamMember, TeamRole
+from domain.model import Team, TeamMember, TeamRole
 from domain.rules import check_can_organize
-from domain.schedule import week_bounds
 from storage.inbox import Invite
 from storage.unit import Unit
 
@@ -124,26 +123,3 @@ async def set_summary_time(unit: Unit, person_id: int, weekday: int, at: time, t
     mine.team.summary_weekday, mine.team.summary_time, mine.team.timezone = weekday, at, timezone
     await unit.teams.save_summary(mine.team)
     return mine.team
-
-
-@dataclass
-class TeamMeeting:
-    circle: Circle
-    meeting: Meeting
-    held: int  # this is meeting `held` of `total` (cancelled ones not counted)
-    total: int
-
-
-async def meetings_in_week(unit: Unit, team: Team, now: datetime) -> list[TeamMeeting]:
-    """O2: every meeting of the team's circles in the team's current week (Monday to Sunday)."""
-    assert team.id is not None
-    start, end = week_bounds(now, team.timezone)
-    found: list[TeamMeeting] = []
-    circles = [c for c in await unit.circles.of_team(team.id) if c.status.value == "published"]
-    schedules = await unit.circles.meetings_of([c.id for c in circles if c.id is not None])
-    for circle in circles:
-        held = [m for m in schedules[circle.id or 0] if not m.cancelled]
-        for position, meeting in enumerate(held, start=1):
-            if start <= meeting.start < end:
-                found.append(TeamMeeting(circle, meeting, position, len(held)))
-    return sorted(found, key=lambda entry: entry.meeting.start)

@@ -162,10 +162,8 @@ async def running_telegram(circles: Circles, tg: FakeTelegram, mode: str) -> Asy
     try:
         settings.webhook_url = f"{server.base_url}{WEBHOOK_PATH}"
         await adapter.start()
-        try:
-            yield chat
-        finally:
-            await adapter.stop()
+        yield chat
     finally:
-        await server.stop()
+        await server.stop()  # in the order `python -m bot run` stops
+        await adapter.stop()
     assert not chat.errors, f"the adapter raised: {chat.errors!r}"

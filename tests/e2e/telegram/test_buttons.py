@@ -37,7 +37,9 @@ async def meeting_ids(db: Database, circle_name: str) -> list[int]:
 
     async with db.transaction() as conn:
         rows = await conn.execute(
-            select(meetings.c.id).join(circles, circles.c.id == meetings.c.circle_id).where(circles.c.name == circle_name)
+            select(meetings.c.id)
+            .join(circles, circles.c.id == meetings.c.circle_id)
+            .where(circles.c.name == circle_name)
         )
         return list(rows.scalars())
 

@@ -1,0 +1,431 @@
+"""The Slack adapter, assembled: a slack-bolt ``AsyncApp`` in front of the core.
+
+Slack reaches the bot in one of two ways:
+
+- **HTTP** (``slack.signing_secret``): Slack POSTs slash commands, button presses and events to
+  ``/slack/events`` on the project's web server (``bot/server.py``). Bolt verifies each request's
+  signature and timestamp; a bad or missing signature, or a timestamp more than five minutes off,
+  is answered 401 and has no effect.
+- **Socket Mode** (``slack.app_token``): the bot opens a WebSocket to Slack; no public address.
+
+Every request goes the same way: ``ack()`` at once (Slack wants an answer within three seconds),
+then translate it (``translate.py``), let the core decide (``Circles.handle``) and render the
+replies (``render.py``). A person's requests are handled one at a time, in order, so quickly typed
+answers reach their dialog in the order typed. Slack's retries of a slash command or a button press
+(``X-Slack-Retry-Num``) are acknowledged and ignored; a retried event is handed over again and the
+core recognises its ``event_id``.
+
+::
+
+    adapter = SlackAdapter(circles, settings.slack)
+    adapter.mount(server)          # HTTP mode: adds /slack/events; and the "slack" health check
+    await server.start()
+    await adapter.start()          # auth.test, then Socket Mode if an app token is set
+    ...
+    await adapter.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+from weakref import WeakValueDictionary
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.client import PLATFORM, build_client, quiet_sdk_logs
+from adapters.slack.errors import SLACK_ERRORS, classify, explain
+from adapters.slack.render import ACTION_PREFIX, OPEN_DM_ACTION, SLASH_COMMAND, Block, Message, button, messages
+from adapters.slack.sender import SlackSender, is_person, upload_file
+from adapters.slack.translate import (
+    Origin,
+    Payload,
+    Profile,
+    from_action,
+    from_command,
+    from_message,
+    is_personal_message,
+    pressed,
+    profile_from,
+)
+from bot.app import Circles
+from bot.config import ConfigError, SlackSettings
+from bot.conversation.messages import Incoming, Reply
+from bot.i18n import Translator
+from bot.server import WebServer
+from storage.unit import unit_of_work
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+BUTTON = re.compile(rf"^{re.escape(ACTION_PREFIX)}\d+$")
+# chat.update refusals after which the new state is posted as a new message instead.
+EDIT_FALLBACK = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+REMEMBERED_PEOPLE = 5000  # names, languages and direct-message channels kept in memory
+REMEMBERED_REQUESTS = 1000  # handled request ids kept for ``handled``
+STOP_TIMEOUT = 10.0
+
+
+class ResponseUrlError(Exception):
+    """Slack refused an answer through a ``response_url`` (expired, used up, gone)."""
+
+
+FAILURES: tuple[type[BaseException], ...] = (*SLACK_ERRORS, ResponseUrlError)
+
+
+class SlackAdapter:
+    """Slack in front of the core: receive requests, translate, render the replies."""
+
+    def __init__(self, circles: Circles, settings: SlackSettings) -> None:
+        quiet_sdk_logs()
+        self.circles = circles
+        self.settings = settings
+        self.client = build_client(settings, interactive=True)
+        self.sender = SlackSender(build_client(settings, interactive=False))
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=settings.signing_secret,
+            name="circles",
+            logger=logging.getLogger("slack_bolt.circles"),
+        )
+        self.bolt.middleware(self._ignore_retries)
+        self.bolt.command(re.compile(r"^/"))(self._on_command)
+        self.bolt.event("message")(self._on_message)
+        self.bolt.action(OPEN_DM_ACTION)(self._on_link)
+        self.bolt.action(BUTTON)(self._on_button)
+        circles.share_links[PLATFORM] = self.share_link
+        self.bot_user_id: str | None = None
+        self.team_id: str | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._started = False
+        self._profiles: OrderedDict[str, Profile] = OrderedDict()
+        self._dms: OrderedDict[str, str] = OrderedDict()
+        self._locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
+        self._handled: OrderedDict[str, asyncio.Event] = OrderedDict()
+        self._in_flight: set[asyncio.Task[Any]] = set()
+
+    @staticmethod
+    def share_link(code: str) -> str:
+        """How a circle's code (or an invitation) is opened on Slack."""
+        return f"{SLASH_COMMAND} start {code}"
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.settings.app_token)
+
+    # ------------------------------------------------------------------ life cycle
+
+    def mount(self, server: WebServer) -> None:
+        """Serve ``/slack/events`` (HTTP mode) and report on ``/healthz``."""
+        if self.settings.signing_secret:
+            server.add_route("POST", EVENTS_PATH, self.http_handler)
+        server.add_check("slack", self._check)
+
+    async def start(self) -> None:
+        """Check the token (``auth.test``), then connect Socket Mode when an app token is set."""
+        if not self.settings.signing_secret and not self.settings.app_token:
+            raise ConfigError("slack.signing_secret: needed to verify Slack's requests (or set slack.app_token)")
+        self._session = aiohttp.ClientSession()
+        self.client.session = self._session
+        self.sender.client.session = self._session
+        try:
+            try:
+                identity = await self.client.auth_test()
+            except SlackApiError as error:
+                code = classify(error).code
+                raise ConfigError(f"slack.bot_token: Slack refused the bot token ({code})") from None
+            self.bot_user_id = identity.get("user_id")
+            self.team_id = identity.get("team_id")
+            if self.socket_mode:
+                self._socket = AsyncSocketModeHandler(self.bolt, self.settings.app_token, web_client=self.client)
+                await self._socket.connect_async()  # type: ignore[no-untyped-call]
+                log.info("Slack: connected in Socket Mode")
+            else:
+                log.info("Slack: receiving requests at %s", EVENTS_PATH)
+            self._started = True
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def stop(self) -> None:
+        """Stop receiving, let the requests in hand finish, close the connections."""
+        self._started = False
+        socket, self._socket = self._socket, None
+        if socket is not None:
+            await socket.close_async()  # type: ignore[no-untyped-call]
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=STOP_TIMEOUT)
+        session, self._session = self._session, None
+        self.client.session = None
+        self.sender.client.session = None
+        if session is not None:
+            await session.close()
+
+    async def _check(self) -> None:
+        if not self._started:
+            raise RuntimeError("the Slack adapter is not running")
+        if self._socket is not None and not await self._socket.client.is_connected():
+            raise RuntimeError("the Socket Mode connection is down")
+
+    async def handled(self, update_id: str) -> None:
+        """Wait until the request with this id (``event:<event_id>``, ``command:<trigger_id>``,
+        ``action:<trigger_id>``) has been handled and answered — for tests and rehearsals."""
+        await self._handled_event(update_id).wait()
+
+    # ------------------------------------------------------------------ HTTP
+
+    async def http_handler(self, request: web.Request) -> web.StreamResponse:
+        """``POST /slack/events``: Bolt verifies the signature, then dispatches."""
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        if not timestamp.isdigit() or not request.headers.get("X-Slack-Signature"):
+            # Not even shaped like Slack's request: refuse before parsing anything.
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except UnicodeDecodeError:
+            return web.json_response({"error": "invalid request"}, status=400)
+        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+
+    async def _ignore_retries(
+        self, req: AsyncBoltRequest, body: Payload, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        """Slack retries a request it thinks went unanswered. The first delivery is being handled
+        already (it was acknowledged at once), so a retried command or button press is only
+        acknowledged; a retried event goes on, and the core recognises its ``event_id``."""
+        if req.headers.get("x-slack-retry-num") and body.get("type") != "event_callback":
+            log.info("Slack retried a request (%s); acknowledged, not handled again", body.get("type", "command"))
+            return BoltResponse(status=200, body="")
+        return await next()
+
+    # ------------------------------------------------------------------ requests
+
+    async def _on_command(self, ack: Callable[[], Awaitable[None]], body: Payload) -> None:
+        await ack()
+        user, channel = str(body["user_id"]), str(body.get("channel_id") or "")
+        private = channel.startswith("D") and channel == await self._dm_channel(user)
+        profile = await self._profile(user, str(body.get("user_name") or user))
+        incoming, origin = from_command(body, profile, private=private)
+        await self._run(incoming, origin)
+
+    async def _on_message(self, body: Payload, event: Payload) -> None:
+        if not is_personal_message(event):
+            return
+        user = str(event["user"])
+        self._remember(self._dms, user, str(event["channel"]))
+        incoming, origin = from_message(body, event, await self._profile(user, user))
+        await self._run(incoming, origin)
+
+    async def _on_button(self, ack: Callable[[], Awaitable[None]], body: Payload) -> None:
+        await ack()
+        user = str((body.get("user") or {}).get("id") or "")
+        if not user or pressed(body) is None:
+            return
+        profile = await self._profile(user, str((body.get("user") or {}).get("username") or user))
+        incoming, origin = from_action(body, profile)
+        if origin.private and origin.channel_id:
+            self._remember(self._dms, user, origin.channel_id)
+        await self._run(incoming, origin)
+
+    async def _on_link(self, ack: Callable[[], Awaitable[None]]) -> None:
+        await ack()  # a link button: Slack opened the link; nothing to do
+
+    async def _run(self, incoming: Incoming, origin: Origin) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            lock = self._locks.get(incoming.user_id)
+            if lock is None:
+                lock = self._locks[incoming.user_id] = asyncio.Lock()
+            async with lock:
+                replies = await self.circles.handle(incoming)
+                await self._deliver(incoming, origin, replies)
+        except Exception:
+            log.exception("handling a Slack request failed")
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+            if incoming.update_id is not None:
+                self._handled_event(incoming.update_id).set()
+
+    # ------------------------------------------------------------------ replies
+
+    async def _deliver(self, incoming: Incoming, origin: Origin, replies: list[Reply]) -> None:
+        t = Translator(incoming.language or self.circles.settings.circles.default_language)
+        may_edit = True  # only the first reply that asks replaces the pressed message
+        for reply in replies:
+            if reply.platform not in (None, PLATFORM):
+                log.warning("a reply for %s reached the Slack adapter; skipped", reply.platform)
+                continue
+            target = await self._target(reply, incoming)
+            if target is None:
+                continue
+            if target == "":
+                try:
+                    if await self._answer(reply, origin, t, may_edit=may_edit):
+                        may_edit = False
+                except FAILURES as error:
+                    await self._answer_failed(reply, origin, t, error)
+                continue
+            try:
+                await self._post(target, reply)
+            except FAILURES as error:
+                # Another chat (a channel, another person): tell whoever acted why it did not arrive.
+                failure = classify(error)
+                log.warning("a reply to another Slack chat failed: %s", failure.code)
+                await self._tell(origin, t, explain(t, failure.code))
+
+    async def _target(self, reply: Reply, incoming: Incoming) -> str | None:
+        """``""`` for the chat the request came from, another chat id, or None (nowhere on Slack)."""
+        if reply.chat_id is not None and reply.chat_id != incoming.chat_id:
+            return reply.chat_id
+        if reply.person_id is None:
+            return ""
+        async with unit_of_work(self.circles.db) as unit:
+            identities = await unit.people.identities_of(reply.person_id)
+        for identity in identities:
+            if identity.platform == PLATFORM:
+                return identity.chat_id or identity.external_id
+        log.info("person %s is not on Slack; a reply for them was not sent", reply.person_id)
+        return None
+
+    async def _answer(self, reply: Reply, origin: Origin, t: Translator, *, may_edit: bool) -> bool:
+        """Answer where the request came from; True when the pressed message was replaced."""
+        if origin.private and origin.channel_id:
+            return await self._answer_privately(reply, origin, origin.channel_id, may_edit=may_edit)
+        if origin.response_url is None:
+            # Nothing to answer through (should not happen): the person's direct message instead.
+            await self._post(origin.user_id, reply)
+            return False
+        extra = self._open_dm_button(origin, t) if not reply.buttons else []
+        parts = messages(reply, extra)
+        replace = reply.edit and may_edit and origin.ephemeral and origin.message_ts is not None
+        for number, part in enumerate(parts):
+            await self._respond(origin.response_url, part, replace=replace and number == 0)
+        if reply.attachment is not None:
+            # Files are personal (a calendar, a list of signups): they go to the direct message.
+            await upload_file(self.client, await self._open(origin.user_id), reply.attachment)
+        return replace
+
+    async def _answer_privately(self, reply: Reply, origin: Origin, channel: str, *, may_edit: bool) -> bool:
+        parts = messages(reply)
+        if reply.edit and may_edit and origin.message_ts and len(parts) == 1 and reply.attachment is None:
+            try:
+                await self.client.chat_update(channel=channel, ts=origin.message_ts, **parts[0].as_args())
+                return True
+            except SlackApiError as error:
+                if classify(error).code not in EDIT_FALLBACK:
+                    raise
+                log.info("could not update message %s (%s); posting a new one", origin.message_ts, error)
+        await self._post(channel, reply)
+        return False
+
+    async def _answer_failed(self, reply: Reply, origin: Origin, t: Translator, error: BaseException) -> None:
+        """The answer could not be posted (direct messages turned off, a channel gone…): say so
+        through the request's ``response_url``, which works wherever the request came from."""
+        failure = classify(error)
+        log.warning("answering on Slack failed: %s", failure.code)
+        if origin.response_url is None:
+            return
+        try:
+            note = Reply(text=explain(t, failure.code) + "\n\n" + reply.text, buttons=reply.buttons)
+            for part in messages(note):
+                await self._respond(origin.response_url, part, replace=False)
+        except FAILURES as again:
+            log.warning("could not answer through the response URL either: %s", classify(again).code)
+
+    async def _tell(self, origin: Origin, t: Translator, text: str) -> None:
+        try:
+            await self._answer(Reply(text=text), origin, t, may_edit=False)
+        except FAILURES as error:
+            log.warning("could not tell the person on Slack: %s", classify(error).code)
+
+    async def _post(self, chat_id: str, reply: Reply) -> None:
+        """Post ``reply`` in a channel, or in a person's direct message (``chat_id`` a user id)."""
+        channel = await self._open(chat_id)
+        for part in messages(reply):
+            await self.client.chat_postMessage(
+                channel=channel, unfurl_links=False, unfurl_media=False, **part.as_args()
+            )
+        if reply.attachment is not None:
+            await upload_file(self.client, channel, reply.attachment)
+
+    async def _respond(self, url: str, part: Message, *, replace: bool) -> None:
+        body: dict[str, Any] = {**part.as_args(), "replace_original": replace}
+        if not replace:
+            body["response_type"] = "ephemeral"
+        webhook = AsyncWebhookClient(url, session=self._session, timeout=15)
+        response = await webhook.send_dict(body)
+        if response.status_code != 200:
+            raise ResponseUrlError(f"{response.status_code} {response.body[:100]}")
+
+    def _open_dm_button(self, origin: Origin, t: Translator) -> list[Block]:
+        """Under an answer given outside the direct message: one click opens it (like Telegram's
+        "open a private chat" button), where personal flows continue."""
+        team, app = origin.team_id or self.team_id, origin.app_id
+        if not team or not app:
+            return []
+        url = f"https://slack.com/app_redirect?app={app}&team={team}"
+        return [{"type": "actions", "elements": [button(t("Open a direct message with me"), OPEN_DM_ACTION, url=url)]}]
+
+    # ------------------------------------------------------------------ people
+
+    async def _open(self, chat_id: str) -> str:
+        return await self._dm_channel(chat_id) or chat_id if is_person(chat_id) else chat_id
+
+    async def _dm_channel(self, user: str) -> str | None:
+        """The person's direct-message channel with the bot (``conversations.open``, remembered)."""
+        known = self._dms.get(user)
+        if known is not None:
+            return known
+        try:
+            response = await self.client.conversations_open(users=user)
+        except SlackApiError as error:
+            log.info("no direct message with a Slack user: %s", classify(error).code)
+            return None
+        channel = str(response["channel"]["id"])
+        self._remember(self._dms, user, channel)
+        return channel
+
+    async def _profile(self, user: str, fallback: str) -> Profile:
+        """Name and language (``users.info``, remembered); the fallback name if Slack says no."""
+        known = self._profiles.get(user)
+        if known is not None:
+            return known
+        try:
+            response = await self.client.users_info(user=user, include_locale=True)
+            found = response.get("user")
+            profile = profile_from(found, fallback) if isinstance(found, dict) else Profile(fallback)
+        except SlackApiError as error:
+            log.info("users.info failed: %s", classify(error).code)
+            return Profile(fallback)
+        self._remember(self._profiles, user, profile)
+        return profile
+
+    @staticmethod
+    def _remember(cache: OrderedDict[str, Any], key: str, value: Any) -> None:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > REMEMBERED_PEOPLE:
+            cache.popitem(last=False)
+
+    def _handled_event(self, update_id: str) -> asyncio.Event:
+        event = self._handled.get(update_id)
+        if event is None:
+            event = self._handled[update_id] = asyncio.Event()
+            while len(self._handled) > REMEMBERED_REQUESTS:
+                self._handled.popitem(last=False)
+        return event

@@ -1,0 +1,213 @@
+"""A core ``Reply`` as Slack messages (Block Kit), and Slack's encoded text back as plain text.
+
+Out: the text goes into ``section`` blocks as ``mrkdwn`` with ``&``, ``<`` and ``>`` escaped, so
+nothing a person typed (a circle named ``<!channel> & <b>C++</b>``) can break a message, ping a
+channel or smuggle in a link; web addresses are turned into links explicitly, and the text objects
+are ``verbatim`` so that Slack does not parse mentions in them either. Buttons become ``actions``
+blocks of ``button`` elements whose ``value`` is the core's token and whose ``action_id`` is unique
+within the message (``circles:<n>``). The message's ``text`` carries the same words as the
+notification fallback. Slack's limits are kept: 3,000 characters per section, 75 per button
+label, 25 elements per ``actions`` block, 50 blocks per message (a longer reply becomes several
+messages, with the buttons on the last).
+
+The core names its commands as ``/browse``, ``/help``…; on Slack they follow the one slash command
+(``/circles browse``), so ``slack_commands`` rewrites them in every text before it goes out.
+
+In: Slack sends message and command text with ``&``, ``<`` and ``>`` escaped and with links,
+mentions and channels as ``<…>`` (``<https://a.org|a.org>``, ``<@U123>``); ``from_slack`` makes it
+the plain text the person typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.commands import COMMAND_WORDS
+from bot.conversation.messages import Button, Reply
+
+ACTION_PREFIX = "circles:"
+OPEN_DM_ACTION = "circles:open"  # a link button; Slack still reports the click, which is ignored
+MAX_SECTION = 3000
+MAX_BLOCKS = 50
+MAX_ELEMENTS = 25
+MAX_BUTTON_TEXT = 75
+MAX_FALLBACK = 3000  # the notification text; the blocks carry the whole message
+BREAKS = ("\n\n", "\n", ". ", " ")
+URL = re.compile(r"https?://[^\s<>|\"]+")
+TRAILING = ".,;:!?)]}'"
+
+Block = dict[str, Any]
+
+SLASH_COMMAND = "/circles"
+# "/help" standing alone (not in a web address, a path or a word): the core's way to name a command.
+_COMMAND_MENTION = re.compile(
+    r"(?<![\w/.:~-])/(" + "|".join(sorted(COMMAND_WORDS, key=len, reverse=True)) + r")(?![\w/-])"
+)
+
+
+def slack_commands(text: str) -> str:
+    """``Send /help`` → ``Send /circles help``: how commands are typed on Slack."""
+    return _COMMAND_MENTION.sub(lambda m: f"{SLASH_COMMAND} {m.group(1)}", text)
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters, escaped as Slack asks."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mrkdwn(text: str) -> str:
+    """``text`` escaped, with every web address made a link (``<https://…>``)."""
+    out: list[str] = []
+    position = 0
+    for match in URL.finditer(text):
+        url = match.group(0).rstrip(TRAILING)
+        if not url.split("://", 1)[1]:
+            continue
+        out.append(escape(text[position : match.start()]))
+        out.append(f"<{escape(url)}>")
+        position = match.start() + len(url)
+    out.append(escape(text[position:]))
+    return "".join(out)
+
+
+def _split(text: str, limit: int = MAX_SECTION) -> list[str]:
+    """``text`` in parts whose ``mrkdwn`` fits ``limit``, cut at paragraph, line, sentence or space."""
+    parts: list[str] = []
+    rest = text.strip()
+    while rest:
+        if len(mrkdwn(rest)) <= limit:
+            parts.append(rest)
+            break
+        # Escaping only lengthens the text: the longest prefix that still fits, by bisection.
+        low, high = 1, min(len(rest), limit)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if len(mrkdwn(rest[:middle])) <= limit:
+                low = middle
+            else:
+                high = middle - 1
+        fit = low
+        cut = fit
+        for separator in BREAKS:
+            found = rest.rfind(separator, 0, fit)
+            if found >= fit // 2:
+                cut = max(found + len(separator.rstrip()), 1)
+                break
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].strip()
+    return [part for part in parts if part]
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn(text), "verbatim": True}}
+
+
+def _label(text: str) -> str:
+    text = " ".join(text.split()) or "…"
+    return text if len(text) <= MAX_BUTTON_TEXT else text[: MAX_BUTTON_TEXT - 1] + "…"
+
+
+def button(label: str, action_id: str, *, value: str | None = None, url: str | None = None) -> Block:
+    element: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": _label(label), "emoji": True},
+        "action_id": action_id,
+    }
+    if value is not None:
+        element["value"] = value
+    if url is not None:
+        element["url"] = url
+    return element
+
+
+def _actions(rows: list[list[Button]]) -> list[Block]:
+    numbers = iter(range(1, 10_000))
+    rows = [row for row in rows if row]
+    if len(rows) > MAX_BLOCKS // 2:
+        # Many rows (a long list of circles): pack the buttons densely rather than overflow.
+        flat = [b for row in rows for b in row]
+        rows = [flat[i : i + MAX_ELEMENTS] for i in range(0, len(flat), MAX_ELEMENTS)]
+    blocks: list[Block] = []
+    for row in rows:
+        for start in range(0, len(row), MAX_ELEMENTS):
+            elements = [
+                button(b.label, f"{ACTION_PREFIX}{next(numbers)}", value=b.token)
+                for b in row[start : start + MAX_ELEMENTS]
+            ]
+            blocks.append({"type": "actions", "elements": elements})
+    return blocks
+
+
+@dataclass
+class Message:
+    """One Slack message: the notification ``text`` and the ``blocks`` shown."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def as_args(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def messages(reply: Reply, extra: list[Block] | None = None) -> list[Message]:
+    """The messages that carry ``reply``'s text and buttons (and ``extra`` blocks), in order."""
+    texts = _split(slack_commands(reply.text))
+    sections = [section(text) for text in texts]
+    actions = _actions(reply.buttons) + (extra or [])
+    blocks = sections + actions
+    if not blocks:
+        return []
+    out: list[Message] = []
+    for chunk in _chunks(blocks):
+        words = [b["text"]["text"] for b in chunk if b["type"] == "section"]
+        fallback = "\n\n".join(words) or (escape(texts[-1]) if texts else "…")
+        out.append(Message(_shorten(fallback), chunk))
+    return out
+
+
+def _chunks(blocks: list[Block]) -> Iterator[list[Block]]:
+    for start in range(0, len(blocks), MAX_BLOCKS):
+        yield blocks[start : start + MAX_BLOCKS]
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= MAX_FALLBACK:
+        return text
+    cut = text.rfind(" ", 0, MAX_FALLBACK - 1)
+    cut = cut if cut > MAX_FALLBACK // 2 else MAX_FALLBACK - 1
+    head = text[:cut]
+    # Never end inside an escape (&amp;) or a link (<https://…>).
+    amp, lt = head.rfind("&"), head.rfind("<")
+    if amp > head.rfind(";"):
+        head = head[:amp]
+    if lt > head.rfind(">"):
+        head = head[:lt]
+    return head.rstrip() + "…"
+
+
+# ---------------------------------------------------------------------------------- inbound
+
+_ENCODED = re.compile(r"<([^<>]*)>")
+
+
+def _decode(match: re.Match[str]) -> str:
+    target, _, label = match.group(1).partition("|")
+    if target.startswith("@") or target.startswith("#"):
+        return f"{target[0]}{label}" if label else target
+    if target.startswith("!"):
+        if label:
+            return label
+        return "@" + target[1:].split("^", 1)[0]
+    if target.startswith("mailto:"):
+        return label or target[len("mailto:") :]
+    # A link: the address itself, so that "py4e.com" typed becomes "http://py4e.com" as Slack saw it.
+    return target
+
+
+def from_slack(text: str) -> str:
+    """Slack's encoded message text as the person typed it."""
+    decoded = _ENCODED.sub(_decode, text)
+    return decoded.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

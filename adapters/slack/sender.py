@@ -1,0 +1,126 @@
+"""Slack's outbound side for the delivery engine (``bot.conversation.outbound.Sender``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.client import PLATFORM
+from adapters.slack.errors import SLACK_ERRORS, Failure, classify
+from adapters.slack.render import Message, messages
+from bot.conversation.messages import Attachment, Reply
+from bot.conversation.outbound import Outcome, SendResult
+
+log = logging.getLogger(__name__)
+
+# A reply that needs several calls (a long text, a file after its text): a 429 on a later call is
+# waited out here (up to this many seconds in all), because re-queueing the whole reply would send
+# the earlier parts twice.
+LATER_PART_MAX_WAIT = 60.0
+
+
+def is_person(chat_id: str) -> bool:
+    """Slack user ids start with U (or W on Enterprise Grid); channels with C, G or D."""
+    return chat_id[:1] in ("U", "W")
+
+
+class SlackSender:
+    """Posts what the delivery engine hands over and says what happened in the core's terms.
+
+    ``send(chat_id, reply)`` takes a channel id (a person's direct-message channel ``D…`` as stored
+    with their identity, or a public / private channel) or a user id (``U…``, whose direct-message
+    channel is opened with ``conversations.open``). It never raises for a platform error:
+
+    - ``SENT`` with the ``ts`` of the (last) message;
+    - ``RETRY_AFTER`` with ``Retry-After`` seconds when Slack answered 429 ``ratelimited``; nothing
+      was sent, and the engine re-queues the message that much later;
+    - ``UNREACHABLE`` with Slack's error code (``channel_not_found``, ``not_in_channel``,
+      ``account_inactive``, ``is_archived``, ``user_disabled``…): nobody can be reached there;
+    - ``FAILED`` with the code or the network error: worth retrying with back-off (5xx, timeouts,
+      a refused token, a message Slack found malformed).
+
+    Buttons come as Block Kit ``actions``; a file goes up with Slack's upload flow
+    (``files.getUploadURLExternal``, the upload, ``files.completeUploadExternal``) after the text.
+    """
+
+    platform = PLATFORM
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        parts = messages(reply)
+        if not parts and reply.attachment is None:
+            return SendResult(Outcome.FAILED, error="nothing to send: the reply is empty")
+        try:
+            channel = await self.open(chat_id)
+        except SLACK_ERRORS as error:
+            return self._result(classify(error), 0, 1)
+        calls: list[Callable[[], Awaitable[str | None]]] = [self._poster(channel, part) for part in parts]
+        if reply.attachment is not None:
+            calls.append(self._uploader(channel, reply.attachment))
+        message_id: str | None = None
+        for number, call in enumerate(calls):
+            try:
+                message_id = await self._call(call, later=number > 0) or message_id
+            except SLACK_ERRORS as error:
+                return self._result(classify(error), number, len(calls))
+        return SendResult(Outcome.SENT, message_id=message_id)
+
+    async def open(self, chat_id: str) -> str:
+        """The channel to post in: ``chat_id`` itself, or a person's direct-message channel."""
+        if not is_person(chat_id):
+            return chat_id
+        response = await self.client.conversations_open(users=chat_id)
+        return str(response["channel"]["id"])
+
+    def _poster(self, channel: str, part: Message) -> Callable[[], Awaitable[str | None]]:
+        async def post() -> str | None:
+            response = await self.client.chat_postMessage(
+                channel=channel, unfurl_links=False, unfurl_media=False, **part.as_args()
+            )
+            return str(response.get("ts") or "") or None
+
+        return post
+
+    def _uploader(self, channel: str, attachment: Attachment) -> Callable[[], Awaitable[str | None]]:
+        async def upload() -> str | None:
+            await upload_file(self.client, channel, attachment)
+            return None
+
+        return upload
+
+    async def _call(self, call: Callable[[], Awaitable[str | None]], *, later: bool) -> str | None:
+        waited = 0.0
+        while True:
+            try:
+                return await call()
+            except SLACK_ERRORS as error:
+                failure = classify(error)
+                seconds = failure.retry_after or 0.0
+                if failure.outcome is not Outcome.RETRY_AFTER or not later or waited + seconds > LATER_PART_MAX_WAIT:
+                    raise
+                waited += seconds
+                await asyncio.sleep(seconds)
+
+    def _result(self, failure: Failure, number: int, total: int) -> SendResult:
+        where = f" (after {number} of {total} parts went out)" if number else ""
+        if failure.outcome is Outcome.RETRY_AFTER:
+            return SendResult(Outcome.RETRY_AFTER, retry_after=failure.retry_after, error=failure.code)
+        if failure.outcome is Outcome.UNREACHABLE:
+            return SendResult(Outcome.UNREACHABLE, error=failure.code + where)
+        log.warning("sending on Slack failed: %s%s", failure.code, where)
+        return SendResult(Outcome.FAILED, error=failure.code + where)
+
+
+async def upload_file(client: AsyncWebClient, channel: str, attachment: Attachment) -> None:
+    """Slack's upload flow (v2): ask for an upload URL, upload the bytes, share in ``channel``."""
+    await client.files_upload_v2(
+        channel=channel,
+        filename=attachment.filename,
+        title=attachment.filename,
+        content=attachment.content,
+    )

@@ -1,0 +1,179 @@
+"""A Slack request in, the core's ``Incoming`` out (plus where to answer): nothing is decided here.
+
+The acting person is always the request's user (for a button, whoever pressed it), never anything
+carried in a button's value. Each request carries a stable id for the core's duplicate check: the
+Events API's ``event_id``, or the ``trigger_id`` of a slash command or a button press.
+
+Where it happened decides the answer's way back (``Origin``): in the person's direct-message
+channel with the bot everything is an ordinary message (``chat.postMessage``, and ``chat.update``
+for the message whose button was pressed); anywhere else — a channel, a direct message between two
+people — the answer is ephemeral through the request's ``response_url``, seen by that person only,
+and the core is told ``in_group`` so that personal flows move to the direct message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.slack.client import PLATFORM
+from adapters.slack.render import from_slack
+from bot.commands import COMMAND_WORDS
+from bot.conversation.messages import Incoming
+
+Payload = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the bot knows of a Slack user beyond their id (from ``users.info``)."""
+
+    name: str
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from, so that its answers go back the same way."""
+
+    user_id: str
+    channel_id: str | None
+    private: bool  # the person's own direct-message channel with the bot
+    response_url: str | None = None
+    message_ts: str | None = None  # the message whose button was pressed
+    ephemeral: bool = False  # that message was ephemeral (only the presser sees it)
+    team_id: str | None = None
+    app_id: str | None = None
+
+
+def command_word(text: str) -> tuple[str, str]:
+    """``/circles browse Berlin`` → ``("browse", "Berlin")``; the bare command means help."""
+    word, _, rest = text.strip().partition(" ")
+    return word.lstrip("/").lower(), rest.strip()
+
+
+def from_command(body: Payload, profile: Profile, *, private: bool) -> tuple[Incoming, Origin]:
+    """A slash command: ``/circles <word> [arguments]``, typed anywhere in Slack."""
+    text = from_slack(str(body.get("text") or ""))
+    word, args = command_word(text)
+    channel = str(body.get("channel_id") or "") or None
+    base = Incoming(
+        platform=PLATFORM,
+        user_id=str(body["user_id"]),
+        chat_id=channel or str(body["user_id"]),
+        user_name=profile.name,
+        language=profile.language,
+        update_id=_update_id("command", body.get("trigger_id")),
+        in_group=not private,
+    )
+    if not word:
+        incoming = _with(base, command="help")
+    elif word in COMMAND_WORDS or not private:
+        incoming = _with(base, command=word, args=args)
+    else:
+        # In the direct message, anything after /circles is what the person would have typed there
+        # (an answer to the question they are at), just as a plain message would be.
+        incoming = _with(base, text=text.strip())
+    origin = Origin(
+        user_id=base.user_id,
+        channel_id=channel,
+        private=private,
+        response_url=body.get("response_url"),
+        team_id=body.get("team_id"),
+        app_id=body.get("api_app_id"),
+    )
+    return incoming, origin
+
+
+def is_personal_message(event: Payload) -> bool:
+    """A person's own message in their direct-message channel with the bot (not an edit, not a bot)."""
+    return (
+        event.get("type") == "message"
+        and event.get("channel_type") == "im"
+        and event.get("subtype") is None
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+    )
+
+
+def from_message(body: Payload, event: Payload, profile: Profile) -> tuple[Incoming, Origin]:
+    """A message in the direct-message channel with the bot: plain words, answers to questions."""
+    incoming = Incoming(
+        platform=PLATFORM,
+        user_id=str(event["user"]),
+        chat_id=str(event["channel"]),
+        user_name=profile.name,
+        language=profile.language,
+        text=from_slack(str(event.get("text") or "")),
+        update_id=_update_id("event", body.get("event_id")),
+    )
+    origin = Origin(
+        user_id=incoming.user_id,
+        channel_id=incoming.chat_id,
+        private=True,
+        team_id=body.get("team_id"),
+        app_id=body.get("api_app_id"),
+    )
+    return incoming, origin
+
+
+def pressed(body: Payload) -> Payload | None:
+    """The button of a ``block_actions`` request (one per request for buttons)."""
+    actions = body.get("actions") or []
+    return actions[0] if actions and isinstance(actions[0], dict) else None
+
+
+def from_action(body: Payload, profile: Profile) -> tuple[Incoming, Origin]:
+    """A pressed button: its ``value`` is the core's token."""
+    action = pressed(body) or {}
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    ephemeral = bool(container.get("is_ephemeral"))
+    # The bot posts ordinary messages only in its own direct messages; its messages anywhere else
+    # (a channel, two people's direct message) are ephemeral answers or channel posts.
+    private = bool(channel) and str(channel).startswith("D") and not ephemeral
+    user = body.get("user") or {}
+    incoming = Incoming(
+        platform=PLATFORM,
+        user_id=str(user["id"]),
+        chat_id=str(channel or user["id"]),
+        user_name=profile.name,
+        language=profile.language,
+        action=str(action.get("value") or ""),
+        update_id=_update_id("action", body.get("trigger_id")),
+        in_group=not private,
+    )
+    message = body.get("message") or {}
+    origin = Origin(
+        user_id=incoming.user_id,
+        channel_id=str(channel) if channel else None,
+        private=private,
+        response_url=body.get("response_url"),
+        message_ts=container.get("message_ts") or message.get("ts"),
+        ephemeral=ephemeral,
+        team_id=(body.get("team") or {}).get("id") or user.get("team_id"),
+        app_id=body.get("api_app_id"),
+    )
+    return incoming, origin
+
+
+def profile_from(user: Payload, fallback: str) -> Profile:
+    """A person's name and language from a ``users.info`` user object."""
+    details = user.get("profile") or {}
+    name = (
+        str(details.get("display_name") or "").strip()
+        or str(details.get("real_name") or "").strip()
+        or str(user.get("real_name") or "").strip()
+        or str(user.get("name") or "").strip()
+        or fallback
+    )
+    locale = user.get("locale")
+    return Profile(name=name[:200], language=str(locale) if locale else None)
+
+
+def _update_id(kind: str, value: object) -> str | None:
+    return f"{kind}:{value}"[:100] if value else None
+
+
+def _with(base: Incoming, **changes: Any) -> Incoming:
+    return Incoming(**{**base.__dict__, **changes})

@@ -1,0 +1,187 @@
+"""The end of a circle: survey invitations (L4, F6), the report offered to facilitators and the
+report sent to learners and organizers (F7, L5). Each goes out once per person and circle.
+
+- the learner survey from one hour before the last meeting starts;
+- the facilitator survey two days after the last meeting ends;
+- the report offer to the facilitators once the last meeting has ended;
+- the report itself when a facilitator chooses to send it (``send_report``).
+
+Only published circles take part: a cancelled circle gets no surveys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.conversation.messages import Button, Reply
+from bot.delivery.reasons import LEFT
+from bot.delivery.render import Drop, Snapshot
+from bot.i18n import Translator
+from bot.render.report import report_chart, report_text
+from bot.usecases import report as report_cases
+from domain.model import CircleStatus, Meeting
+from domain.schedule import active, facilitator_survey_due, learner_survey_due
+from storage.outbox import NewMessage, OutboxRow
+from storage.surveys import FACILITATOR, LEARNER
+from storage.unit import Unit
+
+LEARNER_SURVEY = "learner_survey"
+FACILITATOR_SURVEY = "facilitator_survey"
+REPORT_OFFER = "report_offer"
+REPORT = "report"
+# Invitations still go out this long after their time (a dispatcher that was down catches up);
+# later, the circle is too far behind to ask.
+STILL_WORTH_ASKING = timedelta(days=14)
+
+
+def _last_end(meetings: Sequence[Meeting]) -> datetime | None:
+    held = active(meetings)
+    return held[-1].end if held else None
+
+
+async def plan(unit: Unit, now: datetime) -> int:
+    """Invitations whose time has come, for circles whose last meeting is near or just past."""
+    circle_ids = await unit.reminders.published_circles_meeting_between(
+        now - STILL_WORTH_ASKING - timedelta(days=3), now + timedelta(hours=2)
+    )
+    schedules = await unit.circles.meetings_of(circle_ids)
+    learners = await unit.reminders.learners_of(circle_ids)
+    facilitators = await unit.reminders.facilitators_of(circle_ids)
+    messages: list[NewMessage] = []
+
+    def invite(kind: str, people: Sequence[int], circle_id: int, due: datetime | None) -> None:
+        if due is not None and due <= now < due + STILL_WORTH_ASKING:
+            messages.extend(
+                NewMessage(key=f"{kind}:{circle_id}:{p}", kind=kind, person_id=p, due_at=due, circle_id=circle_id)
+                for p in people
+            )
+
+    for circle_id, meetings in schedules.items():
+        invite(LEARNER_SURVEY, learners[circle_id], circle_id, learner_survey_due(meetings))
+        invite(FACILITATOR_SURVEY, facilitators[circle_id], circle_id, facilitator_survey_due(meetings))
+        invite(REPORT_OFFER, facilitators[circle_id], circle_id, _last_end(meetings))
+    return await unit.outbox.add(messages, now)
+
+
+async def next_invitation(unit: Unit, now: datetime) -> datetime | None:
+    circle_ids = await unit.reminders.published_circles_meeting_between(now, now + timedelta(days=60))
+    found = []
+    for meetings in (await unit.circles.meetings_of(circle_ids)).values():
+        for due in (learner_survey_due(meetings), facilitator_survey_due(meetings), _last_end(meetings)):
+            if due is not None and due > now:
+                found.append(due)
+    return min(found) if found else None
+
+
+async def send_report(unit: Unit, circle_id: int, person_id: int, now: datetime) -> int:
+    """F7: queue the report for every learner and the team's organizers; returns how many are new.
+
+    A second "send" adds only people who did not get it yet (new signups, new organizers).
+    """
+    figures = await report_cases.build(unit, circle_id, person_id, now)  # also checks who may send it
+    readers = [s.person_id for s in await unit.signups.active_for_circle(circle_id)]
+    if figures.circle.team_id is not None:
+        readers += await unit.teams.organizer_ids(figures.circle.team_id)
+    return await unit.outbox.add(
+        [
+            NewMessage(key=f"{REPORT}:{circle_id}:{p}", kind=REPORT, person_id=p, due_at=now, circle_id=circle_id)
+            for p in dict.fromkeys(readers)
+            if p != person_id
+        ],
+        now,
+    )
+
+
+async def load(unit: Unit, rows: Sequence[OutboxRow], snap: Snapshot) -> None:
+    answered = {
+        (r.circle_id or 0, kind): {s.person_id for s in await unit.surveys.of_circle(r.circle_id or 0, kind)}
+        for r in rows
+        for kind in (LEARNER, FACILITATOR)
+    }
+    for row in rows:
+        if row.kind == REPORT:
+            # The report is computed with a facilitator's rights, as they would see it.
+            circle_facilitators = sorted(snap.facilitators.get(row.circle_id or 0, set()))
+            if circle_facilitators:
+                snap.extra[row.id] = await report_cases.build(
+                    unit, row.circle_id or 0, circle_facilitators[0], snap.now
+                )
+        elif row.kind in (LEARNER_SURVEY, FACILITATOR_SURVEY):
+            kind = LEARNER if row.kind == LEARNER_SURVEY else FACILITATOR
+            snap.extra[row.id] = row.person_id in answered.get((row.circle_id or 0, kind), set())
+
+
+def _circle(row: OutboxRow, snap: Snapshot) -> tuple[str, int] | Drop:
+    circle = snap.circles.get(row.circle_id or 0)
+    if circle is None or circle.id is None:
+        return Drop("circle removed")
+    if circle.status is not CircleStatus.PUBLISHED:
+        return Drop("circle not published")
+    return circle.name, circle.id
+
+
+def render_learner_survey(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    found = _circle(row, snap)
+    if isinstance(found, Drop):
+        return found
+    name, circle_id = found
+    if row.person_id not in snap.learners.get(circle_id, set()):
+        return Drop(LEFT)
+    if snap.extra.get(row.id):
+        return Drop("already answered")
+    return Reply(
+        text=t(
+            "{circle} is coming to an end. Would you answer four short questions about it? "
+            "They help your facilitator and future circles.",
+            circle=name,
+        ),
+        buttons=[[Button(t("Answer the survey"), f"sv:l:{circle_id}")]],
+    )
+
+
+def render_facilitator_survey(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    found = _circle(row, snap)
+    if isinstance(found, Drop):
+        return found
+    name, circle_id = found
+    if row.person_id not in snap.facilitators.get(circle_id, set()):
+        return Drop("no longer a facilitator")
+    if snap.extra.get(row.id):
+        return Drop("already answered")
+    return Reply(
+        text=t("{circle} has ended. How did it go? A few questions for the circle's report.", circle=name),
+        buttons=[[Button(t("Answer the survey"), f"sv:f:{circle_id}")]],
+    )
+
+
+def render_offer(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    found = _circle(row, snap)
+    if isinstance(found, Drop):
+        return found
+    name, circle_id = found
+    return Reply(
+        text=t(
+            "The last meeting of {circle} is over. Its report is ready: attendance, feedback and survey "
+            "results. Look at it, then send it to your learners.",
+            circle=name,
+        ),
+        buttons=[[Button(t("See the report"), f"rp:{circle_id}")]],
+    )
+
+
+def render_report(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    figures = snap.extra.get(row.id)
+    if not isinstance(figures, report_cases.Report):
+        return Drop("circle removed")
+    heading = t("The facilitators of {circle} share the circle's report:", circle=figures.circle.name)
+    return Reply(text=f"{heading}\n\n{report_text(t, figures)}", attachment=report_chart(t, figures))
+
+
+RENDERERS = {
+    LEARNER_SURVEY: render_learner_survey,
+    FACILITATOR_SURVEY: render_facilitator_survey,
+    REPORT_OFFER: render_offer,
+    REPORT: render_report,
+}
+LOADERS = {LEARNER_SURVEY: load, FACILITATOR_SURVEY: load, REPORT: load}

@@ -1,0 +1,123 @@
+"""O3: the weekly summary of each team, one outbox row per team and week, posted to its channel.
+
+The row is planned once the team's summary time of the week has come (key
+``summary:<team>:<monday>``, so it can never go out twice) and rendered when sent; a week with
+no activity renders to ``Drop`` and nothing is posted. When the channel refuses the message
+(``channel_not_found``, ``not_in_channel`` …) the team's organizers are told in their direct
+chat, once per week.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from bot.conversation.messages import Reply
+from bot.delivery.reasons import reason_code
+from bot.delivery.render import Drop, Snapshot
+from bot.i18n import Translator
+from bot.render.summary import summary_text
+from bot.usecases.summary import WeeklySummary, summary_due, week_of, weekly_summary
+from storage.outbox import NewMessage, OutboxRow, Status
+from storage.unit import Unit
+
+SUMMARY = "summary"
+SUMMARY_FAILED = "summary_failed"
+# A summary whose time passed while no dispatcher ran still goes out within this long; later
+# it would describe a week that is over.
+LATE_BY_AT_MOST = timedelta(days=1)
+
+
+def summary_key(team_id: int, monday: date) -> str:
+    return f"{SUMMARY}:{team_id}:{monday.isoformat()}"
+
+
+async def plan_summaries(unit: Unit, now: datetime) -> int:
+    messages = []
+    for team in await unit.teams.all():
+        if team.id is None or not team.summary_chat_id:
+            continue
+        monday = week_of(now, team.timezone)
+        due = summary_due(team, monday)
+        if due <= now < due + LATE_BY_AT_MOST:
+            messages.append(
+                NewMessage(
+                    key=summary_key(team.id, monday),
+                    kind=SUMMARY,
+                    person_id=None,
+                    team_id=team.id,
+                    due_at=due,
+                    payload={"monday": monday.isoformat()},
+                )
+            )
+    return await unit.outbox.add(messages, now)
+
+
+async def next_summary(unit: Unit, now: datetime) -> datetime | None:
+    """The next instant a team's summary becomes due, to wake the dispatcher then."""
+    found = []
+    for team in await unit.teams.all():
+        if team.summary_chat_id:
+            monday = week_of(now, team.timezone)
+            for week in (monday, monday + timedelta(weeks=1)):
+                due = summary_due(team, week)
+                if due > now:
+                    found.append(due)
+                    break
+    return min(found) if found else None
+
+
+async def plan_failure_notices(unit: Unit, now: datetime) -> int:
+    """Tell a team's organizers when its summary could not be posted, once per summary."""
+    messages = []
+    for row in await unit.outbox.of_kind(SUMMARY):
+        if row.status not in (Status.UNREACHABLE, Status.FAILED) or row.team_id is None:
+            continue
+        for organizer in await unit.teams.organizer_ids(row.team_id):
+            messages.append(
+                NewMessage(
+                    key=f"{SUMMARY_FAILED}:{row.id}:{organizer}",
+                    kind=SUMMARY_FAILED,
+                    person_id=organizer,
+                    team_id=row.team_id,
+                    due_at=now,
+                    payload={"error": row.last_error or "", "monday": row.payload.get("monday", "")},
+                )
+            )
+    return await unit.outbox.add(messages, now)
+
+
+async def load(unit: Unit, rows: Sequence[OutboxRow], snap: Snapshot) -> None:
+    for row in rows:
+        team = snap.teams.get(row.team_id or 0)
+        if team is not None:
+            snap.extra[row.id] = await weekly_summary(unit, team, date.fromisoformat(str(row.payload["monday"])))
+
+
+def render_summary(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    summary = snap.extra.get(row.id)
+    if not isinstance(summary, WeeklySummary):
+        return Drop("team removed")
+    if summary.empty:
+        return Drop("no activity this week")
+    return Reply(text=summary_text(t, summary))
+
+
+def render_failure(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    team = snap.teams.get(row.team_id or 0)
+    if team is None:
+        return Drop("team removed")
+    error = str(row.payload.get("error", ""))
+    detail = error.split(":", 1)[1].strip() if ":" in error else reason_code(error)
+    return Reply(
+        text=t(
+            "The weekly summary of {team} could not be posted to its channel ({error}). "
+            "Invite the bot to the channel, or run /team in another channel and choose it there.",
+            team=team.name,
+            error=detail or error,
+        )
+    )
+
+
+RENDERERS = {SUMMARY: render_summary, SUMMARY_FAILED: render_failure}
+LOADERS = {SUMMARY: load}

@@ -1,0 +1,23 @@
+"""Fixtures for the Slack end-to-end tests: the fake Slack and the running adapter."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import Circles
+from tests.e2e.slack.harness import SIGNING_SECRET, SlackChat, running_slack
+from tests.fakes.slack_api import FakeSlack
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack(signing_secret=SIGNING_SECRET) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def slack(app: Circles, fake_slack: FakeSlack) -> AsyncIterator[SlackChat]:
+    async with running_slack(app, fake_slack) as chat:
+        yield chat
