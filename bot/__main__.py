@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from adapters.console.driver import ConsoleDriver
 from adapters.console.repl import run_console
 from adapters.console.sender import ConsoleSender
 from bot import bootstrap
@@ -43,9 +44,12 @@ async def _migrate(settings: Settings) -> None:
 
 async def _console(settings: Settings, speaker: str) -> None:
     app = await bootstrap.build(settings)
-    delivery = await delivery_service.start(app, {"console": ConsoleSender()})  # reminders etc. are printed
+    driver = ConsoleDriver(app, speaker=speaker)
+    # Reminders and notices are printed, and land in their person's view so that their buttons
+    # can be pressed after switching to that person with /as.
+    delivery = await delivery_service.start(app, {"console": ConsoleSender(out=sys.stdout, driver=driver)})
     try:
-        await run_console(app, speaker)
+        await run_console(app, driver)
     finally:
         await delivery.stop()
         await app.db.close()

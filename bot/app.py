@@ -156,6 +156,26 @@ class Circles:
             "fbr": (2, lambda ctx, a: delivery.start_feedback(ctx, r, _int(a[0]), _rating(a[1]))),
             DIALOG_TOKEN: (2, lambda ctx, a: r.press(ctx, a[0], a[1])),
         }
+        # The command words of SPEC §3 (bot/commands.py), each to its handler.
+        self.commands: dict[str, Callable[[Context], Awaitable[None]]] = {
+            "start": self._start,
+            "help": general.help_command,
+            "browse": lambda ctx: learner.browse(ctx, r),
+            "mycircles": learner.my_circles,
+            "new": lambda ctx: facilitator.new_circle(ctx, r),
+            "rsvp": learner.rsvp_command,
+            "message": lambda ctx: delivery.message_command(ctx, r),
+            "reminder": delivery.reminder_command,
+            "feedback": delivery.feedback_command,
+            "report": report_handlers.report_command,
+            "team": lambda ctx: team.team(ctx, r),
+            "link": identity_handlers.link_command,
+            "leave": learner.leave_command,
+            "forget": general.forget,
+            "language": general.language,
+            "cancel": self._cancel,
+        }
+        assert set(self.commands) == COMMAND_WORDS, "every command word needs a handler"
 
     def share_link(self, platform: str) -> Callable[[str], str]:
         return self.share_links.get(platform, lambda code: f"/start {code}")
@@ -255,49 +275,25 @@ class Circles:
             # A new command replaces an unfinished dialog; say so, so nothing seems lost silently.
             await self.runner.cancel(ctx)
             ctx.say(ctx.t("(I stopped the previous conversation.)"))
-        match command:
-            case "start":
-                await self.runner.cancel(ctx)
-                await learner.start(ctx, self.runner, general.help_text(ctx))
-            case "help":
-                await general.help_command(ctx)
-            case "browse":
-                await learner.browse(ctx, self.runner)
-            case "mycircles":
-                await learner.my_circles(ctx)
-            case "new":
-                await facilitator.new_circle(ctx, self.runner)
-            case "rsvp":
-                await learner.rsvp_command(ctx)
-            case "leave":
-                await learner.leave_command(ctx)
-            case "forget":
-                await general.forget(ctx)
-            case "language":
-                await general.language(ctx)
-            case "link":
-                await identity_handlers.link_command(ctx)
-            case "report":
-                await report_handlers.report_command(ctx)
-            case "team":
-                await team.team(ctx, self.runner)
-            case "message":
-                await delivery.message_command(ctx, self.runner)
-            case "reminder":
-                await delivery.reminder_command(ctx)
-            case "feedback":
-                await delivery.feedback_command(ctx)
-            case "cancel":
-                if await self.runner.cancel(ctx):
-                    ctx.say(ctx.t("Stopped. Nothing was saved."))
-                else:
-                    ctx.say(ctx.t("There is nothing to cancel."))
-            case _:
-                ctx.say(
-                    ctx.t("I do not know the command /{command}.", command=command)
-                    + " "
-                    + ctx.t("Send /help to see what I can do.")
-                )
+        handler = self.commands.get(command)
+        if handler is None:
+            ctx.say(
+                ctx.t("I do not know the command /{command}.", command=command)
+                + " "
+                + ctx.t("Send /help to see what I can do.")
+            )
+            return
+        await handler(ctx)
+
+    async def _start(self, ctx: Context) -> None:
+        await self.runner.cancel(ctx)  # a deep link opens something new
+        await learner.start(ctx, self.runner, general.help_text(ctx))
+
+    async def _cancel(self, ctx: Context) -> None:
+        if await self.runner.cancel(ctx):
+            ctx.say(ctx.t("Stopped. Nothing was saved."))
+        else:
+            ctx.say(ctx.t("There is nothing to cancel."))
 
     async def _action(self, ctx: Context, token: str) -> None:
         """A pressed button. Its token names what to do; who does it comes from the event."""

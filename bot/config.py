@@ -98,6 +98,7 @@ ENVIRONMENT = {
     "DATABASE_URL": ("database", "url"),
     "TELEGRAM_BOT_TOKEN": ("telegram", "token"),
     "TELEGRAM_API_BASE_URL": ("telegram", "api_base_url"),
+    "TELEGRAM_MODE": ("telegram", "mode"),
     "TELEGRAM_WEBHOOK_URL": ("telegram", "webhook_url"),
     "TELEGRAM_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
     "SLACK_BOT_TOKEN": ("slack", "bot_token"),

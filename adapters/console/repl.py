@@ -14,8 +14,10 @@ share a location with /location LAT LON; leave with /quit or Ctrl-D.
 """
 
 
-async def run_console(app: Circles, speaker: str = "you") -> None:
-    driver = ConsoleDriver(app, speaker=speaker)
+async def run_console(app: Circles, driver: ConsoleDriver | None = None) -> None:
+    """Chat until /quit. Pass the ``driver`` that the console sender also writes to, so that
+    reminders and notices for someone can be answered after ``/as`` that person."""
+    driver = driver or ConsoleDriver(app)
     print(BANNER)
     loop = asyncio.get_running_loop()
     while True:

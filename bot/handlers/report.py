@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
-from bot.render.report import report_chart, report_text
 from bot.delivery import circle_end
+from bot.render.report import report_chart, report_text
 from bot.usecases import report
 
 
