@@ -60,10 +60,10 @@ async def _run(settings: Settings) -> None:
         print("No Telegram or Slack credentials are configured: opening the terminal chat.\n")
         await _console(settings, "you")
         return
-    await _serve_telegram(settings)
+    await _serve_platforms(settings)
 
 
-async def _serve_telegram(settings: Settings) -> None:
+async def _serve_platforms(settings: Settings) -> None:
     """Every configured platform — Telegram (long polling or webhook), Slack (HTTP events or Socket
     Mode) — and the web server with /healthz, until Ctrl-C or SIGTERM."""
     import signal

@@ -189,7 +189,7 @@ class Circles:
                     incoming.platform, incoming.update_id, now
                 ):
                     return []  # A repeated update (webhook retry, double delivery): already handled.
-                chat = None if incoming.in_group else incoming.chat_id
+                chat = incoming.private_chat_id or (None if incoming.in_group else incoming.chat_id)
                 person, _ = await unit.people.ensure(
                     Identity(incoming.platform, incoming.user_id, chat), incoming.user_name[:200], language, now
                 )

@@ -384,7 +384,10 @@ class SlackAdapter:
     # ------------------------------------------------------------------ people
 
     async def _open(self, chat_id: str) -> str:
-        return await self._dm_channel(chat_id) or chat_id if is_person(chat_id) else chat_id
+        """A person's direct-message channel for a user id; a channel id as it is."""
+        if not is_person(chat_id):
+            return chat_id
+        return await self._dm_channel(chat_id) or chat_id  # posting to a user id works too
 
     async def _dm_channel(self, user: str) -> str | None:
         """The person's direct-message channel with the bot (``conversations.open``, remembered)."""

@@ -65,6 +65,9 @@ def from_command(body: Payload, profile: Profile, *, private: bool) -> tuple[Inc
         language=profile.language,
         update_id=_update_id("command", body.get("trigger_id")),
         in_group=not private,
+        # Slack opens a direct message from a user id, so the person stays reachable even if
+        # they only ever used /circles in channels.
+        private_chat_id=None if private else str(body["user_id"]),
     )
     if not word:
         incoming = _with(base, command="help")
@@ -142,6 +145,7 @@ def from_action(body: Payload, profile: Profile) -> tuple[Incoming, Origin]:
         action=str(action.get("value") or ""),
         update_id=_update_id("action", body.get("trigger_id")),
         in_group=not private,
+        private_chat_id=None if private else str(user["id"]),
     )
     message = body.get("message") or {}
     origin = Origin(

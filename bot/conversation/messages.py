@@ -33,6 +33,9 @@ class Incoming:
     location: Location | None = None
     update_id: str | None = None
     in_group: bool = False
+    # Where the bot can write to this person privately, when the platform knows it even for
+    # an event from a group (Slack opens a direct message from a user id).
+    private_chat_id: str | None = None
 
     @property
     def raw_text(self) -> str:

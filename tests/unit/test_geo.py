@@ -131,12 +131,8 @@ def test_timezone_for_location(lat: float, lon: float, zone: str) -> None:
     assert timezone_for_location(lat, lon) == zone
 
 
-@pytest.mark.parametrize(
-    ("lat", "lon"), [(91.0, 0.0), (0.0, 181.0), (-91.0, 0.0), (math.nan, 0.0)]
-)
-def test_timezone_for_location_rejects_invalid_coordinates(
-    lat: float, lon: float
-) -> None:
+@pytest.mark.parametrize(("lat", "lon"), [(91.0, 0.0), (0.0, 181.0), (-91.0, 0.0), (math.nan, 0.0)])
+def test_timezone_for_location_rejects_invalid_coordinates(lat: float, lon: float) -> None:
     assert timezone_for_location(lat, lon) is None
 
 
@@ -157,9 +153,7 @@ def test_distance_berlin_paris() -> None:
 
 def test_distance_properties() -> None:
     assert distance_km(10.0, 20.0, 10.0, 20.0) == 0.0
-    assert distance_km(52.52, 13.4, 48.85, 2.35) == pytest.approx(
-        distance_km(48.85, 2.35, 52.52, 13.4)
-    )
+    assert distance_km(52.52, 13.4, 48.85, 2.35) == pytest.approx(distance_km(48.85, 2.35, 52.52, 13.4))
     # A quarter of a meridian: pole to equator is about 10,008 km on the mean sphere.
     assert distance_km(0.0, 0.0, 90.0, 0.0) == pytest.approx(10007.5, rel=0.001)
     # Antipodes: half the circumference, without a math domain error.

@@ -324,9 +324,7 @@ def test_parse_duration_minutes_accepted(text: str, expected: int) -> None:
     assert parse_duration_minutes(text) == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "value"), [("10", 10), ("14 min", 14), ("9h", 540), ("481", 481), ("0", 0)]
-)
+@pytest.mark.parametrize(("text", "value"), [("10", 10), ("14 min", 14), ("9h", 540), ("481", 481), ("0", 0)])
 def test_parse_duration_minutes_out_of_range(text: str, value: int) -> None:
     with pytest.raises(InputError) as excinfo:
         parse_duration_minutes(text)

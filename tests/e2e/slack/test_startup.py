@@ -83,7 +83,7 @@ async def test_run_serves_slack_next_to_the_other_platforms(
     """``python -m bot run`` with only Slack configured: /slack/events on the configured port."""
     settings = Settings(server=ServerSettings("127.0.0.1", free_port()), slack=settings_for(fake_slack))
     settings.database.url = database_url  # ``db`` emptied it first
-    running = asyncio.create_task(cli._serve_telegram(settings))
+    running = asyncio.create_task(cli._serve_platforms(settings))
     try:
         await fake_slack.wait_for(lambda: bool(fake_slack.calls_to("auth.test")), within=20)
         fake_slack.app_url = f"http://127.0.0.1:{settings.server.port}/slack/events"
