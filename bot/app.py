@@ -8,6 +8,7 @@ person wrote, and tells them so.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from bot.commands import COMMAND_WORDS
 from bot.config import Settings
 from bot.conversation.context import Context
 from bot.conversation.dialog import DIALOG_TOKEN, Answer, DialogRunner
-from bot.conversation.messages import Incoming, Reply
+from bot.conversation.messages import Incoming, Location, Reply
 from bot.delivery.reasons import BLOCKED
 from bot.dialogs.broadcast import BroadcastDialog
 from bot.dialogs.browse import BrowseDialog
@@ -56,6 +57,11 @@ def private_please(ctx: Context) -> str:
 
 
 Action = Callable[[Context, list[str]], Awaitable[None]]
+
+
+def _on_earth(where: Location) -> bool:
+    lat, lon = where.latitude, where.longitude
+    return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
 
 
 class BadToken(ValueError):
@@ -128,6 +134,8 @@ class Circles:
             "mky": (1, lambda ctx, a: facilitator.cancel_circle(ctx, _int(a[0]))),
             "t": (0, lambda ctx, a: team.team(ctx, r, edit=True)),
             "tc": (0, lambda ctx, a: team.create(ctx, r)),
+            "tj": (1, lambda ctx, a: team.join(ctx, a[0])),
+            "tjn": (0, lambda ctx, a: team.decline(ctx)),
             "tw": (0, lambda ctx, a: team.this_week(ctx)),
             "tf": (0, lambda ctx, a: team.feedback(ctx)),
             "tl": (0, lambda ctx, a: team.circles(ctx)),
@@ -193,6 +201,7 @@ class Circles:
                 person, _ = await unit.people.ensure(
                     Identity(incoming.platform, incoming.user_id, chat), incoming.user_name[:200], language, now
                 )
+                language = person.language  # refusals below speak the person's chosen language
                 if person.unreachable_reason == BLOCKED and person.id is not None and not incoming.in_group:
                     # Writing to the bot again means they unblocked it: messages may reach them again.
                     await unit.people.mark_reachable(person.id)
@@ -230,7 +239,7 @@ class Circles:
                 log.exception("could not keep the input of a failed event")
             return Reply(
                 text=t("Sorry, something went wrong on my side. I kept what you wrote, here it is:")
-                + f"\n\n{text[:1000]}\n\n"
+                + f"\n\n{text[:MAX_INPUT]}\n\n"
                 + t("Please try again in a moment.")
             )
         return Reply(text=t("Sorry, something went wrong on my side. Please try again in a moment."))
@@ -248,6 +257,9 @@ class Circles:
         text = incoming.text or ""
         if len(text) > MAX_INPUT:
             ctx.say(ctx.t("That message is too long for me ({length} characters).", length=len(text)))
+            return
+        if incoming.location is not None and not _on_earth(incoming.location):
+            ctx.say(ctx.t("That location does not look right. Please share it again, or type a city."))
             return
         state = await self.runner.active(ctx)
         if state is not None and text.strip().casefold() in CANCEL_WORDS:

@@ -298,7 +298,9 @@ def _clock(hour: int, minute: int, text: str) -> time:
 # ---------------------------------------------------------------------------------------------
 
 # A whole number, optionally followed by a unit word in any script ("6 weeks", "6 Wochen").
-_INT_WITH_UNIT = re.compile(r"([+-]?\d+)(?:\s*[^\W\d_][^\W\d_.\s]*\.?)?")
+# At most nine digits: anything longer is out of every range we ask for, and Python refuses to
+# convert numbers of over 4,300 digits at all.
+_INT_WITH_UNIT = re.compile(r"([+-]?\d{1,9})(?:\s*[^\W\d_][^\W\d_.\s]*\.?)?")
 
 
 def parse_int_in_range(text: str, lo: int, hi: int, key: str = "number.range") -> int:
@@ -323,7 +325,7 @@ DURATION_MAX_MINUTES = 480
 _MINUTE_UNITS = r"(?:m|min|mins|minute|minutes)"
 _HOUR_UNITS = r"(?:h|hr|hrs|hour|hours)"
 # A decimal comma too: "1,5 h" is how half of Europe writes it.
-_NUM = r"(\d+(?:[.,]\d+)?)"
+_NUM = r"(\d{1,6}(?:[.,]\d{1,6})?)"
 _DURATION_FORMS: tuple[tuple[re.Pattern[str], float, float], ...] = (
     # (pattern, minutes per first group, minutes per second group)
     (re.compile(rf"{_NUM}\s*{_MINUTE_UNITS}?"), 1, 0),  # 90, 90 min
@@ -457,6 +459,9 @@ def clean_text(text: str, *, max_len: int, allow_empty: bool = False) -> str:
     unless ``allow_empty``, and ``text.too_long`` (``max_len``, ``length``) past ``max_len``
     characters.
     """
+    # Control characters (NUL and the like) cannot be stored by PostgreSQL and mean nothing in a
+    # chat; line breaks and tabs are kept.
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     cleaned = unicodedata.normalize("NFC", text).strip()
     if not cleaned:
         if allow_empty:
@@ -467,7 +472,7 @@ def clean_text(text: str, *, max_len: int, allow_empty: bool = False) -> str:
     return cleaned
 
 
-URL_MAX_LEN = 2000  # what browsers and link previews reliably handle
+URL_MAX_LEN = 500  # what the circle's stored course link holds (and plenty for a course page)
 
 # Host names: dot-separated labels of letters (any script), digits and hyphens, ending in
 # a top-level domain of at least two letters; or an IPv4 address.
@@ -498,6 +503,8 @@ def parse_url(text: str) -> str:
         raise InputError("url.invalid", text=text) from None
     if parts.scheme.lower() not in ("http", "https") or not _HOST.fullmatch(host):
         raise InputError("url.invalid", text=text)
+    if len(s) > URL_MAX_LEN:  # "https://" may have been added to a link just under the limit
+        raise InputError("text.too_long", max_len=URL_MAX_LEN, length=len(s))
     return s
 
 

@@ -21,6 +21,8 @@ DOMAIN_ERRORS = {
     "circle.not_open": N_("{circle} is not open for signup."),
     "signup.closed": N_("Signup for {circle} is closed. Ask the facilitator if you would like to join."),
     "signup.full": N_("Sorry, {circle} is full: all {limit} places are taken."),
+    "circle.cancelled": N_("{circle} was cancelled, so it cannot change any more."),
+    "survey.too_early": N_("The survey opens once the circle has met."),
     "circle.finished": N_("{circle} has already finished."),
     "rsvp.not_signed_up": N_("You can only answer for meetings of circles you signed up for."),
     "meeting.past": N_("That meeting has already started, so it cannot be changed any more."),

@@ -45,6 +45,12 @@ class CircleNotOpen(DomainError):
     reason = "circle.not_open"
 
 
+class CircleCancelled(DomainError):
+    """The circle was cancelled: nothing about it can change any more."""
+
+    reason = "circle.cancelled"
+
+
 class SignupClosed(DomainError):
     reason = "signup.closed"
 
@@ -71,3 +77,7 @@ class MeetingCancelled(DomainError):
 
 class InvalidSchedule(DomainError):
     reason = "schedule.invalid"
+
+
+class SurveyTooEarly(DomainError):
+    reason = "survey.too_early"

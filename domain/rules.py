@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from domain.errors import (
+    CircleCancelled,
     CircleFinished,
     CircleFull,
     CircleNotOpen,
@@ -53,9 +54,13 @@ def check_can_sign_up(
         raise CircleFull(circle=circle.name, limit=circle.signup_limit)
 
 
-def check_can_rsvp(meeting: Meeting, now: datetime, signed_up: bool) -> None:
+def check_can_rsvp(circle: Circle, meeting: Meeting, now: datetime, signed_up: bool) -> None:
     if not signed_up:
         raise NotSignedUp()
+    if circle.status is CircleStatus.CANCELLED:
+        raise CircleCancelled(circle=circle.name)
+    if circle.status is not CircleStatus.PUBLISHED:
+        raise CircleNotOpen(circle=circle.name)
     if meeting.cancelled:
         raise MeetingCancelled()
     if meeting.start <= now:
@@ -72,6 +77,12 @@ def check_can_organize(role: TeamRole | None) -> None:
     """Inviting, removing members and choosing the summary channel are for organizers."""
     if role is not TeamRole.ORGANIZER:
         raise NotOrganizer()
+
+
+def check_not_cancelled(circle: Circle) -> None:
+    """A cancelled circle stays as it was: no publishing, signup changes or new meetings."""
+    if circle.status is CircleStatus.CANCELLED:
+        raise CircleCancelled(circle=circle.name)
 
 
 def check_meeting_ahead(meeting: Meeting, now: datetime) -> None:

@@ -92,4 +92,3 @@ def learner_survey_due(meetings: Sequence[Meeting]) -> datetime | None:
 def facilitator_survey_due(meetings: Sequence[Meeting]) -> datetime | None:
     held = active(meetings)
     return held[-1].end + FACILITATOR_SURVEY_AFTER_LAST_END if held else None
-

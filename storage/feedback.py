@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.tables import feedback, meetings
@@ -67,3 +67,7 @@ class Feedbacks:
             MeetingFeedback(r.meeting_id, r.person_id, r.rating, r.attendance, r.reflection, r.created_at)
             for r in await self.conn.execute(query)
         ]
+
+    async def forget_person(self, person_id: int) -> None:
+        """/forget: the ratings and counts stay in the circle's figures, the reflection goes."""
+        await self.conn.execute(update(feedback).where(feedback.c.person_id == person_id).values(reflection=""))

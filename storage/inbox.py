@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.tables import invites, kept_inputs, processed_updates
@@ -88,6 +88,11 @@ class Invites:
 class KeptInputs:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
+
+    async def forget(self, platform: str, external_id: str) -> None:
+        await self.conn.execute(
+            delete(kept_inputs).where(kept_inputs.c.platform == platform, kept_inputs.c.external_id == external_id)
+        )
 
     async def keep(self, platform: str, external_id: str, text: str, error: str, now: datetime) -> None:
         await self.conn.execute(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.tables import survey_responses
@@ -14,6 +14,7 @@ from storage.upsert import upsert
 
 LEARNER = "learner"
 FACILITATOR = "facilitator"
+FREE_TEXT = ("comments", "course_reason")
 
 
 @dataclass
@@ -50,3 +51,18 @@ class Surveys:
             query = query.where(survey_responses.c.kind == kind)
         rows = await self.conn.execute(query.order_by(survey_responses.c.answered_at))
         return [SurveyResponse(r.circle_id, r.person_id, r.kind, dict(r.answers), r.answered_at) for r in rows]
+
+    async def forget_person(self, person_id: int) -> None:
+        """/forget: keep the scores (the circle's figures still add up), drop the words."""
+        rows = await self.conn.execute(select(survey_responses).where(survey_responses.c.person_id == person_id))
+        for row in rows.all():
+            answers = {k: v for k, v in dict(row.answers).items() if k not in FREE_TEXT}
+            await self.conn.execute(
+                update(survey_responses)
+                .where(
+                    survey_responses.c.circle_id == row.circle_id,
+                    survey_responses.c.person_id == person_id,
+                    survey_responses.c.kind == row.kind,
+                )
+                .values(answers=answers)
+            )

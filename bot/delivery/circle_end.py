@@ -175,7 +175,9 @@ def render_report(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop
     if not isinstance(figures, report_cases.Report):
         return Drop("circle removed")
     heading = t("The facilitators of {circle} share the circle's report:", circle=figures.circle.name)
-    return Reply(text=f"{heading}\n\n{report_text(t, figures)}", attachment=report_chart(t, figures))
+    # Learners' comments were written for the facilitators, not for everyone in the circle.
+    text = report_text(t, figures, with_comments=False)
+    return Reply(text=f"{heading}\n\n{text}", attachment=report_chart(t, figures))
 
 
 RENDERERS = {

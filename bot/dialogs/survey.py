@@ -8,7 +8,9 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, DialogRunner, choice
 from bot.conversation.messages import Button, Reply
 from bot.parsing import InputError, clean_text
-from domain.errors import NotAllowed, NotFound
+from domain.errors import NotAllowed, NotFound, SurveyTooEarly
+from domain.model import CirclePhase
+from domain.schedule import phase
 from storage.surveys import FACILITATOR, LEARNER, SurveyResponse
 
 SCALE = [str(n) for n in range(1, 6)]
@@ -167,4 +169,6 @@ async def start_survey(ctx: Context, runner: DialogRunner, kind: str, circle_id:
     signup = await ctx.unit.signups.get(circle_id, ctx.person_id)
     if signup is None or not signup.active:
         raise NotAllowed()
+    if phase(await ctx.unit.circles.meetings(circle_id), ctx.now) is CirclePhase.UPCOMING:
+        raise SurveyTooEarly()  # a survey about meetings that have not happened
     await runner.start(ctx, LearnerSurvey.name, {"circle_id": circle_id})

@@ -9,7 +9,7 @@ from bot.render.circles import manage_view, rsvp_view, signups_view, when
 from bot.render.files import signups_csv
 from bot.usecases import circles as circle_cases
 from domain.model import CircleStatus
-from domain.rules import check_meeting_ahead
+from domain.rules import check_meeting_ahead, check_not_cancelled
 from domain.schedule import in_zone
 
 
@@ -123,12 +123,14 @@ async def reschedule(ctx: Context, runner: DialogRunner, meeting_id: int) -> Non
         ctx.say(ctx.t("I could not find that. It may have been removed."))
         return
     managed = await circle_cases.load_managed(ctx.unit, meeting.circle_id, ctx.person_id)
+    check_not_cancelled(managed.circle)
     check_meeting_ahead(meeting, ctx.now)
     await runner.start(ctx, "meeting_time", {"circle_id": managed.circle.id, "meeting_id": meeting_id})
 
 
 async def add_meeting(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
-    await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    check_not_cancelled(managed.circle)
     await runner.start(ctx, "meeting_time", {"circle_id": circle_id})
 
 

@@ -7,12 +7,13 @@ from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button, Reply
 from bot.dialogs.browse import browse_city
 from bot.dialogs.signup import start_signup
+from bot.handlers import team as team_handlers
 from bot.render.circles import card, when
 from bot.render.files import calendar
 from bot.usecases import circles as circle_cases
-from bot.usecases import learners, teams
-from domain.errors import NotFound
-from domain.model import Circle, CircleStatus, Meeting, TeamRole
+from bot.usecases import learners
+from domain.errors import NotFound, NotSignedUp
+from domain.model import Circle, CircleStatus, Meeting
 from domain.schedule import active, next_meeting
 
 
@@ -33,13 +34,7 @@ async def start(ctx: Context, runner: DialogRunner, help_text: str) -> None:
             [[Button(ctx.t("Manage the circle"), f"m:{joined.id}")]],
         )
         return
-    membership = await teams.accept(ctx.unit, code, ctx.person_id, ctx.now)
-    if membership is not None:
-        role = ctx.t("an organizer") if membership.role is TeamRole.ORGANIZER else ctx.t("a member")
-        ctx.say(
-            ctx.t("Welcome to the team {team}! You are {role}.", team=membership.team.name, role=role),
-            [[Button(ctx.t("Open the team"), "t")]],
-        )
+    if await team_handlers.offer(ctx, code):
         return
     ctx.say(ctx.t("That link or code is not valid any more. Ask whoever shared it for a new one."))
 
@@ -52,6 +47,10 @@ async def show_card(ctx: Context, circle: Circle, *, edit: bool = False) -> None
     if ctx.person_id in await ctx.unit.circles.facilitator_ids(circle.id):
         buttons.append([Button(ctx.t("Manage the circle"), f"m:{circle.id}")])
     signup = await ctx.unit.signups.get(circle.id, ctx.person_id)
+    if circle.status is CircleStatus.CANCELLED:
+        # Nothing to answer or add to a calendar: the meetings are off.
+        ctx.say(text, buttons, edit=edit)
+        return
     if signup is not None and signup.active:
         text += "\n\n" + ctx.t("You are signed up.")
         buttons.append(
@@ -84,9 +83,12 @@ async def sign_up(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
     await start_signup(ctx, runner, circle_id)
 
 
+RSVP_AHEAD = 8  # meetings listed at once: two buttons each, well within what chats show
+
+
 def rsvp_reply(ctx: Context, circle: Circle, meetings: list[Meeting], answers: dict[int, bool]) -> Reply:
-    """One message per circle: each meeting ahead with yes/no buttons, the current answer ticked."""
-    ahead = [m for m in active(meetings) if m.start > ctx.now]
+    """One message per circle: the next meetings with yes/no buttons, the current answer ticked."""
+    ahead = [m for m in active(meetings) if m.start > ctx.now][:RSVP_AHEAD]
     lines = [ctx.t("{circle} — will you come?", circle=circle.name)]
     buttons: list[list[Button]] = []
     for meeting in ahead:
@@ -134,8 +136,9 @@ async def rsvp_command(ctx: Context) -> None:
 
 async def rsvp_list(ctx: Context, circle_id: int) -> None:
     circle = await ctx.unit.circles.get(circle_id)
-    if circle is None:
-        raise NotFound()
+    signup = await ctx.unit.signups.get(circle_id, ctx.person_id)
+    if circle is None or signup is None or not signup.active:
+        raise NotSignedUp()
     await _rsvp_list(ctx, circle)
 
 
@@ -169,7 +172,10 @@ async def my_circles(ctx: Context) -> None:
                 continue
             upcoming = next_meeting(await ctx.unit.circles.meetings(circle.id), ctx.now)
             ahead = when(ctx.t, circle, upcoming) if upcoming else ctx.t("no meetings ahead")
-            lines.append(f"• {circle.name} — {ctx.t('next: {when}', when=ahead)}")
+            if circle.status is CircleStatus.CANCELLED:
+                lines.append(f"• {circle.name} — {ctx.t('cancelled')}")
+            else:
+                lines.append(f"• {circle.name} — {ctx.t('next: {when}', when=ahead)}")
             buttons.append([Button(circle.name[:60], f"c:{circle.id}")])
         ctx.say("\n".join(lines), buttons)
 
@@ -189,7 +195,8 @@ async def leave_command(ctx: Context) -> None:
 
 async def leave_ask(ctx: Context, circle_id: int) -> None:
     circle = await ctx.unit.circles.get(circle_id)
-    if circle is None:
+    signup = await ctx.unit.signups.get(circle_id, ctx.person_id)
+    if circle is None or signup is None or not signup.active:
         raise NotFound()
     ctx.say(
         ctx.t("Leave {circle}? You will get no more reminders for it.", circle=circle.name),

@@ -67,6 +67,53 @@ async def team(ctx: Context, runner: DialogRunner, *, edit: bool = False) -> Non
     ctx.say("\n".join(lines), buttons, edit=edit)
 
 
+def _role_text(ctx: Context, role: TeamRole) -> str:
+    return ctx.t("an organizer") if role is TeamRole.ORGANIZER else ctx.t("a member")
+
+
+async def offer(ctx: Context, code: str) -> bool:
+    """An invitation link was opened: say what joining means and ask first (False: not a team code).
+
+    Joining moves the circles one leads into the team, where its organizers can manage them, so
+    nobody joins by merely tapping a link that looks like a circle's.
+    """
+    offered = await teams.offered(ctx.unit, code, ctx.person_id, ctx.now)
+    if offered is None:
+        return False
+    led = await ctx.unit.circles.facilitated_by(ctx.person_id)
+    lines = [ctx.t("Join the team {team} as {role}?", team=offered.team.name, role=_role_text(ctx, offered.role))]
+    if led:
+        lines.append(
+            ctx.t(
+                "The circles you facilitate ({circles}) will belong to the team, and its organizers "
+                "will be able to manage them.",
+                circles=", ".join(c.name for c in led),
+            )
+        )
+    ctx.say("\n".join(lines), [[Button(ctx.t("Join the team"), f"tj:{code}"), Button(ctx.t("No, thanks"), "tjn")]])
+    return True
+
+
+async def join(ctx: Context, code: str) -> None:
+    membership = await teams.accept(ctx.unit, code, ctx.person_id, ctx.now)
+    if membership is None:
+        ctx.say(ctx.t("That link or code is not valid any more. Ask whoever shared it for a new one."), edit=True)
+        return
+    ctx.say(
+        ctx.t(
+            "Welcome to the team {team}! You are {role}.",
+            team=membership.team.name,
+            role=_role_text(ctx, membership.role),
+        ),
+        [[Button(ctx.t("Open the team"), "t")]],
+        edit=True,
+    )
+
+
+async def decline(ctx: Context) -> None:
+    ctx.say(ctx.t("All right: you did not join the team."), edit=True)
+
+
 async def create(ctx: Context, runner: DialogRunner) -> None:
     await runner.start(ctx, "create_team")
 
@@ -123,9 +170,10 @@ async def members(ctx: Context) -> None:
 async def remove_ask(ctx: Context, person_id: int) -> None:
     mine = await teams.membership(ctx.unit, ctx.person_id)
     check_can_organize(mine.role)
+    theirs = await ctx.unit.teams.membership(person_id)
     name = (await ctx.unit.people.names([person_id])).get(person_id)
-    if name is None:
-        raise NotFound()
+    if name is None or theirs is None or theirs.team_id != mine.team.id:
+        raise NotFound()  # never a name from outside the team
     ctx.say(
         ctx.t("Remove {name} from {team}? Their circles leave the team too.", name=name, team=mine.team.name),
         [[Button(ctx.t("Yes, remove"), f"try:{person_id}"), Button(ctx.t("No"), "t")]],

@@ -55,6 +55,9 @@ def card(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: dateti
         t("Where: {venue}", venue=venue_text(t, circle.venue)),
         schedule_line(t, circle),
     ]
+    if circle.status is CircleStatus.CANCELLED:
+        lines.append(t("This circle was cancelled: there will be no meetings."))
+        return "\n".join(lines)
     upcoming = next_meeting(meetings, now)
     if upcoming is not None:
         lines.append(t("Next meeting: {when}", when=when(t, circle, upcoming)))

@@ -12,7 +12,7 @@ from icalendar import Calendar, Event
 from bot.conversation.messages import Attachment
 from bot.i18n import Translator
 from bot.render.circles import venue_text
-from domain.model import Circle, Meeting, Signup
+from domain.model import Circle, CircleStatus, Meeting, Signup
 from domain.schedule import in_zone
 
 PRODUCT = "-//Circles//learning circles//EN"
@@ -41,10 +41,19 @@ def calendar(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: da
         event.add("location", venue_text(t, circle.venue))
         event.add("description", f"{circle.course_title}\n{circle.course_link}")
         event.add("url", circle.course_link)
-        event.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
+        off = meeting.cancelled or circle.status is CircleStatus.CANCELLED
+        event.add("status", "CANCELLED" if off else "CONFIRMED")
         cal.add_component(event)
     cal.add_missing_timezones()
     return Attachment(f"{_slug(circle.name)}.ics", cal.to_ical(), "text/calendar")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """A learner's text as a spreadsheet shows it, never as a formula it would run."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def signups_csv(t: Translator, circle: Circle, signups: Sequence[Signup], names: dict[int, str]) -> Attachment:
@@ -55,11 +64,11 @@ def signups_csv(t: Translator, circle: Circle, signups: Sequence[Signup], names:
     header = [t("Name"), t("Signed up"), t("Goal"), t("How they will help peers")]
     if circle.custom_question:
         header.append(circle.custom_question)
-    writer.writerow(header)
+    writer.writerow([_cell(cell) for cell in header])
     for signup in signups:
         signed = in_zone(signup.created_at, circle.timezone).strftime("%Y-%m-%d %H:%M %Z") if signup.created_at else ""
         row = [names.get(signup.person_id, ""), signed, signup.goal, signup.help_peers]
         if circle.custom_question:
             row.append(signup.custom_answer or "")
-        writer.writerow(row)
+        writer.writerow([_cell(cell) for cell in row])
     return Attachment(f"{_slug(circle.name)}-signups.csv", buffer.getvalue().encode("utf-8-sig"), "text/csv")

@@ -13,7 +13,8 @@ def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}/5"
 
 
-def report_text(t: Translator, report: Report) -> str:
+def report_text(t: Translator, report: Report, *, with_comments: bool = True) -> str:
+    """The report; ``with_comments`` False leaves out learners' own words (the copy sent to them)."""
     circle = report.circle
     lines = [t("Report: {circle}", circle=circle.name), t("Course: {title}", title=circle.course_title), ""]
     if report.signups == 0:
@@ -70,7 +71,7 @@ def report_text(t: Translator, report: Report) -> str:
         }
         lines.append(t("{n} answers", n=len(report.learner_surveys)))
         lines.append(", ".join(f"{names[s]} {_score(report.learner_average(s))}" for s in LEARNER_SCALES))
-        for response in report.learner_surveys:
+        for response in report.learner_surveys if with_comments else []:
             comment = response.answers.get("comments")
             if comment:
                 lines.append(f"• “{comment}”")

@@ -8,9 +8,9 @@ from datetime import date, datetime, time, timedelta
 from bot.delivery import notices
 from bot.geo import find_city, normalise_place
 from bot.usecases.codes import new_code
-from domain.errors import CircleNotOpen, NotFound
-from domain.model import Circle, CircleStatus, Facilitator, FacilitatorRole, Meeting, Venue
-from domain.rules import check_can_manage, check_meeting_ahead
+from domain.errors import InvalidSchedule, NotFound
+from domain.model import MAX_WEEKS, Circle, CircleStatus, Facilitator, FacilitatorRole, Meeting, Venue
+from domain.rules import check_can_manage, check_meeting_ahead, check_not_cancelled
 from domain.schedule import local_to_utc, weekly_starts
 from storage.inbox import Invite
 from storage.unit import Unit
@@ -73,7 +73,9 @@ async def load_managed(unit: Unit, circle_id: int, person_id: int) -> Managed:
 
 
 async def publish(unit: Unit, circle_id: int, person_id: int) -> Circle:
+    """Publish a draft; publishing again changes nothing, and a cancelled circle stays cancelled."""
     managed = await load_managed(unit, circle_id, person_id)
+    check_not_cancelled(managed.circle)
     managed.circle.status = CircleStatus.PUBLISHED
     await unit.circles.save(managed.circle, city_key(managed.circle.venue))
     return managed.circle
@@ -82,6 +84,7 @@ async def publish(unit: Unit, circle_id: int, person_id: int) -> Circle:
 async def cancel_circle(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Circle:
     """Cancel the whole circle: it leaves browse, takes no signups, and its meetings are off."""
     managed = await load_managed(unit, circle_id, person_id)
+    check_not_cancelled(managed.circle)
     managed.circle.status = CircleStatus.CANCELLED
     managed.circle.signup_open = False
     await unit.circles.save(managed.circle, city_key(managed.circle.venue))
@@ -91,6 +94,7 @@ async def cancel_circle(unit: Unit, circle_id: int, person_id: int, now: datetim
 
 async def set_signup_open(unit: Unit, circle_id: int, person_id: int, is_open: bool) -> Circle:
     managed = await load_managed(unit, circle_id, person_id)
+    check_not_cancelled(managed.circle)
     managed.circle.signup_open = is_open
     await unit.circles.save(managed.circle, city_key(managed.circle.venue))
     return managed.circle
@@ -101,8 +105,7 @@ async def _managed_meeting(unit: Unit, meeting_id: int, person_id: int, now: dat
     if meeting is None:
         raise NotFound()
     managed = await load_managed(unit, meeting.circle_id, person_id)
-    if managed.circle.status is CircleStatus.CANCELLED:
-        raise CircleNotOpen(circle=managed.circle.name)
+    check_not_cancelled(managed.circle)
     check_meeting_ahead(meeting, now)
     return managed, meeting
 
@@ -130,6 +133,9 @@ async def cancel_meeting(unit: Unit, meeting_id: int, person_id: int, now: datet
 
 async def add_meeting(unit: Unit, circle_id: int, person_id: int, day: date, at: time, now: datetime) -> Meeting:
     managed = await load_managed(unit, circle_id, person_id)
+    check_not_cancelled(managed.circle)
+    if len(managed.meetings) >= MAX_WEEKS:
+        raise InvalidSchedule(weeks=len(managed.meetings) + 1)
     start = local_to_utc(day, at, managed.circle.zone)
     return await unit.circles.add_meeting(circle_id, start, managed.circle.duration_minutes)
 

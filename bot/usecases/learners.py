@@ -78,7 +78,7 @@ async def rsvp(unit: Unit, meeting_id: int, person_id: int, attending: bool, now
     circle = await unit.circles.get(meeting.circle_id)
     assert circle is not None
     signup = await unit.signups.get(meeting.circle_id, person_id)
-    check_can_rsvp(meeting, now, signed_up=signup is not None and signup.active)
+    check_can_rsvp(circle, meeting, now, signed_up=signup is not None and signup.active)
     await unit.rsvps.answer(Rsvp(meeting_id, person_id, attending, now))
     return circle, meeting
 
@@ -89,5 +89,9 @@ async def leave(unit: Unit, circle_id: int, person_id: int, now: datetime) -> bo
 
 async def forget(unit: Unit, person_id: int, now: datetime) -> None:
     """L6: anonymise the person's records and stop every message to them."""
+    for identity in await unit.people.identities_of(person_id):
+        await unit.kept_inputs.forget(identity.platform, identity.external_id)
     await unit.signups.anonymise_person(person_id, now)
+    await unit.surveys.forget_person(person_id)
+    await unit.feedback.forget_person(person_id)
     await unit.people.anonymise(person_id)

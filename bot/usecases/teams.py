@@ -59,26 +59,45 @@ async def invite(unit: Unit, person_id: int, role: TeamRole, now: datetime, days
     return mine.team, offer
 
 
-async def accept(unit: Unit, code: str, person_id: int, now: datetime) -> Membership | None:
-    """Join with an invitation; None when the code is unknown or expired."""
+async def offered(unit: Unit, code: str, person_id: int, now: datetime) -> Membership | None:
+    """What an invitation offers this person (team and role), without joining; None when the code
+    is unknown or expired. Someone in another team is told to leave it first."""
     offer = await unit.invites.get(code)
     if offer is None or offer.kind != TEAM_INVITE or offer.team_id is None or offer.expires_at <= now:
         return None
+    if offer.role == TeamRole.ORGANIZER.value and offer.used_by is not None:
+        return None  # organizer invitations work once
     team = await unit.teams.get(offer.team_id)
     if team is None:
         return None
-    role = TeamRole(offer.role or TeamRole.MEMBER.value)
     existing = await unit.teams.membership(person_id)
     if existing is not None and existing.team_id != team.id:
         other = await unit.teams.get(existing.team_id)
         raise AlreadyInTeam(team=other.name if other else "")
+    return Membership(team, TeamRole(offer.role or TeamRole.MEMBER.value))
+
+
+async def accept(unit: Unit, code: str, person_id: int, now: datetime) -> Membership | None:
+    """Join with an invitation (after the person confirmed); None when it is not valid (any more).
+
+    Facilitator invitations can be shared with several people until they expire; an organizer
+    invitation gives organizer rights to one person only.
+    """
+    offer = await offered(unit, code, person_id, now)
+    if offer is None:
+        return None
+    team, role = offer.team, offer.role
+    assert team.id is not None
+    if role is TeamRole.ORGANIZER and not await unit.invites.use(code, person_id):
+        return None
+    existing = await unit.teams.membership(person_id)
     if existing is not None:
         if existing.role is TeamRole.MEMBER and role is TeamRole.ORGANIZER:
-            await unit.teams.remove_member(team.id or 0, person_id)
-            await unit.teams.add_member(TeamMember(team.id or 0, person_id, role), now)
+            await unit.teams.remove_member(team.id, person_id)
+            await unit.teams.add_member(TeamMember(team.id, person_id, role), now)
             return Membership(team, role)
         return Membership(team, existing.role)
-    await unit.teams.add_member(TeamMember(team.id or 0, person_id, role), now)
+    await unit.teams.add_member(TeamMember(team.id, person_id, role), now)
     await unit.circles.join_team(person_id, team.id)
     return Membership(team, role)
 

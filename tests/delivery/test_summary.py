@@ -30,6 +30,7 @@ async def team_with_circle(chat: ConsoleDriver) -> None:
     code = re.search(r"/start (t\w+)", invite)
     assert code
     await chat.say(f"/start {code.group(1)}", as_="fiona")
+    await chat.press("Join the team")
     circle = await create_circle(chat, as_="fiona")
     await sign_up(chat, circle, "alice", "Automate my spreadsheets", "Excel tricks", "A garden tool")
 

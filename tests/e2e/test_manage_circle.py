@@ -154,13 +154,22 @@ async def test_personal_commands_move_to_a_private_chat_in_groups(chat: ConsoleD
 
 async def test_cancelling_the_circle(chat: ConsoleDriver) -> None:
     code = await create_circle(chat)
+    await sign_up(chat, code, "bob", "Learn", "Help", "Build")
     await manage(chat)
     await chat.press("Cancel the circle")
     assert "Python for Everybody is cancelled." in await chat.press("Yes, cancel the circle")
     assert "No circles are open" in await chat.say("/browse Berlin", as_="alice")
     card = await chat.say(f"/start {code}", as_="alice")
-    assert "cancelled" not in card or "Sign up" not in card
-    assert "[1] Sign up" not in card
+    assert "This circle was cancelled: there will be no meetings." in card
+    assert "Next meeting" not in card and "Sign up" not in card
     assert "is not open for signup" in await chat.press_token("su:1")
-    assert "not open for signup" in await chat.press_token("mcy:2", as_="fiona")
+    # Bob, signed up, sees it cancelled and can no longer answer for its meetings.
+    assert "Python for Everybody — cancelled" in await chat.say("/mycircles", as_="bob")
+    bobs_card = await chat.press("Python for Everybody")
+    assert "This circle was cancelled" in bobs_card and "RSVP" not in bobs_card
+    assert "was cancelled, so it cannot change any more" in await chat.press_token("rsvp:2:y")
+    # Nothing the facilitator's buttons could do undoes it, whatever tokens are sent.
+    for forged in ("mcy:2", "mp:1", "mo:1:1", "ma:1", "mx:3", "mky:1"):
+        assert "was cancelled, so it cannot change any more" in await chat.press_token(forged, as_="fiona"), forged
     assert "Status: cancelled" in await manage(chat)
+    assert "No circles are open" in await chat.say("/browse Berlin", as_="alice")

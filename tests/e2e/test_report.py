@@ -106,9 +106,11 @@ async def test_surveys_and_reports_are_for_their_people(chat: ConsoleDriver) -> 
     assert "Reports are for facilitators" in await chat.say("/report", as_="alice")
 
 
-async def test_survey_answers_are_checked(chat: ConsoleDriver) -> None:
+async def test_survey_answers_are_checked(chat: ConsoleDriver, clock: FixedClock) -> None:
     code = await create_circle(chat)
     await sign_up(chat, code, "alice", "Learn", "Help", "Build")
+    assert "The survey opens once the circle has met." in await chat.press_token("sv:l:1", as_="alice")
+    clock.set(clock.now() + timedelta(days=10))  # after the first meeting
     await chat.press_token("sv:l:1", as_="alice")
     assert "Please send a whole number from 1 to 5." in await chat.say("7")
     assert "Please send a whole number from 1 to 5." in await chat.say("great")

@@ -26,10 +26,18 @@ async def invite_link(chat: ConsoleDriver, role: str = "facilitator", organizer:
     return code.group(1)
 
 
+async def join(chat: ConsoleDriver, code: str, as_: str) -> str:
+    """Open the invitation link, read what joining means, and join."""
+    await chat.say(f"/start {code}", as_=as_)
+    return await chat.press("Join the team")
+
+
 async def test_an_organizer_builds_a_team_and_sees_its_circles_and_week(chat: ConsoleDriver, clock: FixedClock) -> None:
     await make_team(chat)
     code = await invite_link(chat)
-    welcome = await chat.say(f"/start {code}", as_="fiona")
+    asked = await chat.say(f"/start {code}", as_="fiona")
+    assert "Join the team Learning Circles Berlin as a member?" in asked
+    welcome = await chat.press("Join the team")
     assert "Welcome to the team Learning Circles Berlin! You are a member." in welcome
     await create_circle(chat, as_="fiona")
 
@@ -51,7 +59,7 @@ async def test_an_organizer_builds_a_team_and_sees_its_circles_and_week(chat: Co
 
 async def test_facilitators_cannot_organize(chat: ConsoleDriver) -> None:
     await make_team(chat)
-    await chat.say(f"/start {await invite_link(chat)}", as_="fiona")
+    await join(chat, await invite_link(chat), "fiona")
     card = await chat.say("/team", as_="fiona")
     assert "you are a member" in card
     assert "Invite a facilitator" not in card
@@ -63,7 +71,7 @@ async def test_facilitators_cannot_organize(chat: ConsoleDriver) -> None:
 
 async def test_organizers_of_one_team_cannot_touch_another(chat: ConsoleDriver) -> None:
     await make_team(chat, organizer="olga")
-    await chat.say(f"/start {await invite_link(chat)}", as_="fiona")
+    await join(chat, await invite_link(chat), "fiona")
     await create_circle(chat, as_="fiona")  # circle 1, team A
     await chat.say("/team", as_="bert")
     await chat.press("Create a team")
@@ -74,12 +82,12 @@ async def test_organizers_of_one_team_cannot_touch_another(chat: ConsoleDriver) 
     assert "I could not find that" in await chat.press_token("try:2", as_="bert")  # Fiona is not in his team
     await chat.say("/team", as_="bert")
     assert "The team has no circles yet." in await chat.press("Circles")
-    assert "Members of Learning Circles Hamburg:\n• Bert — organizer" == await chat.press_token("tm")
+    assert await chat.press_token("tm") == "Members of Learning Circles Hamburg:\n• Bert — organizer"
 
 
 async def test_removing_and_leaving(chat: ConsoleDriver) -> None:
     await make_team(chat)
-    await chat.say(f"/start {await invite_link(chat)}", as_="fiona")
+    await join(chat, await invite_link(chat), "fiona")
     await create_circle(chat, as_="fiona")
     await chat.say("/team", as_="olga")
     assert "only organizer" in await chat.press_token("txy")
@@ -100,14 +108,18 @@ async def test_invitations_expire_and_one_team_per_person(chat: ConsoleDriver, c
     await chat.say("Learning Circles Hamburg")
     await chat.say("Hamburg")
     assert "You are already in the team Learning Circles Hamburg" in await chat.say(f"/start {code}", as_="bert")
-    clock.advance(timedelta(days=15))
+    await chat.say(f"/start {code}", as_="fiona")
+    clock.advance(timedelta(days=15))  # she waited too long before confirming
+    assert "not valid any more" in await chat.press("Join the team")
     assert "not valid any more" in await chat.say(f"/start {code}", as_="fiona")
 
 
 async def test_an_organizer_invitation_makes_an_organizer(chat: ConsoleDriver) -> None:
     await make_team(chat)
     code = await invite_link(chat, role="organizer")
-    assert "You are an organizer." in await chat.say(f"/start {code}", as_="otto")
+    assert "You are an organizer." in await join(chat, code, "otto")
+    # An organizer invitation works once.
+    assert "not valid any more" in await chat.say(f"/start {code}", as_="oscar")
     assert "Invite a facilitator" in await chat.say("/team", as_="otto")
 
 
@@ -127,6 +139,19 @@ async def test_the_summary_channel_and_time(chat: ConsoleDriver) -> None:
 async def test_circles_created_before_joining_follow_their_facilitator(chat: ConsoleDriver) -> None:
     await create_circle(chat, BERLIN_CIRCLE, as_="fiona")
     await make_team(chat)
-    await chat.say(f"/start {await invite_link(chat)}", as_="fiona")
+    await join(chat, await invite_link(chat), "fiona")
     await chat.say("/team", as_="olga")
     assert "• Python for Everybody (published) — Fiona" in await chat.press("Circles")
+
+
+async def test_joining_asks_first_and_names_the_circles_that_move(chat: ConsoleDriver) -> None:
+    await create_circle(chat, BERLIN_CIRCLE, as_="fiona")
+    await make_team(chat, organizer="mallory")
+    code = await invite_link(chat, organizer="mallory")
+    asked = await chat.say(f"/start {code}", as_="fiona")
+    assert "The circles you facilitate (Python for Everybody) will belong to the team" in asked
+    assert "you did not join the team" in await chat.press("No, thanks")
+    # Mallory's team got nothing: she cannot see Fiona's signups.
+    assert "Only the circle's facilitators can do that." in await chat.press_token("ms:1", as_="mallory")
+    await chat.say("/team", as_="mallory")
+    assert "The team has no circles yet." in await chat.press("Circles")

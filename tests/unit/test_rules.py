@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from domain.errors import (
+    CircleCancelled,
     CircleFinished,
     CircleFull,
     CircleNotOpen,
@@ -77,16 +78,20 @@ def test_a_finished_circle_takes_no_signups_and_is_not_listed() -> None:
     assert not is_listed(circle(signup_open=False), MEETINGS, NOW)
 
 
-def test_rsvp_only_ahead_for_signed_up_learners() -> None:
+def test_rsvp_only_ahead_for_signed_up_learners_of_a_running_circle() -> None:
     meeting = MEETINGS[0]
-    check_can_rsvp(meeting, NOW, signed_up=True)
+    check_can_rsvp(circle(), meeting, NOW, signed_up=True)
     with pytest.raises(NotSignedUp):
-        check_can_rsvp(meeting, NOW, signed_up=False)
+        check_can_rsvp(circle(), meeting, NOW, signed_up=False)
     with pytest.raises(MeetingPast):
-        check_can_rsvp(meeting, meeting.start, signed_up=True)
+        check_can_rsvp(circle(), meeting, meeting.start, signed_up=True)
     cancelled = Meeting(2, 1, 2, meeting.start, 90, cancelled=True)
     with pytest.raises(MeetingCancelled):
-        check_can_rsvp(cancelled, NOW, signed_up=True)
+        check_can_rsvp(circle(), cancelled, NOW, signed_up=True)
+    with pytest.raises(CircleCancelled):
+        check_can_rsvp(circle(status=CircleStatus.CANCELLED), meeting, NOW, signed_up=True)
+    with pytest.raises(CircleNotOpen):
+        check_can_rsvp(circle(status=CircleStatus.DRAFT), meeting, NOW, signed_up=True)
 
 
 def test_only_facilitators_manage() -> None:
