@@ -22,7 +22,7 @@ from bot.conversation.messages import Incoming, Location, Reply
 from bot.delivery.reasons import BLOCKED
 from bot.dialogs.broadcast import BroadcastDialog
 from bot.dialogs.browse import BrowseDialog
-from bot.dialogs.create_circle import CreateCircle
+from bot.dialogs.create_circle import ChangeVenue, CreateCircle
 from bot.dialogs.feedback import FeedbackDialog
 from bot.dialogs.meeting_time import MeetingTimeDialog
 from bot.dialogs.reminder import ReminderLeadDialog, ReminderTextDialog
@@ -94,17 +94,19 @@ class Circles:
     def __post_init__(self) -> None:
         self.runner = DialogRunner(
             [
-                *[
-                    CreateCircle(),
-                    SignupDialog(),
-                    BrowseDialog(),
-                    MeetingTimeDialog(),
-                    CreateTeam(),
-                    SummaryTime(),
-                    LearnerSurvey(),
-                    FacilitatorSurvey(),
-                ],
-                *[FeedbackDialog(), BroadcastDialog(), ReminderTextDialog(), ReminderLeadDialog()],
+                CreateCircle(),
+                ChangeVenue(),
+                SignupDialog(),
+                BrowseDialog(),
+                MeetingTimeDialog(),
+                CreateTeam(),
+                SummaryTime(),
+                LearnerSurvey(),
+                FacilitatorSurvey(),
+                FeedbackDialog(),
+                BroadcastDialog(),
+                ReminderTextDialog(),
+                ReminderLeadDialog(),
             ]
         )
         r = self.runner
@@ -130,6 +132,7 @@ class Circles:
             "mc": (1, lambda ctx, a: facilitator.cancel_meeting_ask(ctx, _int(a[0]))),
             "mcy": (1, lambda ctx, a: facilitator.cancel_meeting(ctx, _int(a[0]))),
             "ma": (1, lambda ctx, a: facilitator.add_meeting(ctx, r, _int(a[0]))),
+            "mv": (1, lambda ctx, a: facilitator.change_venue(ctx, r, _int(a[0]))),
             "mk": (1, lambda ctx, a: facilitator.cancel_circle_ask(ctx, _int(a[0]))),
             "mky": (1, lambda ctx, a: facilitator.cancel_circle(ctx, _int(a[0]))),
             "t": (0, lambda ctx, a: team.team(ctx, r, edit=True)),

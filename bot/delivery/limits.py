@@ -5,6 +5,12 @@ group; Slack's ``chat.postMessage`` about one a second per channel (SPEC §2). E
 ``aiolimiter`` leaky bucket of capacity one, so sends are spaced evenly (one every 1/30 s
 overall) instead of leaving in bursts that a platform counting a sliding window on arrival
 would see as too many.
+
+Two clocks meet here. The spacing is real time: it paces real requests to the platform, so
+``aiolimiter`` measures it with the event loop's clock. A hold (the platform said 429, wait so
+many seconds) is an instant of the business clock (``Dispatcher.clock``), like the row's new due
+time: only what is left of it by that clock is waited for, so with a ``FixedClock`` advanced past
+the hold there is no wait at all.
 """
 
 from __future__ import annotations
@@ -12,8 +18,11 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from aiolimiter import AsyncLimiter
+
+from bot.clock import Clock
 
 # Sends leave evenly spaced but arrive with jitter; this much slack keeps the platform's
 # sliding window under its limit.
@@ -39,11 +48,12 @@ def _spaced(seconds_between: float) -> AsyncLimiter:
 
 
 class RateLimiter:
-    def __init__(self, limit: RateLimit) -> None:
+    def __init__(self, limit: RateLimit, clock: Clock) -> None:
         self.limit = limit
+        self.clock = clock
         self._overall = _spaced(1.0 / limit.per_second) if limit.per_second else None
         self._chats: dict[str, AsyncLimiter] = {}
-        self._held_until: dict[str, float] = {}
+        self._held_until: dict[str, datetime] = {}  # by chat ("" for every chat), business clock
 
     def _chat_limiter(self, chat_id: str) -> AsyncLimiter | None:
         limit = self.limit
@@ -60,9 +70,10 @@ class RateLimiter:
         overall slot that another chat could have used.
         """
         started = time.monotonic()
-        held = max(self._held_until.get(chat_id, 0.0), self._held_until.get("", 0.0)) - started
-        if held > 0:
-            await asyncio.sleep(held)
+        held = [t for t in (self._held_until.get(chat_id), self._held_until.get("")) if t is not None]
+        left = (max(held) - self.clock.now()).total_seconds() if held else 0.0
+        if left > 0:
+            await asyncio.sleep(left)
         chat = self._chat_limiter(chat_id)
         if chat is not None:
             await chat.acquire()
@@ -72,8 +83,9 @@ class RateLimiter:
 
     def hold(self, seconds: float, chat_id: str = "") -> None:
         """The platform asked us to wait (429): nothing to this chat (or any, with "") before then."""
-        until = time.monotonic() + seconds
-        self._held_until[chat_id] = max(self._held_until.get(chat_id, 0.0), until)
+        until = self.clock.now() + timedelta(seconds=seconds)
+        earlier = self._held_until.get(chat_id)
+        self._held_until[chat_id] = until if earlier is None else max(earlier, until)
 
 
 class NoLimit:

@@ -76,3 +76,29 @@ async def circle_cancelled(unit: Unit, circle_id: int, now: datetime) -> int:
         ],
         now,
     )
+
+
+async def venue_changed(unit: Unit, circle_id: int, now: datetime) -> int:
+    """Tell the learners where the circle meets from now on, if it still meets."""
+    circle = await unit.circles.get(circle_id)
+    meetings = await unit.circles.meetings(circle_id)
+    if circle is None or circle.status is not CircleStatus.PUBLISHED:
+        return 0
+    if not any(not m.cancelled and m.start > now for m in meetings):
+        return 0
+    learners = await unit.signups.active_for_circle(circle_id)
+    change = f"venue-{int(now.timestamp())}"
+    return await unit.outbox.add(
+        [
+            NewMessage(
+                key=f"notice:circle:{circle_id}:{change}:{s.person_id}",
+                kind=NOTICE,
+                person_id=s.person_id,
+                due_at=now,
+                payload={"change": "venue"},
+                circle_id=circle_id,
+            )
+            for s in learners
+        ],
+        now,
+    )

@@ -217,6 +217,14 @@ def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Dro
         if row.person_id not in snap.learners.get(circle.id or 0, set()):
             return Drop(LEFT)
         return Reply(text=t("{circle} is cancelled: there will be no more meetings. Sorry!", circle=circle.name))
+    if circle is not None and row.payload.get("change") == "venue":
+        if row.person_id not in snap.learners.get(circle.id or 0, set()):
+            return Drop(LEFT)
+        upcoming = next((m for m in active(snap.meetings.get(circle.id or 0, [])) if m.start > snap.now), None)
+        lines = [t("{circle} meets at a new place: {venue}", circle=circle.name, venue=venue_text(t, circle.venue))]
+        if upcoming is not None:
+            lines.append(t("Next meeting: {when}", when=when(t, circle, upcoming)))
+        return Reply(text="\n".join(lines))
     meeting = snap.meeting(row.circle_id, row.meeting_id)
     if circle is None or meeting is None:
         return Drop("meeting removed")

@@ -344,3 +344,33 @@ class CreateCircle(Dialog):
                 ctx.t("{name} is saved as a draft. Publish it from /mycircles when you are ready.", name=saved.name),
                 [[Button(ctx.t("Manage the circle"), f"m:{saved.id}")]],
             )
+
+
+class ChangeVenue(CreateCircle):
+    """F8: the venue questions of the creation dialog, for a circle that exists (``circle_id``)."""
+
+    name = "change_venue"
+    first_step = "venue_name"
+
+    async def take_city(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
+        await super().take_city(ctx, data, answer)
+        return DONE
+
+    async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
+        venue = Venue(
+            name=data["venue_name"],
+            address=data.get("venue_address", ""),
+            details=data.get("venue_details", ""),
+            city=data.get("city", ""),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+        )
+        circle = await circle_cases.change_venue(ctx.unit, data["circle_id"], ctx.person_id, venue, ctx.now)
+        ctx.say(
+            ctx.t(
+                "{circle} now meets at {venue}. Learners are told, and reminders not sent yet will say so.",
+                circle=circle.name,
+                venue=venue_text(ctx.t, circle.venue),
+            ),
+            [[Button(ctx.t("Manage the circle"), f"m:{circle.id}")]],
+        )

@@ -45,8 +45,9 @@ async def manage(ctx: Context, circle_id: int, *, edit: bool = False) -> None:
         ctx.say(text, buttons[:2], edit=edit)  # the record stays readable; nothing is left to change
         return
     buttons.append(
-        [Button(ctx.t("Add a meeting"), f"ma:{circle_id}"), Button(ctx.t("Cancel the circle"), f"mk:{circle_id}")]
+        [Button(ctx.t("Add a meeting"), f"ma:{circle_id}"), Button(ctx.t("Change the venue"), f"mv:{circle_id}")]
     )
+    buttons.append([Button(ctx.t("Cancel the circle"), f"mk:{circle_id}")])
     ctx.say(text, buttons, edit=edit)
 
 
@@ -126,6 +127,12 @@ async def reschedule(ctx: Context, runner: DialogRunner, meeting_id: int) -> Non
     check_not_cancelled(managed.circle)
     check_meeting_ahead(meeting, ctx.now)
     await runner.start(ctx, "meeting_time", {"circle_id": managed.circle.id, "meeting_id": meeting_id})
+
+
+async def change_venue(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    check_not_cancelled(managed.circle)
+    await runner.start(ctx, "change_venue", {"circle_id": circle_id})
 
 
 async def add_meeting(ctx: Context, runner: DialogRunner, circle_id: int) -> None:

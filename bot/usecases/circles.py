@@ -92,6 +92,17 @@ async def cancel_circle(unit: Unit, circle_id: int, person_id: int, now: datetim
     return managed.circle
 
 
+async def change_venue(unit: Unit, circle_id: int, person_id: int, venue: Venue, now: datetime) -> Circle:
+    """Move the circle to another venue. Reminders not sent yet show it (they are rendered when
+    sent); learners are told if meetings are still ahead."""
+    managed = await load_managed(unit, circle_id, person_id)
+    check_not_cancelled(managed.circle)
+    managed.circle.venue = locate(venue)
+    await unit.circles.save(managed.circle, city_key(managed.circle.venue))
+    await notices.venue_changed(unit, circle_id, now)
+    return managed.circle
+
+
 async def set_signup_open(unit: Unit, circle_id: int, person_id: int, is_open: bool) -> Circle:
     managed = await load_managed(unit, circle_id, person_id)
     check_not_cancelled(managed.circle)

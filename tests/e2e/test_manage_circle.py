@@ -173,3 +173,18 @@ async def test_cancelling_the_circle(chat: ConsoleDriver) -> None:
         assert "was cancelled, so it cannot change any more" in await chat.press_token(forged, as_="fiona"), forged
     assert "Status: cancelled" in await manage(chat)
     assert "No circles are open" in await chat.say("/browse Berlin", as_="alice")
+
+
+async def test_changing_the_venue_tells_learners_and_reaches_later_reminders(chat: ConsoleDriver) -> None:
+    code = await create_circle(chat)
+    await sign_up(chat, code, "alice", "Learn", "Help", "Build")
+    await manage(chat)
+    assert "Where will you meet?" in await chat.press("Change the venue")
+    await chat.say("Café Kreuzberg")
+    await chat.say("Oranienstraße 1")
+    await chat.press("Skip")
+    done = await chat.say("Berlin")
+    assert "Python for Everybody now meets at Café Kreuzberg, Oranienstraße 1, Berlin." in done
+    card = await chat.say(f"/start {code}", as_="bob")
+    assert "Where: Café Kreuzberg, Oranienstraße 1, Berlin" in card
+    assert "Python for Everybody" in await chat.say("/browse berlin", as_="bob")
