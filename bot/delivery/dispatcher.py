@@ -10,10 +10,16 @@ A pass is a small pipeline so that claiming, sending and recording overlap:
 - the recorder writes outcomes in small transactions as they arrive, so a crash leaves at most
   the messages in flight unrecorded: they are the only ones that can go out twice.
 
+Nothing in the pipeline raises out of it: a row that cannot be prepared or rendered counts as a
+failure of that row (the rest of its batch goes out), and a write of outcomes that keeps failing
+(the database went away) stops the pass — its rows stay claimed and come back after their lease.
+
 Outcomes: sent → closed; ``retry_after`` → due again after the platform's delay (not counted as
 a failure); a transient failure → due again after an exponential back-off, closed as failed after
 ``max_failures``; unreachable → the person is marked unreachable and the row closed with the
-reason; an expired lease → the row is claimable again by any dispatcher.
+reason; an expired lease → the row is claimable again by any dispatcher. A row for a platform this
+process does not serve waits for a process that does, and is closed as unreachable
+(``no_sender``) after ``max_failures`` claims without one.
 """
 
 from __future__ import annotations
@@ -52,10 +58,14 @@ class DispatchSettings:
     max_failures: int = 8
     backoff: timedelta = timedelta(seconds=30)  # first retry after a transient failure; doubles
     backoff_cap: timedelta = timedelta(hours=1)
-    no_sender_delay: timedelta = timedelta(minutes=5)
+    no_sender_delay: timedelta = timedelta(minutes=5)  # a row nobody here can send waits this long
     # A message is not sent when less than this is left of its lease: another dispatcher may
     # be about to reclaim it.
     lease_margin: timedelta = timedelta(seconds=30)
+    # Writing outcomes is tried this many times, waiting ``record_backoff`` (doubling) in between:
+    # real time, for a database that restarts, not the business clock.
+    record_attempts: int = 4
+    record_backoff: timedelta = timedelta(milliseconds=250)
 
 
 @dataclass
@@ -68,6 +78,9 @@ class PassReport:
     failed: int = 0
     dropped: int = 0
     released: int = 0
+    # Outcomes that could not be written, and messages not sent because of that: their rows stay
+    # claimed and come back after their lease.
+    unrecorded: int = 0
     would_send: list[tuple[OutboxRow, str, Reply | Drop | str]] = field(default_factory=list)
 
     @property
@@ -75,10 +88,11 @@ class PassReport:
         return self.sent + self.retried + self.delayed + self.unreachable + self.failed + self.dropped + self.released
 
     def summary(self) -> str:
-        return (
+        text = (
             f"planned {self.planned}, sent {self.sent}, delayed {self.delayed}, retried {self.retried}, "
             f"unreachable {self.unreachable}, failed {self.failed}, dropped {self.dropped}"
         )
+        return text + (f", not recorded {self.unrecorded}" if self.unrecorded else "")
 
 
 class Limiter(Protocol):
@@ -104,6 +118,17 @@ class _Done:
     recorded: asyncio.Future[None] | None = None
 
 
+@dataclass
+class _Pass:
+    """What the claimer, the senders and the recorder of one ``_drain`` share."""
+
+    report: PassReport
+    work: asyncio.Queue[_Prepared | None]
+    done: asyncio.Queue[_Done | None]
+    # Set when outcomes could not be written: nothing more is claimed or sent in this pass.
+    halted: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -121,7 +146,8 @@ class Dispatcher:
         self.worker = worker or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         chosen = {**PLATFORM_LIMITS, **(limits or {})}
         self.limiters: dict[str, Limiter] = {
-            platform: RateLimiter(limit) if (limit := chosen.get(platform)) else NoLimit() for platform in self.senders
+            platform: RateLimiter(limit, clock) if (limit := chosen.get(platform)) else NoLimit()
+            for platform in self.senders
         }
 
     # ------------------------------------------------------------------ one pass
@@ -139,7 +165,8 @@ class Dispatcher:
                 planned = await planner.plan(unit, now)
             report.planned += planned.total
             before = report.processed
-            await self._drain(report)
+            if not await self._drain(report):
+                break  # the database failed under us: the next pass takes over
             if planned.total == 0 and report.processed == before:
                 break
         return report
@@ -164,7 +191,7 @@ class Dispatcher:
                 rows = await unit.outbox.due(now)
                 snap = await load_snapshot(unit, rows, now)
                 for row in rows:
-                    prepared = self._prepare(row, snap, now)
+                    prepared = self._prepare_safely(row, snap, now)
                     where = f"{prepared.sender.platform}:{prepared.chat_id}" if prepared.sender else "-"
                     outcome: Reply | Drop | str = prepared.reply or (
                         Drop(prepared.closing.error or "") if prepared.closing else "?"
@@ -176,31 +203,57 @@ class Dispatcher:
 
     # ------------------------------------------------------------------ the pipeline
 
-    async def _drain(self, report: PassReport) -> None:
-        work: asyncio.Queue[_Prepared | None] = asyncio.Queue(maxsize=self.settings.batch_size * 2)
-        done: asyncio.Queue[_Done | None] = asyncio.Queue()
-        workers = [asyncio.create_task(self._send_loop(work, done)) for _ in range(self.settings.concurrency)]
-        recorder = asyncio.create_task(self._record_loop(done, report))
+    async def _drain(self, report: PassReport) -> bool:
+        """Claim, send and record until nothing is due; False when the pass had to stop because
+        outcomes could not be written."""
+        run = _Pass(report, asyncio.Queue(maxsize=self.settings.batch_size * 2), asyncio.Queue())
+        workers = [asyncio.create_task(self._send_loop(run)) for _ in range(self.settings.concurrency)]
+        recorder = asyncio.create_task(self._record_loop(run))
         try:
-            await self._claim_loop(work, report)
+            await self._claim_loop(run)
         finally:
             for _ in workers:
-                await work.put(None)
+                await run.work.put(None)
             await asyncio.gather(*workers, return_exceptions=True)
-            await done.put(None)
+            await run.done.put(None)
             await recorder
+        return not run.halted.is_set()
 
-    async def _claim_loop(self, work: asyncio.Queue[_Prepared | None], report: PassReport) -> None:
-        while True:
+    async def _claim_loop(self, run: _Pass) -> None:
+        while not run.halted.is_set():
             now = self.clock.now()
             async with unit_of_work(self.db) as unit:
                 rows = await unit.outbox.claim(now, now + self.settings.lease, self.worker, self.settings.batch_size)
             if not rows:
                 return
+            for prepared in await self._prepare_batch(rows, now):
+                await run.work.put(prepared)
+
+    async def _prepare_batch(self, rows: list[OutboxRow], now: datetime) -> list[_Prepared]:
+        """Load what the rows need and render each; a row that cannot be prepared is a failure of
+        that row alone."""
+        try:
             async with unit_of_work(self.db) as unit:
                 snap = await load_snapshot(unit, rows, now)
-            for row in rows:
-                await work.put(self._prepare(row, snap, now))
+        except Exception as error:
+            if len(rows) > 1:
+                # Find the row that breaks the batch's queries: each row on its own.
+                log.exception("loading a batch of %d outbox rows failed; loading them one by one", len(rows))
+                return [prepared for row in rows for prepared in await self._prepare_batch([row], now)]
+            log.exception("loading outbox row %s failed", rows[0].id)
+            return [_Prepared(rows[0], closing=self._failure(rows[0], _describe(error)).closing)]
+        return [self._prepare_safely(row, snap, now) for row in rows]
+
+    def _prepare_safely(self, row: OutboxRow, snap: Snapshot, now: datetime) -> _Prepared:
+        error = snap.errors.get(row.id)  # its kind's loader failed for it
+        if error is None:
+            try:
+                return self._prepare(row, snap, now)
+            except Exception as raised:
+                log.exception("preparing outbox row %s (%s) failed", row.id, row.key)
+                error = _describe(raised)
+        # Counted as a failure: retried with back-off, closed as failed after ``max_failures``.
+        return _Prepared(row, closing=self._failure(row, error).closing)
 
     def _prepare(self, row: OutboxRow, snap: Snapshot, now: datetime) -> _Prepared:
         if row.person_id is None:
@@ -214,21 +267,13 @@ class Dispatcher:
         chats = [i for i in recipient.identities if i.chat_id]
         if not chats:
             return _Prepared(row, closing=Closing(row.id, Status.UNREACHABLE, error=NO_CHAT))
-        identity = self._choose(chats)
-        if identity is None:
-            platforms = ", ".join(sorted({i.platform for i in chats}))
-            return _Prepared(
-                row,
-                closing=Closing(
-                    row.id,
-                    Status.PENDING,
-                    due_at=now + self.settings.no_sender_delay,
-                    error=f"{NO_SENDER}: {platforms}",
-                ),
-            )
+        # Rendered first: a message no longer wanted is dropped, whoever could send it.
         rendered = render(row, snap, Translator(person.language))
         if isinstance(rendered, Drop):
             return _Prepared(row, closing=Closing(row.id, Status.DROPPED, error=rendered.reason))
+        identity = self._choose(chats)
+        if identity is None:
+            return _Prepared(row, closing=self._no_sender(row, {i.platform for i in chats}, now))
         assert identity.chat_id is not None
         return _Prepared(row, sender=self.senders[identity.platform], chat_id=identity.chat_id, reply=rendered)
 
@@ -237,32 +282,44 @@ class Dispatcher:
         team = snap.teams.get(row.team_id or 0)
         if team is None or not team.summary_platform or not team.summary_chat_id:
             return _Prepared(row, closing=Closing(row.id, Status.DROPPED, error="no summary channel"))
-        sender = self.senders.get(team.summary_platform)
-        if sender is None:
-            due = now + self.settings.no_sender_delay
-            closing = Closing(row.id, Status.PENDING, due_at=due, error=f"{NO_SENDER}: {team.summary_platform}")
-            return _Prepared(row, closing=closing)
         rendered = render(row, snap, Translator(snap.team_languages.get(team.id or 0, "en")))
         if isinstance(rendered, Drop):
             return _Prepared(row, closing=Closing(row.id, Status.DROPPED, error=rendered.reason))
+        sender = self.senders.get(team.summary_platform)
+        if sender is None:
+            return _Prepared(row, closing=self._no_sender(row, {team.summary_platform}, now))
         return _Prepared(row, sender=sender, chat_id=team.summary_chat_id, reply=rendered)
+
+    def _no_sender(self, row: OutboxRow, platforms: set[str], now: datetime) -> Closing:
+        """No adapter for the recipient's platform runs here. Another process may serve it: the
+        row waits ``no_sender_delay`` for one to claim it, and after ``max_failures`` claims
+        without a sender it is closed as unreachable (so a broadcast's report is not held up)."""
+        error = f"{NO_SENDER}: {', '.join(sorted(platforms))}"
+        if row.failures + 1 >= self.settings.max_failures:
+            return Closing(row.id, Status.UNREACHABLE, failed=True, error=error)
+        return Closing(row.id, Status.PENDING, due_at=now + self.settings.no_sender_delay, failed=True, error=error)
 
     def _choose(self, chats: list[Identity]) -> Identity | None:
         """The identity to write to: the first one (oldest) on a platform this process serves."""
         return next((i for i in chats if i.platform in self.senders), None)
 
-    async def _send_loop(self, work: asyncio.Queue[_Prepared | None], done: asyncio.Queue[_Done | None]) -> None:
-        while (item := await work.get()) is not None:
+    async def _send_loop(self, run: _Pass) -> None:
+        while (item := await run.work.get()) is not None:
+            if run.halted.is_set():
+                # Outcomes cannot be written: sending more would only add messages that go out
+                # again after the lease. The row stays claimed and comes back after its lease.
+                run.report.unrecorded += 1
+                continue
             try:
                 outcome = await self._send_one(item)
             except Exception as error:  # one message's failure never stops the pass
                 log.exception("sending outbox row %s failed", item.row.id)
-                outcome = self._failure(item.row, f"{type(error).__name__}: {error}")
-            # Wait until the outcome is committed before sending the next message: at any
-            # instant each sender has at most one message sent but not recorded, so a crash
-            # repeats at most ``concurrency`` messages.
+                outcome = self._failure(item.row, _describe(error))
+            # Wait until the outcome is written before sending the next message: at any instant
+            # each sender has at most one message sent but not recorded, so a crash repeats at
+            # most ``concurrency`` messages. The recorder always resolves this future.
             outcome.recorded = asyncio.get_running_loop().create_future()
-            await done.put(outcome)
+            await run.done.put(outcome)
             await outcome.recorded
 
     async def _send_one(self, item: _Prepared) -> _Done:
@@ -310,40 +367,64 @@ class Dispatcher:
         due = self.clock.now() + delay
         return _Done(row, Closing(row.id, Status.PENDING, due_at=due, failed=True, error=error))
 
-    async def _record_loop(self, done: asyncio.Queue[_Done | None], report: PassReport) -> None:
+    async def _record_loop(self, run: _Pass) -> None:
         finished = False
         while not finished:
             batch: list[_Done] = []
-            item = await done.get()
+            item = await run.done.get()
             if item is None:
                 finished = True
             else:
                 batch.append(item)
-            while not done.empty() and len(batch) < 500:
-                more = done.get_nowait()
+            while not run.done.empty() and len(batch) < 500:
+                more = run.done.get_nowait()
                 if more is None:
                     finished = True
                     break
                 batch.append(more)
             if batch:
-                await self._record(batch, report)
+                await self._record(batch, run)
 
-    async def _record(self, batch: list[_Done], report: PassReport) -> None:
-        try:
-            async with unit_of_work(self.db) as unit:
-                await unit.outbox.record(self.worker, [d.closing for d in batch])
+    async def _record(self, batch: list[_Done], run: _Pass) -> None:
+        """Write a batch of outcomes; never raises, and always releases the senders waiting on it.
+
+        A failed write (a database restart, a dropped connection) is tried again a few times. If
+        it still fails, the outcomes are lost: their rows stay ``sending`` and any dispatcher
+        reclaims them once the lease has run out — the messages that were sent then go out once
+        more, which is why the pass stops here instead of sending more that would be lost too.
+        """
+        delay = self.settings.record_backoff
+        for attempt in range(1, self.settings.record_attempts + 1):
+            try:
+                async with unit_of_work(self.db) as unit:
+                    await unit.outbox.record(self.worker, [d.closing for d in batch])
+                    for d in batch:
+                        if d.mark_unreachable and d.row.person_id is not None:
+                            await unit.people.mark_unreachable(d.row.person_id, BLOCKED)
+            except Exception:
+                if attempt < self.settings.record_attempts:
+                    log.warning("writing %d outcomes failed (attempt %d); trying again", len(batch), attempt)
+                    await asyncio.sleep(delay.total_seconds())
+                    delay *= 2
+                    continue
+                log.exception(
+                    "writing %d outcomes failed %d times; stopping this pass, the rows come back after their lease",
+                    len(batch),
+                    attempt,
+                )
+                run.halted.set()
+                run.report.unrecorded += len(batch)
+            else:
                 for d in batch:
-                    if d.mark_unreachable and d.row.person_id is not None:
-                        await unit.people.mark_unreachable(d.row.person_id, BLOCKED)
-        except Exception as error:
-            for d in batch:
-                if d.recorded is not None and not d.recorded.done():
-                    d.recorded.set_exception(error)
-            raise
+                    _count(run.report, d.closing)
+            break
         for d in batch:
-            _count(report, d.closing)
             if d.recorded is not None and not d.recorded.done():
                 d.recorded.set_result(None)
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def _count(report: PassReport, closing: Closing) -> None:

@@ -1,8 +1,10 @@
 """F8: learners are told when a meeting that was still ahead moves or is cancelled.
 
 Called by the schedule use cases inside their transaction, so the notices exist exactly when
-the change does. A notice's key names the change (the new start, or "cancelled"), so repeating
-the same change — a double-tapped button — does not notify twice.
+the change does. A notice's key names the change: "cancelled" (a meeting is cancelled once), or
+for a move the new start and the instant of the change, so that moving a meeting there and back
+and there again notifies each time. A double-tapped button is no second change: the platform's
+update id is recorded and its repeat ignored before any use case runs.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ async def meeting_changed(unit: Unit, meeting: Meeting, old_start: datetime, now
     if meeting.cancelled:
         change, payload = "cancelled", {"change": "cancelled", "start": old_start.isoformat()}
     else:
-        change = f"moved-{int(meeting.start.timestamp())}"
+        change = f"moved-{int(meeting.start.timestamp())}-at-{int(now.timestamp() * 1_000_000)}"
         payload = {"change": "moved", "old": old_start.isoformat(), "new": meeting.start.isoformat()}
     learners = await unit.signups.active_for_circle(meeting.circle_id)
     return await unit.outbox.add(

@@ -10,7 +10,7 @@ NO_CHAT = "no_chat"  # the person never opened a chat with the bot on any platfo
 FORGOTTEN = "forgotten"  # the person asked to be forgotten (/forget)
 FAILED = "failed"  # the platform kept failing; the dispatcher gave up
 LEFT = "left"  # the learner left the circle before the message went out
-NO_SENDER = "no_sender"  # no adapter for the person's platform runs in this process
+NO_SENDER = "no_sender"  # no adapter for the person's platform ran when the message was due
 
 _TEXTS = {
     BLOCKED: N_("has blocked the bot"),
@@ -18,6 +18,9 @@ _TEXTS = {
     FORGOTTEN: N_("deleted their data"),
     FAILED: N_("the platform kept failing"),
     LEFT: N_("left the circle"),
+    # Given up after repeated claims by processes none of which serves the person's platform:
+    # to the facilitator that is a person the bot has no chat with.
+    NO_SENDER: N_("has not started a chat with the bot"),
 }
 
 

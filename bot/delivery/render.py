@@ -56,6 +56,8 @@ class Snapshot:
     team_languages: dict[int, str] = field(default_factory=dict)  # the first organizer's
     # What a kind's loader prepared for one row (e.g. a weekly summary), by row id.
     extra: dict[int, Any] = field(default_factory=dict)
+    # Rows whose kind's loader failed for them, with the error: they are not rendered.
+    errors: dict[int, str] = field(default_factory=dict)
 
     def meeting(self, circle_id: int | None, meeting_id: int | None) -> Meeting | None:
         if circle_id is None or meeting_id is None:
@@ -120,8 +122,8 @@ def reminder_reply(
     *,
     copy: bool,
 ) -> Reply:
-    held = active(meetings)
-    number = next((n for n, m in enumerate(held, start=1) if m.id == meeting.id), meeting.number)
+    # The meeting's own number, as everywhere else ("Meeting 3"), of all the meetings planned:
+    # cancelling meeting 1 does not make meeting 2 "meeting 1".
     lines = []
     if copy:
         lines += [t("A copy of the reminder your learners get now:"), ""]
@@ -131,8 +133,8 @@ def reminder_reply(
         t(
             "{circle}: meeting {number} of {total}, {when}",
             circle=circle.name,
-            number=number,
-            total=len(held),
+            number=meeting.number,
+            total=len(meetings),
             when=when(t, circle, meeting),
         ),
         t("Where: {venue}", venue=venue_text(t, circle.venue)),

@@ -28,7 +28,10 @@ def summary_due(team: Team, monday: date) -> datetime:
 class TeamMeeting:
     circle: Circle
     meeting: Meeting
-    held: int  # this is meeting `held` of `total` (cancelled ones not counted)
+    # "meeting `held` of `total`": the meeting's own number (as in "Meeting 3" everywhere) of all
+    # the meetings planned, cancelled ones included. (The name is historical: it is not a count of
+    # meetings held.)
+    held: int
     total: int
 
 
@@ -60,10 +63,11 @@ async def weekly_summary(unit: Unit, team: Team, monday: date) -> WeeklySummary:
     schedules = await unit.circles.meetings_of([c.id for c in circles if c.id is not None])
     for circle in circles:
         assert circle.id is not None
-        held = active(schedules[circle.id])
-        for position, meeting in enumerate(held, start=1):
+        planned = schedules[circle.id]
+        held = active(planned)
+        for meeting in held:
             if this_week[0] <= meeting.start < this_week[1]:
-                summary.meetings.append(TeamMeeting(circle, meeting, position, len(held)))
+                summary.meetings.append(TeamMeeting(circle, meeting, meeting.number, len(planned)))
         if held and last_week[0] <= held[0].start < last_week[1]:
             summary.started.append(circle)
         if held and last_week[0] <= held[-1].end < last_week[1]:

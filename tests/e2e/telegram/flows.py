@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.i18n import Translator, supported_language
 from tests.e2e.flows import BERLIN_CIRCLE
 from tests.e2e.telegram.harness import BOT_USERNAME, TelegramChat, text_of
 from tests.fakes.telegram_api import SentMessage, TgUser
@@ -28,11 +29,12 @@ async def create_circle(chat: TelegramChat, facilitator: TgUser, answers: list[s
 async def sign_up(
     chat: TelegramChat, learner: TgUser, code: str, goal: str, help_peers: str, custom: str
 ) -> list[SentMessage]:
-    """Arrive by the deep link, tap Sign up and I agree, answer the questions."""
+    """Arrive by the deep link, tap Sign up and I agree (in the learner's language), answer."""
+    t = Translator(supported_language(learner.language_code))
     card = await chat.say(learner, f"/start {code}")
-    assert "Sign up" in card[-1].button_texts, card[-1].button_texts
-    await chat.press(learner, "Sign up")
-    await chat.press(learner, "I agree")
+    assert t("Sign up") in card[-1].button_texts, card[-1].button_texts
+    await chat.press(learner, t("Sign up"))
+    await chat.press(learner, t("I agree"))
     await chat.say(learner, goal)
     await chat.say(learner, help_peers)
     return await chat.say(learner, custom)

@@ -67,18 +67,28 @@ async def test_in_a_group_the_bot_answers_commands_to_it_and_sends_personal_flow
     assert names == ["Alice"]
 
 
-@pytest.mark.parametrize("code", ["en", "de-AT", "pt-br", None])
+@pytest.mark.parametrize(
+    ("code", "stored", "greeting"),
+    [
+        ("en", "en", "Hello Dana! I am Circles."),
+        ("de", "de", "Hallo Dana!"),
+        ("de-AT", "de", "Hallo Dana!"),
+        ("pt-br", "en", "Hello Dana! I am Circles."),  # no Portuguese catalogue yet: English
+        (None, "en", "Hello Dana! I am Circles."),
+    ],
+)
 async def test_a_persons_language_comes_from_telegram_at_first_contact(
-    telegram: TelegramChat, db: Database, code: str | None
+    telegram: TelegramChat, db: Database, code: str | None, stored: str, greeting: str
 ) -> None:
     tg = telegram.tg
     person = tg.user(110, "Dana", language_code=code)
 
-    await telegram.say(person, "/start")
+    [hello] = await telegram.say(person, "/start")
 
+    assert hello.body.startswith(greeting)
     async with db.transaction() as conn:
         language = (await conn.execute(select(people.c.language))).scalar_one()
-    assert language == supported_language(code)  # the catalogue nearest to Telegram's language_code
+    assert language == stored
 
 
 async def test_text_that_looks_like_markup_arrives_as_typed(telegram: TelegramChat) -> None:

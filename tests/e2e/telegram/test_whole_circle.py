@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 
 from bot.commands import COMMANDS
+from bot.i18n import Translator
 from storage.db import Database
 from storage.tables import people, rsvps, signups
 from tests.e2e.telegram.flows import SHARE_LINK, create_circle, sign_up
@@ -60,14 +64,20 @@ async def test_a_whole_circle_in_telegram(telegram: TelegramChat, db: Database, 
     again = await telegram.press(alice, "1: Yes")
     assert [m.method for m in again] == ["sendMessage"]
 
-    # Bob first can't make it (from his confirmation's button), then changes his mind.
-    answered = await telegram.press(bob, "I can't make it")
-    assert "You said you cannot come to meeting 1" in text_of(answered)
+    # Bob's Telegram speaks German, and so does the bot with him. He first can't make it (from
+    # his confirmation's button), then changes his mind.
+    de = Translator("de")
+    assert de("I can't make it") != "I can't make it"  # there is a German catalogue
+    answered = await telegram.press(bob, de("I can't make it"))
+    assert de("You said you cannot come to meeting {number}. Thank you for letting us know!", number=1) in text_of(
+        answered
+    )
     [bobs_list] = await telegram.say(bob, "/rsvp")
-    assert "Meeting 1, Mon, 7 Dec 2026, 18:00 CET: no" in bobs_list.body
-    changed, _ = await telegram.press(bob, "1: Yes")
+    first = de.moment(datetime(2026, 12, 7, 18, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+    assert de("Meeting {number}, {when}: {answer}", number=1, when=first, answer=de("no")) in bobs_list.body
+    changed, _ = await telegram.press(bob, f"1: {de('Yes')}")
     assert changed.message_id == bobs_list.message_id
-    assert "Meeting 1, Mon, 7 Dec 2026, 18:00 CET: yes" in changed.body
+    assert de("Meeting {number}, {when}: {answer}", number=1, when=first, answer=de("yes")) in changed.body
 
     # The facilitator sees the signups and, per meeting, who comes.
     await telegram.say(fiona, "/mycircles")
