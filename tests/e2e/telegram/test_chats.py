@@ -8,7 +8,6 @@ from telegram import Update
 
 from adapters.telegram.translate import to_incoming
 from bot.conversation.messages import Reply
-from bot.i18n import supported_language
 from storage.db import Database
 from storage.tables import people
 from tests.e2e.flows import BERLIN_CIRCLE
