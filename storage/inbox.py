@@ -16,6 +16,11 @@ class Updates:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
+    async def prune(self, before: datetime) -> int:
+        """Forget update ids seen before ``before``: platforms stop retrying within minutes."""
+        result = await self.conn.execute(delete(processed_updates).where(processed_updates.c.seen_at < before))
+        return int(result.rowcount or 0)
+
     async def first_time(self, platform: str, update_id: str, now: datetime) -> bool:
         """True the first time an update is seen; a repeat (webhook retry) returns False."""
         return await insert_if_absent(
@@ -64,6 +69,10 @@ class Invites:
             row.code, row.kind, row.circle_id, row.created_by, row.expires_at, row.used_by, row.team_id, row.role
         )
 
+    async def prune(self, expired_before: datetime) -> int:
+        result = await self.conn.execute(delete(invites).where(invites.c.expires_at < expired_before))
+        return int(result.rowcount or 0)
+
     async def use(self, code: str, person_id: int) -> bool:
         """Mark a one-time code used; False if someone else used it first."""
         result = await self.conn.execute(
@@ -88,6 +97,10 @@ class Invites:
 class KeptInputs:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
+
+    async def prune(self, before: datetime) -> int:
+        result = await self.conn.execute(delete(kept_inputs).where(kept_inputs.c.created_at < before))
+        return int(result.rowcount or 0)
 
     async def forget(self, platform: str, external_id: str) -> None:
         await self.conn.execute(
