@@ -261,9 +261,10 @@ class CreateCircle(Dialog):
             ctx.t("Where: {venue}", venue=venue_text(ctx.t, circle.venue)),
             ctx.t("Language: {value}", value=ctx.t.language_name(circle.language)),
             ctx.t("First meeting: {when}", when=ctx.t.moment(first)),
-            ctx.t(
-                "{weeks} weekly meetings of {minutes} minutes",
-                weeks=circle.weeks,
+            ctx.t.plural(
+                "{n} weekly meeting of {minutes} minutes",
+                "{n} weekly meetings of {minutes} minutes",
+                circle.weeks,
                 minutes=circle.duration_minutes,
             ),
             ctx.t("Signup limit: {value}", value=circle.signup_limit or ctx.t("none")),

@@ -175,7 +175,8 @@ async def my_circles(ctx: Context) -> None:
             if circle.status is CircleStatus.CANCELLED:
                 lines.append(f"• {circle.name} — {ctx.t('cancelled')}")
             else:
-                lines.append(f"• {circle.name} — {ctx.t('next: {when}', when=ahead)}")
+                nxt = ctx.t("next: {when}", when=ahead)
+                lines.append(f"• {circle.name} — {nxt}")
             buttons.append([Button(circle.name[:60], f"c:{circle.id}")])
         ctx.say("\n".join(lines), buttons)
 

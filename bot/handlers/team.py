@@ -159,7 +159,7 @@ async def members(ctx: Context) -> None:
     lines = [ctx.t("Members of {team}:", team=mine.team.name)]
     buttons = []
     for member in found:
-        role = ctx.t("organizer") if member.role is TeamRole.ORGANIZER else ctx.t("facilitator")
+        role = ctx.t("organizer") if member.role is TeamRole.ORGANIZER else ctx.t("member")
         lines.append(f"• {names.get(member.person_id, '?')} — {role}")
         if mine.role is TeamRole.ORGANIZER and member.person_id != ctx.person_id:
             label = ctx.t("Remove {name}", name=names.get(member.person_id, "?"))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -74,8 +74,10 @@ class Translator:
         return self._gettext.ngettext(singular, plural, n).format(n=n, **params)
 
     def date(self, day: date) -> str:
-        """E.g. ``Mon, 7 Dec 2026``."""
-        return format_date(day, "EEE, d MMM y", locale=self.locale)
+        """E.g. ``Mon, 7 Dec 2026``; other languages in their own order (``Mo., 7. Dez. 2026``)."""
+        if self.language == DEFAULT_LANGUAGE:
+            return format_date(day, "EEE, d MMM y", locale=self.locale)
+        return format_skeleton("yMMMEd", day, locale=self.locale)
 
     def moment(self, instant: datetime) -> str:
         """A local date and time with the zone's abbreviation, e.g. ``Mon, 7 Dec 2026, 18:00 CET``.

@@ -69,7 +69,7 @@ def report_text(t: Translator, report: Report, *, with_comments: bool = True) ->
             "confidence": t("confidence in the material"),
             "recommend": t("would recommend"),
         }
-        lines.append(t("{n} answers", n=len(report.learner_surveys)))
+        lines.append(t.plural("{n} answer", "{n} answers", len(report.learner_surveys)))
         lines.append(", ".join(f"{names[s]} {_score(report.learner_average(s))}" for s in LEARNER_SCALES))
         for response in report.learner_surveys if with_comments else []:
             comment = response.answers.get("comments")
