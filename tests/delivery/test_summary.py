@@ -11,6 +11,7 @@ from bot.clock import FixedClock
 from bot.conversation.messages import Incoming, Reply
 from bot.conversation.outbound import Outcome, SendResult
 from bot.delivery.dispatcher import Dispatcher
+from bot.usecases import circles as circle_cases
 from storage.db import Database
 from storage.feedback import MeetingFeedback
 from storage.unit import unit_of_work
@@ -120,3 +121,23 @@ async def test_an_unreachable_channel_is_reported_to_the_organizers(
     assert "(channel_not_found)" in notice.text
     # Olga is not marked unreachable because a channel was.
     assert "Team Learning Circles Berlin" in await chat.say("/team", as_="olga")
+
+
+async def test_a_meeting_keeps_its_number_in_the_summary_when_an_earlier_one_is_cancelled(
+    chat: ConsoleDriver, db: Database, clock: FixedClock, dispatcher: Dispatcher, sender: ConsoleSender
+) -> None:
+    clock.set(datetime(2026, 12, 5, 12, tzinfo=UTC))
+    await team_with_circle(chat)
+    await choose_channel(chat)
+    async with unit_of_work(db) as unit:
+        fiona = await unit.people.by_identity("console", "fiona")
+        assert fiona is not None and fiona.id is not None
+        first = next(m for m in await unit.circles.meetings(1) if m.number == 1)
+        assert first.id is not None
+        await circle_cases.cancel_meeting(unit, first.id, fiona.id, clock.now())
+
+    clock.set(SECOND_MONDAY)
+    await dispatcher.run_pass()
+    (summary,) = sender.to("#organizers")
+    # "Meeting 2" as in /rsvp and the reminders, of the six planned (one of them cancelled).
+    assert "• Python for Everybody: meeting 2 of 6, Mon, 14 Dec 2026, 18:00 CET" in summary.text

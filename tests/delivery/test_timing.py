@@ -177,7 +177,8 @@ async def test_a_cancelled_meeting_gets_no_reminder(
     assert reminders_to(sender, "alice") == []
     clock.set(REMINDER_2)
     await dispatcher.run_pass()
-    assert ["meeting 1 of 5" in text for text in reminders_to(sender, "alice")] == [True]
+    # Meeting 2 keeps its number, as in /rsvp and on the schedule, of the six planned.
+    assert ["meeting 2 of 6, Mon, 14 Dec 2026" in text for text in reminders_to(sender, "alice")] == [True]
 
 
 async def test_a_meeting_edited_after_its_reminder_went_out(
@@ -220,3 +221,22 @@ async def test_a_meeting_edited_after_its_reminder_went_out(
     await dispatcher.run_pass()
     assert len(reminders_to(sender, "alice")) == 2
     assert "Thu, 10 Dec 2026, 19:00 CET" in reminders_to(sender, "alice")[-1]
+
+
+async def test_moving_a_meeting_there_and_back_and_there_again_notifies_each_time(
+    db: Database, clock: FixedClock, dispatcher: Dispatcher, sender: ConsoleSender
+) -> None:
+    circle = await seed.circle(db, clock.now(), learners=["alice"])
+    one = circle.meeting(1)
+    assert one.id is not None
+    monday, tuesday = (date(2026, 12, 7), time(18)), (date(2026, 12, 8), time(19))
+    for day, at in (tuesday, monday, tuesday):
+        clock.advance(timedelta(hours=1))
+        async with unit_of_work(db) as unit:
+            await circle_cases.reschedule_meeting(unit, one.id, circle.facilitator_id, day, at, clock.now())
+        await dispatcher.run_pass()
+    to_tuesday = "meeting 1 has moved from Mon, 7 Dec 2026, 18:00 CET to Tue, 8 Dec 2026, 19:00 CET"
+    back = "meeting 1 has moved from Tue, 8 Dec 2026, 19:00 CET to Mon, 7 Dec 2026, 18:00 CET"
+    notices = [r.text for r in sender.to("alice")]
+    assert len(notices) == 3, notices
+    assert to_tuesday in notices[0] and back in notices[1] and to_tuesday in notices[2], notices

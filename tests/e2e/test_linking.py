@@ -15,13 +15,15 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.console.driver import ConsoleDriver
+from adapters.console.sender import ConsoleSender
 from bot.app import Circles
 from bot.clock import FixedClock
-from bot.conversation.messages import Incoming
+from bot.conversation.messages import Incoming, Reply
+from bot.conversation.outbound import Outcome, SendResult
+from bot.delivery.dispatcher import Dispatcher
 from storage.db import Database
-from storage.outbox import NewMessage
-from storage.tables import facilitators, identities, invites, meetings, metadata, outbox, people, rsvps, signups
-from storage.unit import unit_of_work
+from storage.tables import facilitators, identities, invites, metadata, people, rsvps, signups
+from tests.delivery.test_timing import MEETING_1, REMINDER_1, reminders_to
 from tests.e2e.flows import create_circle, sign_up
 
 
@@ -44,6 +46,12 @@ class OnPlatform(ConsoleDriver):
         )
         replies = await self.app.handle(incoming)
         return "\n\n".join(self._show(reply) for reply in replies)
+
+
+class SlackSender(ConsoleSender):
+    """What the dispatcher sends to Slack chats: into the Slack side's view."""
+
+    platform = "slack"
 
 
 @pytest.fixture
@@ -134,7 +142,91 @@ async def test_where_both_accounts_answered_the_most_recent_answer_stays(
     assert "Meeting 3, Mon, 21 Dec 2026, 18:00 CET: yes" in listing
 
 
-async def test_a_merged_facilitator_keeps_the_lead_role_and_their_messages_once(
+async def test_a_reminder_received_before_linking_is_not_sent_again(
+    chat: ConsoleDriver, slack: OnPlatform, db: Database, clock: FixedClock
+) -> None:
+    code = await create_circle(chat)
+    # Alice first talked to the bot in the terminal (that account survives the link), but signs
+    # up on Slack, where she gets meeting 1's reminder.
+    assert "You have not signed up for any circle yet" in await chat.say("/rsvp", as_="alice")
+    await sign_up(slack, code, "alice", "Automate spreadsheets", "Excel tricks", "A garden tool")
+    terminal, on_slack = ConsoleSender(driver=chat), SlackSender(driver=slack)
+    dispatcher = Dispatcher(db, clock, {"console": terminal, "slack": on_slack})
+    clock.set(REMINDER_1)
+    await dispatcher.run_pass()
+    assert len(reminders_to(on_slack, "D-alice")) == 1
+
+    assert "linked" in await link(chat, slack, "alice")
+
+    # The passes until the meeting send her no second reminder, on either platform.
+    for moment in (
+        REMINDER_1 + timedelta(minutes=20),
+        REMINDER_1 + timedelta(days=1),
+        MEETING_1 - timedelta(minutes=1),
+    ):
+        clock.set(moment)
+        await dispatcher.run_pass()
+    assert reminders_to(terminal, "alice") == []
+    assert len(reminders_to(on_slack, "D-alice")) == 1
+
+
+async def test_a_message_waiting_for_both_accounts_arrives_once_and_is_reported_once(
+    chat: ConsoleDriver, slack: OnPlatform, db: Database, clock: FixedClock
+) -> None:
+    code = await create_circle(chat)
+    # Alice signed up twice without knowing: in the terminal and on Slack.
+    await sign_up(chat, code, "alice", "Old goal", "Old help", "Old answer")
+    await sign_up(slack, code, "alice", "New goal", "New help", "New answer")
+    await chat.say("/message", as_="fiona")
+    await chat.say("Room change: we meet in room 3.")
+    assert "Sending it to 2 learners." in await chat.press("Send it")
+    # Before any dispatcher ran, she links her accounts.
+    await link(slack, chat, "alice")
+
+    terminal, on_slack = ConsoleSender(driver=chat), SlackSender(driver=slack)
+    await Dispatcher(db, clock, {"console": terminal, "slack": on_slack}).run_pass()
+    copies = [r for r in terminal.to("alice") + on_slack.to("D-alice") if "room 3" in r.text]
+    assert len(copies) == 1
+    report = terminal.to("fiona")[-1].text
+    assert "Your message to Python for Everybody reached 1 of 1 learners." in report
+
+
+class FlakyTerminal(ConsoleSender):
+    """The terminal failing once for Alice (a network error): her copy there is retried later."""
+
+    failed = False
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        if chat_id == "alice" and not self.failed:
+            self.failed = True
+            return SendResult(Outcome.FAILED, error="connection reset")
+        return await super().send(chat_id, reply)
+
+
+async def test_a_message_that_reached_one_account_is_not_sent_to_the_other_after_linking(
+    chat: ConsoleDriver, slack: OnPlatform, db: Database, clock: FixedClock
+) -> None:
+    code = await create_circle(chat)
+    await sign_up(chat, code, "alice", "Old goal", "Old help", "Old answer")
+    await sign_up(slack, code, "alice", "New goal", "New help", "New answer")
+    await chat.say("/message", as_="fiona")
+    await chat.say("Room change: we meet in room 3.")
+    await chat.press("Send it")
+    terminal, on_slack = FlakyTerminal(driver=chat), SlackSender(driver=slack)
+    dispatcher = Dispatcher(db, clock, {"console": terminal, "slack": on_slack})
+    await dispatcher.run_pass()
+    # Slack delivered it; the terminal's copy waits for its retry.
+    assert [len(terminal.to("alice")), len(on_slack.to("D-alice"))] == [0, 1]
+
+    await link(slack, chat, "alice")
+    clock.advance(timedelta(minutes=5))
+    await dispatcher.run_pass()
+    assert [len(terminal.to("alice")), len(on_slack.to("D-alice"))] == [0, 1]
+    report = terminal.to("fiona")[-1].text
+    assert "Your message to Python for Everybody reached 1 of 1 learners." in report
+
+
+async def test_a_merged_facilitator_keeps_the_lead_role_and_gets_each_message_once(
     chat: ConsoleDriver, slack: OnPlatform, db: Database, clock: FixedClock
 ) -> None:
     # Fiona leads a circle from the terminal; on Slack (a stranger so far) she co-facilitates it too.
@@ -146,32 +238,30 @@ async def test_a_merged_facilitator_keeps_the_lead_role_and_their_messages_once(
     assert invite_code, invitation
     assert "co-facilitator" in await slack.say(f"/start {invite_code.group(1)}", as_="fiona")
     async with db.transaction() as conn:
-        meeting = (await conn.execute(select(meetings.c.id).order_by(meetings.c.id).limit(1))).scalar_one()
         owners = dict((await conn.execute(select(identities.c.platform, identities.c.person_id))).all())
     fiona, slack_fiona = owners["console"], owners["slack"]
-    # Both accounts have the same feedback prompt waiting, and the Slack one another message.
-    now = clock.now()
-    async with unit_of_work(db) as unit:
-        await unit.outbox.add(
-            [
-                NewMessage("test:prompt:terminal", "feedback_prompt", fiona, now, meeting_id=meeting),
-                NewMessage("test:prompt:slack", "feedback_prompt", slack_fiona, now, meeting_id=meeting),
-                NewMessage("test:other:slack", "notice", slack_fiona, now, meeting_id=meeting),
-            ],
-            now,
-        )
+    # Each of her accounts gets its copy of meeting 1's reminder.
+    terminal, on_slack = ConsoleSender(driver=chat), SlackSender(driver=slack)
+    dispatcher = Dispatcher(db, clock, {"console": terminal, "slack": on_slack})
+    clock.set(REMINDER_1)
+    await dispatcher.run_pass()
+    assert [len(reminders_to(terminal, "fiona")), len(reminders_to(on_slack, "D-fiona"))] == [1, 1]
 
     done = await link(slack, chat, "fiona")
     assert "linked" in done
 
+    # From now on one Fiona: no copy again, one feedback prompt when meeting 1 has ended.
+    for moment in (REMINDER_1 + timedelta(hours=1), MEETING_1 + timedelta(minutes=90), MEETING_1 + timedelta(hours=3)):
+        clock.set(moment)
+        await dispatcher.run_pass()
+    assert [len(reminders_to(terminal, "fiona")), len(reminders_to(on_slack, "D-fiona"))] == [1, 1]
+    prompts = [r for r in terminal.sent + on_slack.sent if "has ended. How did it go?" in r[1].text]
+    assert len(prompts) == 1
+
     async with db.transaction() as conn:
         roles = (await conn.execute(select(facilitators.c.person_id, facilitators.c.role))).all()
-        waiting = dict(
-            (await conn.execute(select(outbox.c.key, outbox.c.status).where(outbox.c.person_id == fiona))).all()
-        )
         used = (await conn.execute(select(invites.c.used_by).where(invites.c.kind == "link"))).scalars().all()
     assert roles == [(fiona, "lead")]
-    assert waiting == {"test:prompt:terminal": "pending", "test:prompt:slack": "dropped", "test:other:slack": "pending"}
     assert used == [fiona]
     # Nothing anywhere still points at the merged person.
     for table in metadata.sorted_tables:
