@@ -36,6 +36,7 @@ from typing import Protocol
 from bot.clock import Clock
 from bot.conversation.messages import Reply
 from bot.conversation.outbound import Outcome, Sender, SendResult
+from bot import housekeeping
 from bot.delivery import planner
 from bot.delivery.kinds import load_snapshot, render
 from bot.delivery.limits import PLATFORM_LIMITS, NoLimit, RateLimit, RateLimiter
@@ -48,6 +49,7 @@ from storage.outbox import Closing, OutboxRow, Status
 from storage.unit import Unit, unit_of_work
 
 log = logging.getLogger(__name__)
+TIDY_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class Dispatcher:
         self.senders = dict(senders)
         self.settings = settings or DispatchSettings()
         self.worker = worker or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._tidied_at: datetime | None = None
         chosen = {**PLATFORM_LIMITS, **(limits or {})}
         self.limiters: dict[str, Limiter] = {
             platform: RateLimiter(limit, clock) if (limit := chosen.get(platform)) else NoLimit()
@@ -159,6 +162,7 @@ class Dispatcher:
         report of a broadcast whose last copy just went out), until nothing new appears.
         """
         report = PassReport()
+        await self._tidy(self.clock.now())
         for _ in range(5):
             now = self.clock.now()
             async with unit_of_work(self.db) as unit:
@@ -170,6 +174,17 @@ class Dispatcher:
             if planned.total == 0 and report.processed == before:
                 break
         return report
+
+    async def _tidy(self, now: datetime) -> None:
+        """Bookkeeping no one needs any more goes, at most once an hour (bot/housekeeping.py)."""
+        if self._tidied_at is not None and now - self._tidied_at < TIDY_EVERY:
+            return
+        try:
+            async with unit_of_work(self.db) as unit:
+                await housekeeping.prune(unit, now)
+            self._tidied_at = now
+        except Exception:  # tidying must never keep a message from going out
+            log.exception("housekeeping failed")
 
     async def next_wakeup(self) -> datetime | None:
         """When the next pass has something to do: an open row's due time or lease end, or the

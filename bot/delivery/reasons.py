@@ -18,9 +18,8 @@ _TEXTS = {
     FORGOTTEN: N_("deleted their data"),
     FAILED: N_("the platform kept failing"),
     LEFT: N_("left the circle"),
-    # Given up after repeated claims by processes none of which serves the person's platform:
-    # to the facilitator that is a person the bot has no chat with.
-    NO_SENDER: N_("has not started a chat with the bot"),
+    # Given up after repeated claims by processes none of which serves the person's platform.
+    NO_SENDER: N_("is only on a platform this bot is not connected to"),
 }
 
 

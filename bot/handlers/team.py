@@ -239,7 +239,7 @@ async def this_week(ctx: Context) -> None:
             + ctx.t(
                 "{circle}: meeting {number} of {total}, {when}",
                 circle=entry.circle.name,
-                number=entry.held,
+                number=entry.number,
                 total=entry.total,
                 when=when(ctx.t, entry.circle, entry.meeting),
             )

@@ -16,7 +16,7 @@ def summary_text(t: Translator, summary: WeeklySummary) -> str:
             + t(
                 "{circle}: meeting {number} of {total}, {when}",
                 circle=e.circle.name,
-                number=e.held,
+                number=e.number,
                 total=e.total,
                 when=when(t, e.circle, e.meeting),
             )

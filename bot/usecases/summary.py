@@ -28,11 +28,11 @@ def summary_due(team: Team, monday: date) -> datetime:
 class TeamMeeting:
     circle: Circle
     meeting: Meeting
-    # "meeting `held` of `total`": the meeting's own number (as in "Meeting 3" everywhere) of all
-    # the meetings planned, cancelled ones included. (The name is historical: it is not a count of
-    # meetings held.)
-    held: int
-    total: int
+    total: int  # meetings planned, cancelled ones included: "meeting 3 of 6"
+
+    @property
+    def number(self) -> int:
+        return self.meeting.number
 
 
 @dataclass
@@ -67,7 +67,7 @@ async def weekly_summary(unit: Unit, team: Team, monday: date) -> WeeklySummary:
         held = active(planned)
         for meeting in held:
             if this_week[0] <= meeting.start < this_week[1]:
-                summary.meetings.append(TeamMeeting(circle, meeting, meeting.number, len(planned)))
+                summary.meetings.append(TeamMeeting(circle, meeting, len(planned)))
         if held and last_week[0] <= held[0].start < last_week[1]:
             summary.started.append(circle)
         if held and last_week[0] <= held[-1].end < last_week[1]:
