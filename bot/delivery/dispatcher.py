@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot import housekeeping
 from bot.clock import Clock
 from bot.conversation.messages import Reply
 from bot.conversation.outbound import Outcome, Sender, SendResult
-from bot import housekeeping
 from bot.delivery import planner
 from bot.delivery.kinds import load_snapshot, render
 from bot.delivery.limits import PLATFORM_LIMITS, NoLimit, RateLimit, RateLimiter

@@ -222,7 +222,7 @@ async def test_a_learner_on_a_platform_nobody_serves_is_given_up_and_the_report_
         await dispatcher.run_pass()
     (report,) = reports()
     assert "reached 1 of 2 learners" in report
-    assert "Bob — has not started a chat with the bot" in report
+    assert "Bob — is only on a platform this bot is not connected to" in report
     clock.advance(timedelta(hours=1))
     assert (await dispatcher.run_pass()).processed == 0
 
