@@ -58,49 +58,38 @@ async def meeting_changed(unit: Unit, meeting: Meeting, old_start: datetime, now
     )
 
 
-async def circle_cancelled(unit: Unit, circle_id: int, now: datetime) -> int:
-    """Tell the learners that the whole circle is off, if it still had meetings ahead."""
+async def _tell_learners_of_circle(unit: Unit, circle_id: int, change: str, now: datetime) -> int:
+    """A circle-wide notice (``change`` names it in the key and the payload) to every learner,
+    when the circle still has meetings ahead — after its last meeting there is nothing to say."""
     meetings = await unit.circles.meetings(circle_id)
     if not any(not m.cancelled and m.start > now for m in meetings):
         return 0
     learners = await unit.signups.active_for_circle(circle_id)
+    stamp = int(now.timestamp() * 1_000_000)  # each change is news, even the same one again
     return await unit.outbox.add(
         [
             NewMessage(
-                key=f"notice:circle:{circle_id}:cancelled:{s.person_id}",
+                key=f"notice:circle:{circle_id}:{change}-at-{stamp}:{s.person_id}",
                 kind=NOTICE,
                 person_id=s.person_id,
                 due_at=now,
-                payload={"change": "circle_cancelled"},
+                payload={"change": change},
                 circle_id=circle_id,
             )
             for s in learners
         ],
         now,
     )
+
+
+async def circle_cancelled(unit: Unit, circle_id: int, now: datetime) -> int:
+    """Tell the learners that the whole circle is off."""
+    return await _tell_learners_of_circle(unit, circle_id, "circle_cancelled", now)
 
 
 async def venue_changed(unit: Unit, circle_id: int, now: datetime) -> int:
-    """Tell the learners where the circle meets from now on, if it still meets."""
+    """Tell the learners where the circle meets from now on."""
     circle = await unit.circles.get(circle_id)
-    meetings = await unit.circles.meetings(circle_id)
     if circle is None or circle.status is not CircleStatus.PUBLISHED:
         return 0
-    if not any(not m.cancelled and m.start > now for m in meetings):
-        return 0
-    learners = await unit.signups.active_for_circle(circle_id)
-    change = f"venue-{int(now.timestamp())}"
-    return await unit.outbox.add(
-        [
-            NewMessage(
-                key=f"notice:circle:{circle_id}:{change}:{s.person_id}",
-                kind=NOTICE,
-                person_id=s.person_id,
-                due_at=now,
-                payload={"change": "venue"},
-                circle_id=circle_id,
-            )
-            for s in learners
-        ],
-        now,
-    )
+    return await _tell_learners_of_circle(unit, circle_id, "venue", now)
