@@ -18,6 +18,9 @@ def configure_logging(settings: Settings) -> None:
     # HTTP client libraries log request URLs, and Telegram's carry the bot token.
     for noisy in ("httpx", "httpcore", "aiosqlite", "apscheduler.executors"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Routine start-up lines (each migration step, each scheduler job) would crowd the terminal chat.
+    for chatty in ("alembic.runtime.migration", "apscheduler.scheduler"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 async def build(settings: Settings, clock: Clock | None = None, *, migrate: bool = True) -> Circles:
