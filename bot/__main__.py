@@ -13,6 +13,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adapters.console.driver import ConsoleDriver
@@ -44,7 +45,8 @@ async def _migrate(settings: Settings) -> None:
 
 async def _console(settings: Settings, speaker: str) -> None:
     app = await bootstrap.build(settings)
-    driver = ConsoleDriver(app, speaker=speaker)
+    # Files the bot sends (calendar, signups CSV, report chart) are saved here, and their path shown.
+    driver = ConsoleDriver(app, speaker=speaker, files_dir=Path("data/files"))
     # Reminders and notices are printed, and land in their person's view so that their buttons
     # can be pressed after switching to that person with /as.
     delivery = await delivery_service.start(app, {"console": ConsoleSender(out=sys.stdout, driver=driver)})

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.app import Circles
-from bot.conversation.messages import Button, Incoming, Location, Reply
+from bot.conversation.messages import Attachment, Button, Incoming, Location, Reply
 
 PLATFORM = "console"
 
@@ -30,6 +31,8 @@ class ConsoleDriver:
     speaker: str = "you"
     language: str = "en"
     shown: dict[str, list[Shown]] = field(default_factory=dict)
+    # Where files the bot sends (calendar, CSV, report chart) are saved, to open them; None: not saved.
+    files_dir: Path | None = None
     _updates: int = 0
     # Update ids must not repeat across terminal sessions, or the core would ignore them as duplicates.
     _session: str = field(default_factory=lambda: secrets.token_hex(4))
@@ -114,16 +117,33 @@ class ConsoleDriver:
         return "\n\n".join(self._show(reply) for reply in replies)
 
     def _show(self, reply: Reply) -> str:
-        text = render(reply)
+        text = self.describe(reply)
         self.shown.setdefault(self.speaker, []).append(Shown(reply, text))
         return text
+
+    def describe(self, reply: Reply) -> str:
+        """The reply as the terminal shows it, saving its file first where files are kept."""
+        return render(reply, self.save(reply.attachment) if reply.attachment else None)
+
+    def save(self, attachment: Attachment) -> Path | None:
+        if self.files_dir is None:
+            return None
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        stem, dot, suffix = attachment.filename.rpartition(".")
+        path = self.files_dir / attachment.filename
+        for n in range(2, 1000):  # never overwrite a file saved earlier in the chat
+            if not path.exists():
+                break
+            path = self.files_dir / (f"{stem}-{n}{dot}{suffix}" if dot else f"{attachment.filename}-{n}")
+        path.write_bytes(attachment.content)
+        return path
 
 
 def _buttons(reply: Reply) -> list[Button]:
     return [button for row in reply.buttons for button in row]
 
 
-def render(reply: Reply) -> str:
+def render(reply: Reply, saved: Path | None = None) -> str:
     lines = [("(updated) " if reply.edit else "") + reply.text]
     numbered = _buttons(reply)
     if numbered:
@@ -133,5 +153,5 @@ def render(reply: Reply) -> str:
     if reply.ask_location:
         lines.append("(share a location with /location LATITUDE LONGITUDE)")
     if reply.attachment is not None:
-        lines.append(f"(file: {reply.attachment.filename})")
+        lines.append(f"(file: {saved})" if saved else f"(file: {reply.attachment.filename})")
     return "\n".join(lines)

@@ -28,7 +28,7 @@ class ConsoleSender:
         self._ids = count(1)
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
-        text = render(reply)
+        text = self.driver.describe(reply) if self.driver is not None else render(reply)
         self.sent.append((chat_id, reply))
         if self.driver is not None:
             self.driver.shown.setdefault(chat_id, []).append(Shown(reply, text))

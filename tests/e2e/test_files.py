@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -103,3 +104,18 @@ async def test_the_signup_export_reads_back_with_every_answer(chat: ConsoleDrive
 async def test_only_facilitators_export(chat: ConsoleDriver) -> None:
     await create_circle(chat)
     assert "Only the circle's facilitators" in await chat.press_token("mcsv:1", as_="mallory")
+
+
+async def test_the_terminal_saves_files_and_shows_their_path(chat: ConsoleDriver, tmp_path: Path) -> None:
+    chat.files_dir = tmp_path / "files"
+    code = await create_circle(chat)
+    confirmation = await sign_up(chat, code, "alice", "Learn", "Help", "Build")
+    saved = tmp_path / "files" / "python-for-everybody.ics"
+    assert f"(file: {saved})" in confirmation
+    assert Calendar.from_ical(saved.read_bytes()).walk("VEVENT")
+    await chat.say("/report", as_="fiona")
+    assert f"(file: {tmp_path / 'files' / 'attendance.png'})" in chat.shown["fiona"][-1].text
+    await chat.say("/mycircles", as_="alice")
+    await chat.press("Python for Everybody")
+    again = await chat.press("Calendar file")
+    assert f"(file: {tmp_path / 'files' / 'python-for-everybody-2.ics'})" in again
