@@ -147,6 +147,19 @@ class People:
     async def set_language(self, person_id: int, language: str) -> None:
         await self.conn.execute(update(people).where(people.c.id == person_id).values(language=language))
 
+    async def drop_chat(self, identity: Identity) -> None:
+        """An account refused the bot: stop writing there until the person writes from it again
+        (``ensure`` then records the chat anew)."""
+        await self.conn.execute(
+            update(identities)
+            .where(
+                identities.c.platform == identity.platform,
+                identities.c.external_id == identity.external_id,
+                identities.c.chat_id == identity.chat_id,
+            )
+            .values(chat_id=None)
+        )
+
     async def mark_unreachable(self, person_id: int, reason: str) -> None:
         await self.conn.execute(update(people).where(people.c.id == person_id).values(unreachable_reason=reason))
 

@@ -110,6 +110,8 @@ class _Prepared:
     chat_id: str | None = None
     reply: Reply | None = None
     closing: Closing | None = None  # decided without sending (drop, unreachable, no sender)
+    identity: Identity | None = None  # the person's account it goes to
+    fallbacks: int = 0  # the person's other accounts this process could write to instead
 
 
 @dataclass
@@ -117,6 +119,7 @@ class _Done:
     row: OutboxRow
     closing: Closing
     mark_unreachable: bool = False
+    drop_chat: Identity | None = None  # an account that refused: write to the person's others
     recorded: asyncio.Future[None] | None = None
 
 
@@ -290,7 +293,15 @@ class Dispatcher:
         if identity is None:
             return _Prepared(row, closing=self._no_sender(row, {i.platform for i in chats}, now))
         assert identity.chat_id is not None
-        return _Prepared(row, sender=self.senders[identity.platform], chat_id=identity.chat_id, reply=rendered)
+        fallbacks = sum(1 for i in chats if i is not identity and i.platform in self.senders)
+        return _Prepared(
+            row,
+            sender=self.senders[identity.platform],
+            chat_id=identity.chat_id,
+            reply=rendered,
+            identity=identity,
+            fallbacks=fallbacks,
+        )
 
     def _prepare_channel(self, row: OutboxRow, snap: Snapshot, now: datetime) -> _Prepared:
         """A row for a team's channel: the channel is the one chosen when the row is sent."""
@@ -370,7 +381,13 @@ class Dispatcher:
                 return _Done(row, Closing(row.id, Status.PENDING, due_at=due, error=f"retry_after {seconds:g}s"))
             case Outcome.UNREACHABLE:
                 error = f"{BLOCKED}: {result.error or 'unreachable'}"
-                return _Done(row, Closing(row.id, Status.UNREACHABLE, error=error), mark_unreachable=True)
+                if item.identity is not None and item.fallbacks:
+                    # This account refused, but the person has another one (linked with /link):
+                    # forget this chat and try the next account at once.
+                    retry = Closing(row.id, Status.PENDING, due_at=now, error=f"{error} ({item.identity.platform})")
+                    return _Done(row, retry, drop_chat=item.identity)
+                closing = Closing(row.id, Status.UNREACHABLE, error=error)
+                return _Done(row, closing, mark_unreachable=True, drop_chat=item.identity)
             case _:
                 return self._failure(row, result.error or "send failed")
 
@@ -414,6 +431,8 @@ class Dispatcher:
                 async with unit_of_work(self.db) as unit:
                     await unit.outbox.record(self.worker, [d.closing for d in batch])
                     for d in batch:
+                        if d.drop_chat is not None and d.drop_chat.chat_id is not None:
+                            await unit.people.drop_chat(d.drop_chat)
                         if d.mark_unreachable and d.row.person_id is not None:
                             await unit.people.mark_unreachable(d.row.person_id, BLOCKED)
             except Exception:
