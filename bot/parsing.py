@@ -82,11 +82,39 @@ for _number, _name in enumerate(
     _MONTHS[_name[:3]] = _number
 _MONTHS["sept"] = 9  # a common abbreviation that is neither 3 letters nor the full name
 
+
+def _add_catalogue_languages() -> None:
+    """Month and weekday names of every language the bot speaks (CLDR via Babel), so that a German
+    learner's "7. Dezember" or "Mo., 7. Dez." reads as well as "7 December". Names are matched
+    without their abbreviation dot, after casefolding, as typed text is."""
+    from babel import Locale
+    from babel.dates import get_day_names, get_month_names
+
+    from bot.i18n import DEFAULT_LANGUAGE, available_languages
+
+    for language in available_languages():
+        if language == DEFAULT_LANGUAGE:
+            continue
+        locale = Locale.parse(language)
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=locale).items():
+                _MONTHS.setdefault(name.casefold().rstrip("."), number)
+            for number, name in get_day_names(width, locale=locale).items():
+                _WEEKDAYS_LOCAL[name.casefold().rstrip(".")] = number
+
+
+_WEEKDAYS_LOCAL: dict[str, int] = {}
+# "today", "tomorrow", "next" in the other languages (CLDR has no simple list of these).
+_RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "heute": 0, "morgen": 1, "übermorgen": 2}
+_NEXT_WORDS = ("next ", "nächsten ", "nächste ", "kommenden ", "kommende ")
+
 _WEEKDAYS: dict[str, int] = {}
 for _number, _name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")):
     _WEEKDAYS[_name] = _number
     _WEEKDAYS[_name[:3]] = _number
 _WEEKDAYS.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
+_add_catalogue_languages()
+_WEEKDAYS.update({name: number for name, number in _WEEKDAYS_LOCAL.items() if name not in _WEEKDAYS})
 
 # How many years ahead to look for the next occurrence of a year-less date. Eight covers
 # 29 February across a skipped leap year (e.g. 2097 -> 2104); anything longer is no date.
@@ -97,7 +125,7 @@ _NUMERIC = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
 _NUMERIC_NO_YEAR = re.compile(r"(\d{1,2})([/.])(\d{1,2})\.?")
 # A word or a number (with an optional English ordinal suffix); what lies between tokens
 # must be separators only, checked in _tokens.
-_TOKEN = re.compile(r"(\d+)(?:st|nd|rd|th)?|([a-z]+)")
+_TOKEN = re.compile(r"(\d+)(?:st|nd|rd|th)?|([^\W\d_]+)")
 _SEPARATORS = re.compile(r"[\s,.\-/]*")
 
 
@@ -161,11 +189,11 @@ def _next_weekday(weekday: int, today: date) -> date:
 
 
 def _read_relative(s: str, today: date, dayfirst: bool) -> date | None:
-    if s == "today":
-        return today
-    if s == "tomorrow":
-        return today + timedelta(days=1)
-    word = s.removeprefix("next ")
+    if s in _RELATIVE_DAYS:
+        return today + timedelta(days=_RELATIVE_DAYS[s])
+    word = s
+    for prefix in _NEXT_WORDS:
+        word = word.removeprefix(prefix)
     if word in _WEEKDAYS:
         return _next_weekday(_WEEKDAYS[word], today)
     return None
@@ -256,7 +284,14 @@ def _read_words(s: str, today: date, dayfirst: bool) -> date | None:
 # Times
 # ---------------------------------------------------------------------------------------------
 
-_NAMED_TIMES = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
+_NAMED_TIMES = {
+    "noon": time(12, 0),
+    "midday": time(12, 0),
+    "midnight": time(0, 0),
+    "mittag": time(12, 0),
+    "mitternacht": time(0, 0),
+}
+_TIME_UHR = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*uhr(?:\s*(\d{2}))?")
 # 24-hour clock: 18:30, 18.30, 18h30, 18 h 30, 18h. A bare "1830" is refused on purpose:
 # in a dialog that also asks for dates and numbers it is too easily a year or a count.
 _TIME_24 = re.compile(r"(\d{1,2})\s*(?:[:.]\s*(\d{2})|h\s*(\d{2})?)")
@@ -273,6 +308,9 @@ def parse_time(text: str) -> time:
     s = _squash(text)
     if s in _NAMED_TIMES:
         return _NAMED_TIMES[s]
+    m = _TIME_UHR.fullmatch(s)
+    if m is not None:  # German: "18 Uhr", "18 Uhr 30", "18:30 Uhr"
+        return _clock(int(m[1]), int(m[2] or m[3] or 0), text)
     m = _TIME_24.fullmatch(s)
     if m is not None:
         return _clock(int(m[1]), int(m[2] or m[3] or 0), text)
@@ -322,8 +360,8 @@ def parse_int_in_range(text: str, lo: int, hi: int, key: str = "number.range") -
 DURATION_MIN_MINUTES = 15
 DURATION_MAX_MINUTES = 480
 
-_MINUTE_UNITS = r"(?:m|min|mins|minute|minutes)"
-_HOUR_UNITS = r"(?:h|hr|hrs|hour|hours)"
+_MINUTE_UNITS = r"(?:m|min|mins|minute|minutes|minuten)"
+_HOUR_UNITS = r"(?:h|hr|hrs|hour|hours|std|stunde|stunden)"
 # A decimal comma too: "1,5 h" is how half of Europe writes it.
 _NUM = r"(\d{1,6}(?:[.,]\d{1,6})?)"
 _DURATION_FORMS: tuple[tuple[re.Pattern[str], float, float], ...] = (
