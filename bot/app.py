@@ -219,6 +219,11 @@ class Circles:
                     share_link=self.share_link(incoming.platform),
                 )
                 await self._route(ctx)
+                for reply in ctx.replies:
+                    # The reader's language (possibly just changed with /language) for the labels
+                    # adapters add; in a group, a way into the private chat unless the answer has buttons.
+                    reply.language = reply.language or ctx.t.language
+                    reply.offer_private_chat = incoming.in_group and not reply.buttons
             if unit.outbox.added and self.wake_delivery is not None:
                 self.wake_delivery()  # after the commit: the dispatcher can see the new rows
             return ctx.replies

@@ -310,7 +310,9 @@ class SlackAdapter:
             # Nothing to answer through (should not happen): the person's direct message instead.
             await self._post(origin.user_id, reply)
             return False
-        extra = self._open_dm_button(origin, t) if not reply.buttons else []
+        if reply.language:
+            t = Translator(reply.language)  # the language the person chose
+        extra = self._open_dm_button(origin, t) if reply.offer_private_chat else []
         parts = messages(reply, extra)
         replace = reply.edit and may_edit and origin.ephemeral and origin.message_ts is not None
         for number, part in enumerate(parts):

@@ -245,12 +245,12 @@ class TelegramAdapter:
                 log.warning("could not send a reply to another chat: %s", error.message)
 
     def _markup(self, reply: Reply, incoming: Incoming, t: Translator, *, own_chat: bool, clear: bool) -> Markup | None:
+        t = Translator(reply.language) if reply.language else t  # the language the person chose
         if reply.buttons:
             return inline_keyboard(reply.buttons)
         if not own_chat:
             return None
-        if incoming.in_group:
-            # Personal flows belong in the private chat: one tap opens it.
+        if reply.offer_private_chat:
             return link_keyboard(t("Open a private chat with me"), self.private_chat_url)
         if reply.ask_location:
             return location_keyboard(t("📍 Share my location"))

@@ -84,3 +84,5 @@ class Reply:
     ask_location: bool = False
     # The reader's language, for the few labels an adapter adds itself (e.g. "share location").
     language: str | None = None
+    # Said in a group: the adapter adds its way into a private chat, where personal flows continue.
+    offer_private_chat: bool = False

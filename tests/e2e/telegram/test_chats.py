@@ -8,6 +8,7 @@ from telegram import Update
 
 from adapters.telegram.translate import to_incoming
 from bot.conversation.messages import Reply
+from bot.i18n import Translator
 from storage.db import Database
 from storage.tables import people
 from tests.e2e.flows import BERLIN_CIRCLE
@@ -142,3 +143,16 @@ async def test_a_reply_addressed_to_a_person_reaches_their_private_chat(telegram
 
     assert tg.last_message(alice.id).body == "For Alice"
     assert tg.sent_messages(fiona.id) == []
+
+
+async def test_labels_the_adapter_adds_follow_the_language_chosen_with_language(telegram: TelegramChat) -> None:
+    tg = telegram.tg
+    alice = tg.user(102, "Alice", language_code="en")
+    group = tg.group(-300, "Python learners")
+    await telegram.say(alice, "/language")
+    await telegram.press(alice, "Deutsch")
+    [refused] = await telegram.say(alice, f"/rsvp@{BOT_USERNAME}", chat=group)
+    de = Translator("de")
+    assert refused.body.startswith(de("Let's do that in a private chat with me, so that your answers stay yours."))
+    assert refused.buttons == [{"text": de("Open a private chat with me"), "url": f"https://t.me/{BOT_USERNAME}"}]
+    assert de("Open a private chat with me") != "Open a private chat with me"
