@@ -59,6 +59,7 @@ def from_command(body: Payload, profile: Profile, *, private: bool) -> tuple[Inc
     channel = str(body.get("channel_id") or "") or None
     base = Incoming(
         platform=PLATFORM,
+        can_share_location=False,  # Slack has no way to share a location
         user_id=str(body["user_id"]),
         chat_id=channel or str(body["user_id"]),
         user_name=profile.name,
@@ -103,6 +104,7 @@ def from_message(body: Payload, event: Payload, profile: Profile) -> tuple[Incom
     """A message in the direct-message channel with the bot: plain words, answers to questions."""
     incoming = Incoming(
         platform=PLATFORM,
+        can_share_location=False,  # Slack has no way to share a location
         user_id=str(event["user"]),
         chat_id=str(event["channel"]),
         user_name=profile.name,
@@ -138,6 +140,7 @@ def from_action(body: Payload, profile: Profile) -> tuple[Incoming, Origin]:
     user = body.get("user") or {}
     incoming = Incoming(
         platform=PLATFORM,
+        can_share_location=False,  # Slack has no way to share a location
         user_id=str(user["id"]),
         chat_id=str(channel or user["id"]),
         user_name=profile.name,

@@ -36,6 +36,9 @@ class Incoming:
     # Where the bot can write to this person privately, when the platform knows it even for
     # an event from a group (Slack opens a direct message from a user id).
     private_chat_id: str | None = None
+    # Whether this platform lets people share a location (Slack does not): the core then does
+    # not ask for one.
+    can_share_location: bool = True
 
     @property
     def raw_text(self) -> str:

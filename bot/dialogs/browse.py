@@ -14,12 +14,14 @@ from bot.usecases import learners
 
 async def show_results(ctx: Context, found: list[learners.Listed], where: str) -> None:
     if not found:
-        ctx.say(
-            ctx.t(
+        if ctx.incoming.can_share_location:
+            text = ctx.t(
                 "No circles are open for signup in {place} right now. Try another city, or share your location.",
                 place=where,
             )
-        )
+        else:
+            text = ctx.t("No circles are open for signup in {place} right now. Try another city.", place=where)
+        ctx.say(text)
         return
     lines = [ctx.t("Circles open for signup in {place}:", place=where), ""]
     lines += [listing(ctx.t, entry.circle, entry.meetings, ctx.now, entry.distance_km) for entry in found]
@@ -36,6 +38,8 @@ class BrowseDialog(Dialog):
     first_step = "place"
 
     async def ask_place(self, ctx: Context, data: dict[str, Any]) -> Reply:
+        if not ctx.incoming.can_share_location:
+            return Reply(text=ctx.t("Where are you? Type a city, or online."), expects_text=True)
         return Reply(
             text=ctx.t("Where are you? Type a city (or online), or share your location to see the nearest circles."),
             expects_text=True,

@@ -129,8 +129,12 @@ class CreateCircle(Dialog):
                 choice("city", "skip", ctx.t("Skip")),
             )
         else:
-            reply = _ask(ctx, ctx.t("In which city is the venue? Type it, or share the venue's location."))
-        reply.ask_location = True
+            reply = (
+                _ask(ctx, ctx.t("In which city is the venue? Type it, or share the venue's location."))
+                if ctx.incoming.can_share_location
+                else _ask(ctx, ctx.t("In which city is the venue?"))
+            )
+        reply.ask_location = ctx.incoming.can_share_location
         return reply
 
     async def take_city(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
