@@ -65,7 +65,6 @@ from bot.config import ConfigError, SlackSettings
 from bot.conversation.messages import Incoming, Reply
 from bot.i18n import Translator
 from bot.server import WebServer
-from storage.unit import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -267,40 +266,11 @@ class SlackAdapter:
         t = Translator(incoming.language or self.circles.settings.circles.default_language)
         may_edit = True  # only the first reply that asks replaces the pressed message
         for reply in replies:
-            if reply.platform not in (None, PLATFORM):
-                log.warning("a reply for %s reached the Slack adapter; skipped", reply.platform)
-                continue
-            target = await self._target(reply, incoming)
-            if target is None:
-                continue
-            if target == "":
-                try:
-                    if await self._answer(reply, origin, t, may_edit=may_edit):
-                        may_edit = False
-                except FAILURES as error:
-                    await self._answer_failed(reply, origin, t, error)
-                continue
             try:
-                await self._post(target, reply)
+                if await self._answer(reply, origin, t, may_edit=may_edit):
+                    may_edit = False
             except FAILURES as error:
-                # Another chat (a channel, another person): tell whoever acted why it did not arrive.
-                failure = classify(error)
-                log.warning("a reply to another Slack chat failed: %s", failure.code)
-                await self._tell(origin, t, explain(t, failure.code))
-
-    async def _target(self, reply: Reply, incoming: Incoming) -> str | None:
-        """``""`` for the chat the request came from, another chat id, or None (nowhere on Slack)."""
-        if reply.chat_id is not None and reply.chat_id != incoming.chat_id:
-            return reply.chat_id
-        if reply.person_id is None:
-            return ""
-        async with unit_of_work(self.circles.db) as unit:
-            identities = await unit.people.identities_of(reply.person_id)
-        for identity in identities:
-            if identity.platform == PLATFORM:
-                return identity.chat_id or identity.external_id
-        log.info("person %s is not on Slack; a reply for them was not sent", reply.person_id)
-        return None
+                await self._answer_failed(reply, origin, t, error)
 
     async def _answer(self, reply: Reply, origin: Origin, t: Translator, *, may_edit: bool) -> bool:
         """Answer where the request came from; True when the pressed message was replaced."""
@@ -348,12 +318,6 @@ class SlackAdapter:
                 await self._respond(origin.response_url, part, replace=False)
         except FAILURES as again:
             log.warning("could not answer through the response URL either: %s", classify(again).code)
-
-    async def _tell(self, origin: Origin, t: Translator, text: str) -> None:
-        try:
-            await self._answer(Reply(text=text), origin, t, may_edit=False)
-        except FAILURES as error:
-            log.warning("could not tell the person on Slack: %s", classify(error).code)
 
     async def _post(self, chat_id: str, reply: Reply) -> None:
         """Post ``reply`` in a channel, or in a person's direct message (``chat_id`` a user id)."""

@@ -47,7 +47,6 @@ from bot.config import ConfigError, TelegramSettings
 from bot.conversation.messages import Incoming, Reply
 from bot.i18n import Translator, available_languages
 from bot.server import WebServer
-from storage.unit import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -217,39 +216,24 @@ class TelegramAdapter:
             pressed = None  # a file's caption is not replaced by a text: the new state comes as a new message
         keyboard_cleared = False
         for reply in replies:
-            if reply.platform not in (None, PLATFORM):
-                log.warning("a reply for %s reached the Telegram adapter; skipped", reply.platform)
-                continue
-            chat_id = await self._chat_for(reply, incoming)
-            if chat_id is None:
-                continue
-            own_chat = chat_id == incoming.chat_id
-            markup = self._markup(reply, incoming, t, own_chat=own_chat, clear=not keyboard_cleared)
+            markup = self._markup(reply, incoming, t, clear=not keyboard_cleared)
             keyboard_cleared = keyboard_cleared or isinstance(markup, ReplyKeyboardRemove)
             parts = plan(reply, markup)
             if not parts:
                 continue
-            try:
-                if reply.edit and pressed is not None and own_chat and editable(parts):
-                    message, pressed = pressed, None  # only the first edit replaces the pressed message
-                    if await edit_in_place(
-                        self.application.bot, message.chat.id, message.message_id, parts[0], **REPLY_OPTIONS
-                    ):
-                        continue
-                for part in parts:
-                    await send_part(self.application.bot, chat_key(chat_id), part, **REPLY_OPTIONS)
-            except TelegramError as error:
-                if own_chat:
-                    raise
-                # Someone else (another person's chat): their trouble must not cost this answer.
-                log.warning("could not send a reply to another chat: %s", error.message)
+            if reply.edit and pressed is not None and editable(parts):
+                message, pressed = pressed, None  # only the first edit replaces the pressed message
+                if await edit_in_place(
+                    self.application.bot, message.chat.id, message.message_id, parts[0], **REPLY_OPTIONS
+                ):
+                    continue
+            for part in parts:
+                await send_part(self.application.bot, chat_key(incoming.chat_id), part, **REPLY_OPTIONS)
 
-    def _markup(self, reply: Reply, incoming: Incoming, t: Translator, *, own_chat: bool, clear: bool) -> Markup | None:
+    def _markup(self, reply: Reply, incoming: Incoming, t: Translator, *, clear: bool) -> Markup | None:
         t = Translator(reply.language) if reply.language else t  # the language the person chose
         if reply.buttons:
             return inline_keyboard(reply.buttons)
-        if not own_chat:
-            return None
         if reply.offer_private_chat:
             return link_keyboard(t("Open a private chat with me"), self.private_chat_url)
         if reply.ask_location:
@@ -257,19 +241,6 @@ class TelegramAdapter:
         if clear and incoming.action is None:
             # The person typed or shared something: take away a location keyboard shown before.
             return ReplyKeyboardRemove()
-        return None
-
-    async def _chat_for(self, reply: Reply, incoming: Incoming) -> str | None:
-        if reply.chat_id is not None:
-            return reply.chat_id
-        if reply.person_id is None:
-            return incoming.chat_id
-        async with unit_of_work(self.circles.db) as unit:
-            identities = await unit.people.identities_of(reply.person_id)
-        for identity in identities:
-            if identity.platform == PLATFORM and identity.chat_id:
-                return identity.chat_id
-        log.info("person %s has no Telegram chat; a reply for them was not sent", reply.person_id)
         return None
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -68,12 +68,12 @@ class Attachment:
 
 @dataclass
 class Reply:
-    """A message from the bot. ``chat_id`` None means: the chat the incoming event came from.
+    """A message from the bot, answering in the chat the incoming event came from. (Messages to
+    other people and channels go through the delivery outbox, never as replies.)
 
     ``edit`` asks the adapter to replace the message whose button was pressed, where the
     platform can. ``expects_text`` tells the adapter that free text is the answer, so a typed
     number is not to be taken as a button choice (the terminal picks buttons by number).
-    ``person_id`` addresses a person rather than a chat; the adapter resolves their chat.
     """
 
     text: str
@@ -81,9 +81,6 @@ class Reply:
     attachment: Attachment | None = None
     edit: bool = False
     expects_text: bool = False
-    chat_id: str | None = None
-    person_id: int | None = None
-    platform: str | None = None
     ask_location: bool = False
     # The reader's language, for the few labels an adapter adds itself (e.g. "share location").
     language: str | None = None

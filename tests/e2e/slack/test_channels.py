@@ -119,22 +119,3 @@ async def test_an_update_that_slack_refuses_becomes_a_new_message(slack: SlackCh
     fake.fail("chat.update", error="message_not_found")
     answer = await slack.press("English")
     assert answer.startswith("From now on") and "speak English" in answer
-
-
-class Relaying(Circles):
-    """The core, plus one reply addressed to a channel (as a team's weekly summary setting might)."""
-
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        replies = await super().handle(incoming)
-        return [*replies, Reply(text="Posted to the team channel", chat_id="C0TEAM")]
-
-
-async def test_a_reply_to_a_channel_the_bot_is_not_in_is_explained_to_the_person(
-    app: Circles, fake_slack: FakeSlack
-) -> None:
-    relaying = Relaying(db=app.db, clock=app.clock, settings=app.settings)
-    fake_slack.channel("C0TEAM", "team", bot=False)
-    async with running_slack(relaying, fake_slack) as slack:
-        answer = await slack.command("help", as_="olga")
-    assert "I am not a member of that channel. Invite me there with /invite @Circles" in answer
-    assert fake_slack.messages_in("C0TEAM") == []

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from telegram import Update
 
-from adapters.telegram.translate import to_incoming
-from bot.conversation.messages import Reply
 from bot.i18n import Translator
 from storage.db import Database
 from storage.tables import people
@@ -125,24 +122,6 @@ async def test_stickers_and_photos_get_a_polite_answer(telegram: TelegramChat) -
     await telegram.deliver(update)
 
     assert "I did not understand that." in tg.sent_messages()[mark].body
-
-
-async def test_a_reply_addressed_to_a_person_reaches_their_private_chat(telegram: TelegramChat, db: Database) -> None:
-    """The core may address a reply to a person rather than a chat; the adapter finds their chat."""
-    tg = telegram.tg
-    fiona, alice = tg.user(101, "Fiona"), tg.user(102, "Alice")
-    await telegram.say(alice, "/start")
-    async with db.transaction() as conn:
-        alice_id = (await conn.execute(select(people.c.id).where(people.c.name == "Alice"))).scalar_one()
-    update = Update.de_json(tg.build_text_update(fiona, "/help"), telegram.adapter.application.bot)
-    incoming = to_incoming(update, BOT_USERNAME)
-    assert incoming is not None
-
-    replies = [Reply(text="For Alice", person_id=alice_id), Reply(text="For nobody", person_id=alice_id + 99)]
-    await telegram.adapter._deliver(update, incoming, replies)
-
-    assert tg.last_message(alice.id).body == "For Alice"
-    assert tg.sent_messages(fiona.id) == []
 
 
 async def test_labels_the_adapter_adds_follow_the_language_chosen_with_language(telegram: TelegramChat) -> None:
