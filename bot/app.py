@@ -36,6 +36,7 @@ from bot.i18n import Translator, supported_language
 from bot.texts import domain_error_text
 from domain.errors import DomainError
 from domain.model import Identity
+from domain.roles import Capability
 from storage.db import Database
 from storage.unit import unit_of_work
 
@@ -74,6 +75,12 @@ def _int(text: str) -> int:
     return int(text)
 
 
+def _yes(text: str) -> bool:
+    if text not in ("y", "n"):
+        raise BadToken(text)
+    return text == "y"
+
+
 def _rating(text: str) -> int:
     if text not in ("1", "2", "3", "4", "5"):
         raise BadToken(text)
@@ -110,62 +117,78 @@ class Circles:
             ]
         )
         r = self.runner
-        self.actions: dict[str, tuple[int, Action]] = {
-            # token verb: (number of arguments, handler)
-            "c": (1, lambda ctx, a: learner.circle_card(ctx, _int(a[0]))),
-            "su": (1, lambda ctx, a: learner.sign_up(ctx, r, _int(a[0]))),
-            "rl": (1, lambda ctx, a: learner.rsvp_list(ctx, _int(a[0]))),
-            "rsvp": (2, self._rsvp),
-            "lv": (1, lambda ctx, a: learner.leave_ask(ctx, _int(a[0]))),
-            "lvy": (1, lambda ctx, a: learner.leave_confirm(ctx, _int(a[0]))),
-            "fg": (1, lambda ctx, a: general.confirm_forget(ctx, a[0])),
-            "lang": (1, lambda ctx, a: general.choose_language(ctx, a[0])),
-            "m": (1, lambda ctx, a: facilitator.manage(ctx, _int(a[0]))),
-            "ics": (1, lambda ctx, a: learner.calendar_file(ctx, _int(a[0]))),
-            "mcsv": (1, lambda ctx, a: facilitator.export_signups(ctx, _int(a[0]))),
-            "ms": (1, lambda ctx, a: facilitator.signups(ctx, _int(a[0]))),
-            "mr": (1, lambda ctx, a: facilitator.rsvps(ctx, _int(a[0]))),
-            "mp": (1, lambda ctx, a: facilitator.publish(ctx, _int(a[0]))),
-            "mo": (2, lambda ctx, a: facilitator.set_signup_open(ctx, _int(a[0]), a[1] == "1")),
-            "mm": (2, lambda ctx, a: facilitator.pick_meeting(ctx, _int(a[0]), a[1])),
-            "mx": (1, lambda ctx, a: facilitator.reschedule(ctx, r, _int(a[0]))),
-            "mc": (1, lambda ctx, a: facilitator.cancel_meeting_ask(ctx, _int(a[0]))),
-            "mcy": (1, lambda ctx, a: facilitator.cancel_meeting(ctx, _int(a[0]))),
-            "ma": (1, lambda ctx, a: facilitator.add_meeting(ctx, r, _int(a[0]))),
-            "mv": (1, lambda ctx, a: facilitator.change_venue(ctx, r, _int(a[0]))),
-            "mk": (1, lambda ctx, a: facilitator.cancel_circle_ask(ctx, _int(a[0]))),
-            "mky": (1, lambda ctx, a: facilitator.cancel_circle(ctx, _int(a[0]))),
-            "t": (0, lambda ctx, a: team.team(ctx, r, edit=True)),
-            "tc": (0, lambda ctx, a: team.create(ctx, r)),
-            "tj": (1, lambda ctx, a: team.join(ctx, a[0])),
-            "tjn": (0, lambda ctx, a: team.decline(ctx)),
-            "tw": (0, lambda ctx, a: team.this_week(ctx)),
-            "tf": (0, lambda ctx, a: team.feedback(ctx)),
-            "tl": (0, lambda ctx, a: team.circles(ctx)),
-            "tm": (0, lambda ctx, a: team.members(ctx)),
-            "ti": (1, lambda ctx, a: team.invite(ctx, a[0])),
-            "th": (0, lambda ctx, a: team.summary_here(ctx)),
-            "ts": (0, lambda ctx, a: team.summary_time(ctx, r)),
-            "tr": (1, lambda ctx, a: team.remove_ask(ctx, _int(a[0]))),
-            "try": (1, lambda ctx, a: team.remove(ctx, _int(a[0]))),
-            "tx": (0, lambda ctx, a: team.leave_ask(ctx)),
-            "txy": (0, lambda ctx, a: team.leave(ctx)),
-            "rp": (1, lambda ctx, a: report_handlers.preview(ctx, _int(a[0]))),
-            "rps": (1, lambda ctx, a: report_handlers.send(ctx, _int(a[0]))),
-            "sv": (2, lambda ctx, a: start_survey(ctx, r, a[0], _int(a[1]))),
-            "mf": (1, lambda ctx, a: facilitator.invite_cofacilitator(ctx, _int(a[0]))),
-            identity_handlers.CONFIRM: (1, lambda ctx, a: identity_handlers.confirm(ctx, a[0])),
-            identity_handlers.DECLINE: (0, lambda ctx, a: identity_handlers.decline(ctx)),
+        C = Capability
+        # token verb: (number of arguments, what it asks for in the role model, handler)
+        self.actions: dict[str, tuple[int, Capability, Action]] = {
+            "c": (1, C.VIEW_CARD, lambda ctx, a: learner.circle_card(ctx, _int(a[0]))),
+            "su": (1, C.SIGN_UP, lambda ctx, a: learner.sign_up(ctx, r, _int(a[0]))),
+            "rl": (1, C.RSVP, lambda ctx, a: learner.rsvp_list(ctx, _int(a[0]))),
+            "rsvp": (2, C.RSVP, self._rsvp),
+            "lv": (1, C.LEAVE_CIRCLE, lambda ctx, a: learner.leave_ask(ctx, _int(a[0]))),
+            "lvy": (1, C.LEAVE_CIRCLE, lambda ctx, a: learner.leave_confirm(ctx, _int(a[0]))),
+            "ics": (1, C.CALENDAR, lambda ctx, a: learner.calendar_file(ctx, _int(a[0]))),
+            "sv": (2, C.ANSWER_SURVEY, lambda ctx, a: start_survey(ctx, r, a[0], _int(a[1]))),
+            "fg": (1, C.OWN_ACCOUNT, lambda ctx, a: general.confirm_forget(ctx, a[0])),
+            "lang": (1, C.OWN_ACCOUNT, lambda ctx, a: general.choose_language(ctx, a[0])),
+            identity_handlers.CONFIRM: (1, C.OWN_ACCOUNT, lambda ctx, a: identity_handlers.confirm(ctx, a[0])),
+            identity_handlers.DECLINE: (0, C.OWN_ACCOUNT, lambda ctx, a: identity_handlers.decline(ctx)),
+            DIALOG_TOKEN: (2, C.OWN_ACCOUNT, lambda ctx, a: r.press(ctx, a[0], a[1])),
+            # Running a circle
+            "m": (1, C.MANAGE, lambda ctx, a: facilitator.manage(ctx, _int(a[0]))),
+            "ms": (1, C.VIEW_SIGNUPS, lambda ctx, a: facilitator.signups(ctx, _int(a[0]))),
+            "mr": (1, C.VIEW_SIGNUPS, lambda ctx, a: facilitator.rsvps(ctx, _int(a[0]))),
+            "mcsv": (1, C.EXPORT_SIGNUPS, lambda ctx, a: facilitator.export_signups(ctx, _int(a[0]))),
+            "mp": (1, C.PUBLISH, lambda ctx, a: facilitator.publish(ctx, _int(a[0]))),
+            "mo": (2, C.OPEN_SIGNUP, lambda ctx, a: facilitator.set_signup_open(ctx, _int(a[0]), a[1] == "1")),
+            "mm": (2, C.CHANGE_MEETINGS, lambda ctx, a: facilitator.pick_meeting(ctx, _int(a[0]), a[1])),
+            "mx": (1, C.CHANGE_MEETINGS, lambda ctx, a: facilitator.reschedule(ctx, r, _int(a[0]))),
+            "mc": (1, C.CHANGE_MEETINGS, lambda ctx, a: facilitator.cancel_meeting_ask(ctx, _int(a[0]))),
+            "mcy": (1, C.CHANGE_MEETINGS, lambda ctx, a: facilitator.cancel_meeting(ctx, _int(a[0]))),
+            "ma": (1, C.CHANGE_MEETINGS, lambda ctx, a: facilitator.add_meeting(ctx, r, _int(a[0]))),
+            "mv": (1, C.CHANGE_VENUE, lambda ctx, a: facilitator.change_venue(ctx, r, _int(a[0]))),
+            "mk": (1, C.CANCEL_CIRCLE, lambda ctx, a: facilitator.cancel_circle_ask(ctx, _int(a[0]))),
+            "mky": (1, C.CANCEL_CIRCLE, lambda ctx, a: facilitator.cancel_circle(ctx, _int(a[0]))),
+            "mf": (1, C.INVITE_FACILITATOR, lambda ctx, a: facilitator.invite_cofacilitator(ctx, _int(a[0]))),
+            "mfr": (
+                2,
+                C.REMOVE_FACILITATOR,
+                lambda ctx, a: facilitator.remove_cofacilitator_ask(ctx, _int(a[0]), _int(a[1])),
+            ),
+            "mfry": (
+                2,
+                C.REMOVE_FACILITATOR,
+                lambda ctx, a: facilitator.remove_cofacilitator(ctx, _int(a[0]), _int(a[1])),
+            ),
+            "msd": (1, C.STEP_DOWN, lambda ctx, a: facilitator.step_down_ask(ctx, _int(a[0]))),
+            "msdy": (1, C.STEP_DOWN, lambda ctx, a: facilitator.step_down(ctx, _int(a[0]))),
+            "rp": (1, C.REPORT, lambda ctx, a: report_handlers.preview(ctx, _int(a[0]))),
+            "rps": (1, C.REPORT, lambda ctx, a: report_handlers.send(ctx, _int(a[0]))),
             # Delivery: /message, /reminder, /feedback and the buttons of reminders and prompts.
-            "bm": (1, lambda ctx, a: delivery.start_message(ctx, r, _int(a[0]))),
-            "rm": (1, lambda ctx, a: delivery.show_reminder(ctx, _int(a[0]))),
-            "rme": (1, lambda ctx, a: delivery.edit_reminder(ctx, r, _int(a[0]))),
-            "rmr": (1, lambda ctx, a: delivery.reset_reminder(ctx, _int(a[0]))),
-            "rmd": (1, lambda ctx, a: delivery.edit_default(ctx, r, _int(a[0]))),
-            "rml": (1, lambda ctx, a: delivery.edit_lead(ctx, r, _int(a[0]))),
-            "fb": (1, lambda ctx, a: delivery.start_feedback(ctx, r, _int(a[0]))),
-            "fbr": (2, lambda ctx, a: delivery.start_feedback(ctx, r, _int(a[0]), _rating(a[1]))),
-            DIALOG_TOKEN: (2, lambda ctx, a: r.press(ctx, a[0], a[1])),
+            "bm": (1, C.MESSAGE_LEARNERS, lambda ctx, a: delivery.start_message(ctx, r, _int(a[0]))),
+            "rm": (1, C.EDIT_REMINDERS, lambda ctx, a: delivery.show_reminder(ctx, _int(a[0]))),
+            "rme": (1, C.EDIT_REMINDERS, lambda ctx, a: delivery.edit_reminder(ctx, r, _int(a[0]))),
+            "rmr": (1, C.EDIT_REMINDERS, lambda ctx, a: delivery.reset_reminder(ctx, _int(a[0]))),
+            "rmd": (1, C.EDIT_REMINDERS, lambda ctx, a: delivery.edit_default(ctx, r, _int(a[0]))),
+            "rml": (1, C.EDIT_REMINDERS, lambda ctx, a: delivery.edit_lead(ctx, r, _int(a[0]))),
+            "fb": (1, C.GIVE_FEEDBACK, lambda ctx, a: delivery.start_feedback(ctx, r, _int(a[0]))),
+            "fbr": (2, C.GIVE_FEEDBACK, lambda ctx, a: delivery.start_feedback(ctx, r, _int(a[0]), _rating(a[1]))),
+            # Teams
+            "t": (0, C.OWN_ACCOUNT, lambda ctx, a: team.team(ctx, r, edit=True)),
+            "tc": (0, C.CREATE_TEAM, lambda ctx, a: team.create(ctx, r)),
+            "tj": (1, C.OWN_ACCOUNT, lambda ctx, a: team.join(ctx, a[0])),
+            "tjn": (0, C.OWN_ACCOUNT, lambda ctx, a: team.decline(ctx)),
+            "tw": (0, C.VIEW_TEAM_WEEK, lambda ctx, a: team.this_week(ctx)),
+            "tf": (0, C.VIEW_TEAM_FEEDBACK, lambda ctx, a: team.feedback(ctx)),
+            "tl": (0, C.VIEW_TEAM_CIRCLES, lambda ctx, a: team.circles(ctx)),
+            "tm": (0, C.VIEW_TEAM_MEMBERS, lambda ctx, a: team.members(ctx)),
+            "ti": (1, C.INVITE_TO_TEAM, lambda ctx, a: team.invite(ctx, a[0])),
+            "ta": (2, C.APPROVE_JOINING, lambda ctx, a: team.decide(ctx, _int(a[0]), _yes(a[1]))),
+            "th": (0, C.CHOOSE_SUMMARY, lambda ctx, a: team.summary_here(ctx)),
+            "ts": (0, C.CHOOSE_SUMMARY, lambda ctx, a: team.summary_time(ctx, r)),
+            "tr": (1, C.REMOVE_FROM_TEAM, lambda ctx, a: team.remove_ask(ctx, _int(a[0]))),
+            "try": (1, C.REMOVE_FROM_TEAM, lambda ctx, a: team.remove(ctx, _int(a[0]))),
+            "tx": (0, C.LEAVE_TEAM, lambda ctx, a: team.leave_ask(ctx)),
+            "txy": (0, C.LEAVE_TEAM, lambda ctx, a: team.leave(ctx)),
         }
         # The command words of SPEC §3 (bot/commands.py), each to its handler.
         self.commands: dict[str, Callable[[Context], Awaitable[None]]] = {
@@ -329,7 +352,7 @@ class Circles:
             ctx.say(ctx.t("That button no longer works. Send /help to start again."))
             return
         try:
-            await handler[1](ctx, args)
+            await handler[2](ctx, args)
         except BadToken:
             ctx.say(ctx.t("That button no longer works. Send /help to start again."))
 

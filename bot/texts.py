@@ -28,6 +28,7 @@ DOMAIN_ERRORS = {
     "meeting.past": N_("That meeting has already started, so it cannot be changed any more."),
     "meeting.cancelled": N_("That meeting was cancelled."),
     "team.not_organizer": N_("Only the team's organizers can do that."),
+    "circle.lead_only": N_("Only the circle's lead facilitator or the team's organizers can do that."),
     "team.none": N_("You are not in a team yet. Create one with /team, or ask an organizer for an invitation."),
     "team.already": N_("You are already in the team {team}. Leave it first to join another."),
     "team.last_organizer": N_("You are the team's only organizer. Invite another organizer before you leave."),

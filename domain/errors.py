@@ -81,3 +81,9 @@ class InvalidSchedule(DomainError):
 
 class SurveyTooEarly(DomainError):
     reason = "survey.too_early"
+
+
+class LeadOnly(DomainError):
+    """A co-facilitator asked for something the lead facilitator (or an organizer) decides."""
+
+    reason = "circle.lead_only"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from domain.errors import (
@@ -12,12 +12,10 @@ from domain.errors import (
     CircleNotOpen,
     MeetingCancelled,
     MeetingPast,
-    NotAllowed,
-    NotOrganizer,
     NotSignedUp,
     SignupClosed,
 )
-from domain.model import Circle, CirclePhase, CircleStatus, Meeting, TeamRole
+from domain.model import Circle, CirclePhase, CircleStatus, Meeting
 from domain.schedule import phase
 
 
@@ -65,18 +63,6 @@ def check_can_rsvp(circle: Circle, meeting: Meeting, now: datetime, signed_up: b
         raise MeetingCancelled()
     if meeting.start <= now:
         raise MeetingPast()
-
-
-def check_can_manage(person_id: int, facilitator_ids: Collection[int], organizer_ids: Collection[int] = ()) -> None:
-    """A circle's facilitators (lead or co-) manage it, and so do the organizers of its team."""
-    if person_id not in facilitator_ids and person_id not in organizer_ids:
-        raise NotAllowed()
-
-
-def check_can_organize(role: TeamRole | None) -> None:
-    """Inviting, removing members and choosing the summary channel are for organizers."""
-    if role is not TeamRole.ORGANIZER:
-        raise NotOrganizer()
 
 
 def check_not_cancelled(circle: Circle) -> None:

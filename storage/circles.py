@@ -169,6 +169,26 @@ class Circles:
             keys=["circle_id", "person_id"],
         )
 
+    async def facilitators(self, circle_id: int) -> list[Facilitator]:
+        """The lead first, then the co-facilitators."""
+        rows = await self.conn.execute(
+            select(facilitators.c.person_id, facilitators.c.role)
+            .where(facilitators.c.circle_id == circle_id)
+            .order_by(facilitators.c.role.desc(), facilitators.c.person_id)
+        )
+        return [Facilitator(circle_id, r.person_id, FacilitatorRole(r.role)) for r in rows]
+
+    async def remove_facilitator(self, circle_id: int, person_id: int) -> bool:
+        """Remove a co-facilitator (never the lead); False when they were not one."""
+        result = await self.conn.execute(
+            delete(facilitators).where(
+                facilitators.c.circle_id == circle_id,
+                facilitators.c.person_id == person_id,
+                facilitators.c.role == FacilitatorRole.CO.value,
+            )
+        )
+        return bool(result.rowcount)
+
     async def facilitator_ids(self, circle_id: int) -> list[int]:
         rows = await self.conn.execute(
             select(facilitators.c.person_id)

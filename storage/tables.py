@@ -286,3 +286,17 @@ survey_responses = Table(
 )
 
 outbox.append_column(Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), index=True))
+
+join_requests = Table(
+    "join_requests",
+    metadata,
+    # Someone who opened a team invitation that needs an organizer's approval; one per person and team.
+    Column("id", Integer, primary_key=True),
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("approved", Boolean),  # None while waiting for an organizer
+    Column("decided_by", ForeignKey("people.id", ondelete="SET NULL")),
+    Column("decided_at", UTCDateTime),
+    UniqueConstraint("team_id", "person_id"),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -9,7 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Team, TeamMember, TeamRole
-from storage.tables import team_members, teams
+from storage.tables import join_requests, team_members, teams
 
 
 def _team(row: RowMapping) -> Team:
@@ -97,3 +98,65 @@ class Teams:
             delete(team_members).where(team_members.c.team_id == team_id, team_members.c.person_id == person_id)
         )
         return bool(result.rowcount)
+
+
+@dataclass
+class JoinRequest:
+    """A person asking to join a team through an invitation that needs an organizer's approval."""
+
+    id: int
+    team_id: int
+    person_id: int
+    approved: bool | None
+    decided_by: int | None
+
+
+class JoinRequests:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def ask(self, team_id: int, person_id: int, now: datetime) -> tuple[JoinRequest, bool]:
+        """The person's request to join (asked again after a refusal, it waits once more);
+        True when organizers should be told, False when it was already waiting."""
+        found = await self._find(team_id, person_id)
+        if found is None:
+            await self.conn.execute(join_requests.insert().values(team_id=team_id, person_id=person_id, created_at=now))
+        elif found.approved is None:
+            return found, False
+        else:
+            await self.conn.execute(
+                update(join_requests)
+                .where(join_requests.c.id == found.id)
+                .values(approved=None, decided_by=None, decided_at=None, created_at=now)
+            )
+        asked = await self._find(team_id, person_id)
+        assert asked is not None
+        return asked, True
+
+    async def get(self, request_id: int) -> JoinRequest | None:
+        row = (await self.conn.execute(select(join_requests).where(join_requests.c.id == request_id))).first()
+        return _request(row._mapping) if row else None
+
+    async def decide(self, request_id: int, approved: bool, organizer_id: int, now: datetime) -> bool:
+        """Record the first organizer's answer; False when someone decided already."""
+        result = await self.conn.execute(
+            update(join_requests)
+            .where(join_requests.c.id == request_id, join_requests.c.approved.is_(None))
+            .values(approved=approved, decided_by=organizer_id, decided_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def forget_person(self, person_id: int) -> None:
+        await self.conn.execute(delete(join_requests).where(join_requests.c.person_id == person_id))
+
+    async def _find(self, team_id: int, person_id: int) -> JoinRequest | None:
+        row = (
+            await self.conn.execute(
+                select(join_requests).where(join_requests.c.team_id == team_id, join_requests.c.person_id == person_id)
+            )
+        ).first()
+        return _request(row._mapping) if row else None
+
+
+def _request(row: RowMapping) -> JoinRequest:
+    return JoinRequest(row["id"], row["team_id"], row["person_id"], row["approved"], row["decided_by"])

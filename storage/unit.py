@@ -18,7 +18,7 @@ from storage.people import People
 from storage.reminders import Reminders
 from storage.signups import Rsvps, Signups
 from storage.surveys import Surveys
-from storage.teams import Teams
+from storage.teams import JoinRequests, Teams
 
 
 class Unit:
@@ -33,6 +33,7 @@ class Unit:
         self.invites = Invites(conn)
         self.kept_inputs = KeptInputs(conn)
         self.teams = Teams(conn)
+        self.join_requests = JoinRequests(conn)
         self.surveys = Surveys(conn)
         # Delivery (bot/delivery)
         self.outbox = Outbox(conn)

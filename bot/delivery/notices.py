@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.delivery.render import NOTICE
+from bot.delivery.render import FACILITATOR_REMOVED, JOIN_ANSWER, JOIN_REQUEST, NOTICE, STEPPED_DOWN
 from domain.model import CircleStatus, Meeting
 from domain.schedule import reminder_due
 from storage.outbox import NewMessage
@@ -93,3 +93,49 @@ async def venue_changed(unit: Unit, circle_id: int, now: datetime) -> int:
     if circle is None or circle.status is not CircleStatus.PUBLISHED:
         return 0
     return await _tell_learners_of_circle(unit, circle_id, "venue", now)
+
+
+async def _tell(
+    unit: Unit, person_ids: list[int], key: str, payload: dict[str, object], now: datetime, **about: int
+) -> int:
+    """One notice to each of ``person_ids``; ``key`` names the change, so it is queued once."""
+    return await unit.outbox.add(
+        [
+            NewMessage(key=f"notice:{key}:{p}", kind=NOTICE, person_id=p, due_at=now, payload=payload, **about)
+            for p in person_ids
+        ],
+        now,
+    )
+
+
+async def join_requested(unit: Unit, team_id: int, request_id: int, person_id: int, now: datetime) -> int:
+    """The team's organizers are asked to let someone in (buttons to approve or decline)."""
+    stamp = int(now.timestamp() * 1_000_000)  # asked again after a refusal: news again
+    payload: dict[str, object] = {"change": JOIN_REQUEST, "request": request_id, "about": person_id}
+    organizers = await unit.teams.organizer_ids(team_id)
+    return await _tell(unit, organizers, f"join:{request_id}-at-{stamp}", payload, now, team_id=team_id)
+
+
+async def join_answered(
+    unit: Unit, team_id: int, request_id: int, person_id: int, approved: bool, now: datetime
+) -> int:
+    stamp = int(now.timestamp() * 1_000_000)
+    payload: dict[str, object] = {"change": JOIN_ANSWER, "approved": approved}
+    return await _tell(unit, [person_id], f"joined:{request_id}-at-{stamp}", payload, now, team_id=team_id)
+
+
+async def facilitator_removed(unit: Unit, circle_id: int, person_id: int, by: int, now: datetime) -> int:
+    """A co-facilitator is told that they no longer facilitate the circle."""
+    stamp = int(now.timestamp() * 1_000_000)
+    payload: dict[str, object] = {"change": FACILITATOR_REMOVED, "about": by}
+    return await _tell(unit, [person_id], f"removed:{circle_id}-at-{stamp}", payload, now, circle_id=circle_id)
+
+
+async def stepped_down(unit: Unit, circle_id: int, person_id: int, now: datetime) -> int:
+    """The circle's other facilitators hear that a co-facilitator stepped down."""
+    stamp = int(now.timestamp() * 1_000_000)
+    payload: dict[str, object] = {"change": STEPPED_DOWN, "about": person_id}
+    others = [p for p in await unit.circles.facilitator_ids(circle_id) if p != person_id]
+    return await _tell(
+        unit, others, f"stepped-down:{circle_id}:{person_id}-at-{stamp}", payload, now, circle_id=circle_id
+    )

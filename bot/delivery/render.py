@@ -28,6 +28,11 @@ FEEDBACK = "feedback"
 NOTICE = "notice"
 BROADCAST = "broadcast"
 BROADCAST_REPORT = "broadcast_report"
+# Notices about roles (payload "change"): a request to join a team, its answer, a co-facilitator's exit.
+JOIN_REQUEST = "join_request"
+JOIN_ANSWER = "join_answer"
+FACILITATOR_REMOVED = "facilitator_removed"
+STEPPED_DOWN = "stepped_down"
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ async def load_snapshot(unit: Unit, rows: Sequence[OutboxRow], now: datetime) ->
             snap.team_languages[team_id] = first.language if first else "en"
     named = {r.person_id for rs in snap.broadcast_rows.values() for r in rs if r.person_id is not None}
     named |= {b.sender_id for b in snap.broadcasts.values()}
+    named |= {int(r.payload["about"]) for r in rows if r.kind == NOTICE and "about" in r.payload}
     snap.names = await unit.people.names(sorted(named))
     return snap
 
@@ -213,7 +219,36 @@ def _render_feedback(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | D
 # Change notices (F8)
 
 
+def _render_role_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    change, name = row.payload["change"], snap.names.get(int(row.payload.get("about", 0)), "?")
+    team = snap.teams.get(row.team_id or 0)
+    circle = snap.circles.get(row.circle_id or 0)
+    if change == JOIN_REQUEST and team is not None:
+        request = row.payload["request"]
+        return Reply(
+            text=t("{name} would like to join {team} as a facilitator. Let them in?", name=name, team=team.name),
+            buttons=[[Button(t("Let them in"), f"ta:{request}:y"), Button(t("Decline"), f"ta:{request}:n")]],
+        )
+    if change == JOIN_ANSWER and team is not None:
+        if row.payload.get("approved"):
+            return Reply(text=t("You are now a member of {team}. Send /team to see it.", team=team.name))
+        return Reply(text=t("The organizers of {team} did not let you join this time.", team=team.name))
+    if change == FACILITATOR_REMOVED and circle is not None:
+        return Reply(
+            text=t(
+                "{name} removed you as a co-facilitator of {circle}. Thank you for your help!",
+                name=name,
+                circle=circle.name,
+            )
+        )
+    if change == STEPPED_DOWN and circle is not None:
+        return Reply(text=t("{name} stepped down as a co-facilitator of {circle}.", name=name, circle=circle.name))
+    return Drop("team or circle removed")
+
+
 def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    if row.payload.get("change") in (JOIN_REQUEST, JOIN_ANSWER, FACILITATOR_REMOVED, STEPPED_DOWN):
+        return _render_role_notice(row, snap, t)
     circle = snap.circles.get(row.circle_id or 0)
     if circle is not None and row.payload.get("change") == "circle_cancelled":
         if row.person_id not in snap.learners.get(circle.id or 0, set()):

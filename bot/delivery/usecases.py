@@ -10,6 +10,7 @@ from bot.delivery.render import BROADCAST
 from bot.usecases.circles import Managed, city_key, load_managed
 from domain.errors import MeetingCancelled, NotFound
 from domain.model import Circle, Meeting
+from domain.roles import Capability
 from domain.schedule import active, reminder_due
 from storage.broadcasts import Broadcast
 from storage.feedback import MeetingFeedback
@@ -52,7 +53,7 @@ async def set_reminder_text(unit: Unit, meeting_id: int, person_id: int, text: s
     meeting = await unit.circles.meeting(meeting_id)
     if meeting is None or meeting.id is None:
         raise NotFound()
-    await load_managed(unit, meeting.circle_id, person_id)
+    await load_managed(unit, meeting.circle_id, person_id, Capability.EDIT_REMINDERS)
     if meeting.cancelled:
         raise MeetingCancelled()
     state = await unit.reminders.get(meeting.id)
@@ -63,14 +64,14 @@ async def set_reminder_text(unit: Unit, meeting_id: int, person_id: int, text: s
 
 
 async def set_default_reminder_text(unit: Unit, circle_id: int, person_id: int, text: str | None) -> Circle:
-    managed = await load_managed(unit, circle_id, person_id)
+    managed = await load_managed(unit, circle_id, person_id, Capability.EDIT_REMINDERS)
     managed.circle.reminder_text = text
     await unit.circles.save(managed.circle, city_key(managed.circle.venue))
     return managed.circle
 
 
 async def set_reminder_lead(unit: Unit, circle_id: int, person_id: int, lead: timedelta) -> Circle:
-    managed = await load_managed(unit, circle_id, person_id)
+    managed = await load_managed(unit, circle_id, person_id, Capability.EDIT_REMINDERS)
     managed.circle.reminder_lead = min(max(lead, timedelta(0)), MAX_LEAD)
     await unit.circles.save(managed.circle, city_key(managed.circle.venue))
     return managed.circle
@@ -84,7 +85,7 @@ async def feedback_meeting(unit: Unit, meeting_id: int, person_id: int) -> tuple
     meeting = await unit.circles.meeting(meeting_id)
     if meeting is None:
         raise NotFound()
-    managed = await load_managed(unit, meeting.circle_id, person_id)
+    managed = await load_managed(unit, meeting.circle_id, person_id, Capability.GIVE_FEEDBACK)
     if meeting.cancelled:
         raise MeetingCancelled()
     return managed, meeting
@@ -127,7 +128,7 @@ async def feedback_overview(unit: Unit, person_id: int, now: datetime) -> Feedba
 async def send_broadcast(unit: Unit, circle_id: int, person_id: int, text: str, now: datetime) -> tuple[Broadcast, int]:
     """Queue ``text`` for every active learner of the circle; the sender gets a delivery report
     once every copy is settled. Returns the broadcast and how many learners it goes to."""
-    managed = await load_managed(unit, circle_id, person_id)
+    managed = await load_managed(unit, circle_id, person_id, Capability.MESSAGE_LEARNERS)
     assert managed.circle.id is not None
     learners = await unit.signups.active_for_circle(managed.circle.id)
     sent = await unit.broadcasts.add(managed.circle.id, person_id, text, now)

@@ -10,6 +10,7 @@ from bot.conversation.messages import Reply
 from bot.delivery import usecases
 from bot.parsing import InputError, clean_text
 from bot.usecases.circles import load_managed
+from domain.roles import Capability
 
 MAX_MESSAGE = 3000  # fits one Telegram message with the heading
 
@@ -21,7 +22,7 @@ class BroadcastDialog(Dialog):
     first_step = "text"
 
     async def _audience(self, ctx: Context, data: dict[str, Any]) -> tuple[str, int]:
-        managed = await load_managed(ctx.unit, data["circle_id"], ctx.person_id)
+        managed = await load_managed(ctx.unit, data["circle_id"], ctx.person_id, Capability.MESSAGE_LEARNERS)
         return managed.circle.name, await ctx.unit.signups.count_active(data["circle_id"])
 
     async def ask_text(self, ctx: Context, data: dict[str, Any]) -> Reply:

@@ -13,6 +13,7 @@ from bot.parsing import clean_text, parse_int_in_range
 from bot.render.circles import when
 from bot.usecases.circles import load_managed
 from domain.errors import NotFound
+from domain.roles import Capability
 
 MAX_REMINDER_TEXT = 1000
 MAX_LEAD_HOURS = 14 * 24
@@ -32,7 +33,7 @@ class ReminderTextDialog(Dialog):
     first_step = "text"
 
     async def ask_text(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        managed = await load_managed(ctx.unit, data["circle_id"], ctx.person_id)
+        managed = await load_managed(ctx.unit, data["circle_id"], ctx.person_id, Capability.EDIT_REMINDERS)
         if "meeting_id" in data:
             meeting = await ctx.unit.circles.meeting(data["meeting_id"])
             if meeting is None:
@@ -73,7 +74,7 @@ class ReminderLeadDialog(Dialog):
     first_step = "hours"
 
     async def ask_hours(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        managed = await load_managed(ctx.unit, data["circle_id"], ctx.person_id)
+        managed = await load_managed(ctx.unit, data["circle_id"], ctx.person_id, Capability.EDIT_REMINDERS)
         hours = int(managed.circle.reminder_lead.total_seconds() // 3600)
         return Reply(
             text=ctx.t(

@@ -12,6 +12,7 @@ from bot.dialogs.reminder import lead_text
 from bot.render.circles import when
 from bot.usecases.circles import load_managed
 from domain.model import Circle, CircleStatus
+from domain.roles import Capability
 from domain.schedule import in_zone
 
 MAX_LISTED = 10
@@ -52,7 +53,7 @@ async def message_command(ctx: Context, runner: DialogRunner) -> None:
 
 
 async def start_message(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
-    managed = await load_managed(ctx.unit, circle_id, ctx.person_id)
+    managed = await load_managed(ctx.unit, circle_id, ctx.person_id, Capability.MESSAGE_LEARNERS)
     if not await ctx.unit.signups.count_active(circle_id):
         ctx.say(
             ctx.t("Nobody has signed up for {circle} yet, so there is nobody to write to.", circle=managed.circle.name)
@@ -73,7 +74,7 @@ async def reminder_command(ctx: Context) -> None:
 
 
 async def show_reminder(ctx: Context, circle_id: int) -> None:
-    managed = await load_managed(ctx.unit, circle_id, ctx.person_id)
+    managed = await load_managed(ctx.unit, circle_id, ctx.person_id, Capability.EDIT_REMINDERS)
     circle = managed.circle
     hours = int(circle.reminder_lead.total_seconds() // 3600)
     lead = ctx.t("Reminders go out {lead} before each meeting.", lead=lead_text(ctx, hours))
@@ -117,7 +118,7 @@ async def edit_reminder(ctx: Context, runner: DialogRunner, meeting_id: int) -> 
     if meeting is None:
         ctx.say(ctx.t("I could not find that. It may have been removed."))
         return
-    await load_managed(ctx.unit, meeting.circle_id, ctx.person_id)
+    await load_managed(ctx.unit, meeting.circle_id, ctx.person_id, Capability.EDIT_REMINDERS)
     await runner.start(ctx, "reminder_text", {"circle_id": meeting.circle_id, "meeting_id": meeting_id})
 
 
@@ -134,12 +135,12 @@ async def reset_reminder(ctx: Context, meeting_id: int) -> None:
 
 
 async def edit_default(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
-    await load_managed(ctx.unit, circle_id, ctx.person_id)
+    await load_managed(ctx.unit, circle_id, ctx.person_id, Capability.EDIT_REMINDERS)
     await runner.start(ctx, "reminder_text", {"circle_id": circle_id})
 
 
 async def edit_lead(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
-    await load_managed(ctx.unit, circle_id, ctx.person_id)
+    await load_managed(ctx.unit, circle_id, ctx.person_id, Capability.EDIT_REMINDERS)
     await runner.start(ctx, "reminder_lead", {"circle_id": circle_id})
 
 

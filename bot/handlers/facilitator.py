@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.conversation.context import Context
 from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
 from bot.render.circles import manage_view, rsvp_view, signups_view, when
 from bot.render.files import signups_csv
 from bot.usecases import circles as circle_cases
-from domain.model import CircleStatus
+from domain.model import CircleStatus, FacilitatorRole
+from domain.roles import Capability, may
 from domain.rules import check_meeting_ahead, check_not_cancelled
 from domain.schedule import in_zone
 
@@ -18,48 +21,61 @@ async def new_circle(ctx: Context, runner: DialogRunner) -> None:
 
 
 async def manage(ctx: Context, circle_id: int, *, edit: bool = False) -> None:
-    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    """The circle's overview with the buttons this person's roles allow (domain/roles.py)."""
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.MANAGE)
     circle = managed.circle
+    allowed = partial(may, managed.roles)
     count = await ctx.unit.signups.count_active(circle_id)
-    text = manage_view(ctx.t, circle, managed.meetings, count, ctx.now, ctx.share_link(circle.code))
-    buttons = [
-        [Button(ctx.t("Signups"), f"ms:{circle_id}"), Button(ctx.t("Schedule and RSVPs"), f"mr:{circle_id}")],
-        [Button(ctx.t("Export signups (CSV)"), f"mcsv:{circle_id}")],
-    ]
-    if circle.status is CircleStatus.DRAFT:
+    names = await ctx.unit.people.names(managed.facilitator_ids)
+    team = [(names.get(f.person_id, "?"), f.role is FacilitatorRole.LEAD) for f in managed.facilitators]
+    text = manage_view(ctx.t, circle, managed.meetings, count, ctx.now, ctx.share_link(circle.code), team)
+    buttons = [[Button(ctx.t("Signups"), f"ms:{circle_id}"), Button(ctx.t("Schedule and RSVPs"), f"mr:{circle_id}")]]
+    if allowed(Capability.EXPORT_SIGNUPS):
+        buttons.append([Button(ctx.t("Export signups (CSV)"), f"mcsv:{circle_id}")])
+    if circle.status is CircleStatus.CANCELLED:
+        ctx.say(text, buttons, edit=edit)  # the record stays readable; nothing is left to change
+        return
+    if circle.status is CircleStatus.DRAFT and allowed(Capability.PUBLISH):
         buttons.append([Button(ctx.t("Publish"), f"mp:{circle_id}")])
     if circle.status is CircleStatus.PUBLISHED:
-        toggle = (
+        row = [
             Button(ctx.t("Close signup"), f"mo:{circle_id}:0")
             if circle.signup_open
             else Button(ctx.t("Reopen signup"), f"mo:{circle_id}:1")
-        )
-        buttons.append([toggle, Button(ctx.t("Add a co-facilitator"), f"mf:{circle_id}")])
+        ]
+        if allowed(Capability.INVITE_FACILITATOR):
+            row.append(Button(ctx.t("Add a co-facilitator"), f"mf:{circle_id}"))
+        buttons.append(row)
     buttons.append(
         [
             Button(ctx.t("Reschedule a meeting"), f"mm:{circle_id}:r"),
             Button(ctx.t("Cancel a meeting"), f"mm:{circle_id}:c"),
         ]
     )
-    if circle.status is CircleStatus.CANCELLED:
-        ctx.say(text, buttons[:2], edit=edit)  # the record stays readable; nothing is left to change
-        return
     buttons.append(
         [Button(ctx.t("Add a meeting"), f"ma:{circle_id}"), Button(ctx.t("Change the venue"), f"mv:{circle_id}")]
     )
-    buttons.append([Button(ctx.t("Cancel the circle"), f"mk:{circle_id}")])
+    if allowed(Capability.REMOVE_FACILITATOR):
+        for co in managed.facilitators:
+            if co.role is FacilitatorRole.CO:
+                label = ctx.t("Remove {name} as co-facilitator", name=names.get(co.person_id, "?"))
+                buttons.append([Button(label[:60], f"mfr:{circle_id}:{co.person_id}")])
+    if allowed(Capability.STEP_DOWN):
+        buttons.append([Button(ctx.t("Step down as co-facilitator"), f"msd:{circle_id}")])
+    if allowed(Capability.CANCEL_CIRCLE):
+        buttons.append([Button(ctx.t("Cancel the circle"), f"mk:{circle_id}")])
     ctx.say(text, buttons, edit=edit)
 
 
 async def signups(ctx: Context, circle_id: int) -> None:
-    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.VIEW_SIGNUPS)
     found = await ctx.unit.signups.active_for_circle(circle_id)
     names = await ctx.unit.people.names([s.person_id for s in found])
     ctx.say(signups_view(ctx.t, managed.circle, found, names))
 
 
 async def export_signups(ctx: Context, circle_id: int) -> None:
-    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.EXPORT_SIGNUPS)
     found = await ctx.unit.signups.active_for_circle(circle_id)
     names = await ctx.unit.people.names([s.person_id for s in found])
     reply = ctx.say(ctx.t("Signups of {circle}, as a spreadsheet file.", circle=managed.circle.name))
@@ -67,7 +83,7 @@ async def export_signups(ctx: Context, circle_id: int) -> None:
 
 
 async def rsvps(ctx: Context, circle_id: int) -> None:
-    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.VIEW_SIGNUPS)
     found = await ctx.unit.signups.active_for_circle(circle_id)
     answers = await ctx.unit.rsvps.for_circle(circle_id)
     names = await ctx.unit.people.names([s.person_id for s in found])
@@ -97,7 +113,7 @@ async def set_signup_open(ctx: Context, circle_id: int, is_open: bool) -> None:
 
 async def pick_meeting(ctx: Context, circle_id: int, purpose: str) -> None:
     """List the meetings still ahead, to reschedule (``r``) or cancel (``c``) one of them."""
-    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.CHANGE_MEETINGS)
     ahead = [m for m in managed.meetings if not m.cancelled and m.start > ctx.now]
     if not ahead:
         ctx.say(ctx.t("There are no meetings ahead to change."))
@@ -123,20 +139,20 @@ async def reschedule(ctx: Context, runner: DialogRunner, meeting_id: int) -> Non
     if meeting is None:
         ctx.say(ctx.t("I could not find that. It may have been removed."))
         return
-    managed = await circle_cases.load_managed(ctx.unit, meeting.circle_id, ctx.person_id)
+    managed = await circle_cases.load_managed(ctx.unit, meeting.circle_id, ctx.person_id, Capability.CHANGE_MEETINGS)
     check_not_cancelled(managed.circle)
     check_meeting_ahead(meeting, ctx.now)
     await runner.start(ctx, "meeting_time", {"circle_id": managed.circle.id, "meeting_id": meeting_id})
 
 
 async def change_venue(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
-    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.CHANGE_VENUE)
     check_not_cancelled(managed.circle)
     await runner.start(ctx, "change_venue", {"circle_id": circle_id})
 
 
 async def add_meeting(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
-    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.CHANGE_MEETINGS)
     check_not_cancelled(managed.circle)
     await runner.start(ctx, "meeting_time", {"circle_id": circle_id})
 
@@ -146,7 +162,7 @@ async def cancel_meeting_ask(ctx: Context, meeting_id: int) -> None:
     if meeting is None:
         ctx.say(ctx.t("I could not find that. It may have been removed."))
         return
-    managed = await circle_cases.load_managed(ctx.unit, meeting.circle_id, ctx.person_id)
+    managed = await circle_cases.load_managed(ctx.unit, meeting.circle_id, ctx.person_id, Capability.CHANGE_MEETINGS)
     ctx.say(
         ctx.t(
             "Cancel meeting {number} on {when}? Learners will be told.",
@@ -177,7 +193,7 @@ async def cancel_meeting(ctx: Context, meeting_id: int) -> None:
 
 
 async def cancel_circle_ask(ctx: Context, circle_id: int) -> None:
-    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id)
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.CANCEL_CIRCLE)
     ctx.say(
         ctx.t(
             "Cancel {circle} altogether? It disappears from browse and its meetings are off. This cannot be undone.",
@@ -203,3 +219,42 @@ async def invite_cofacilitator(ctx: Context, circle_id: int) -> None:
             link=ctx.share_link(invite.code),
         )
     )
+
+
+async def remove_cofacilitator_ask(ctx: Context, circle_id: int, co_id: int) -> None:
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.REMOVE_FACILITATOR)
+    co = next((f for f in managed.facilitators if f.person_id == co_id and f.role is FacilitatorRole.CO), None)
+    if co is None:
+        ctx.say(ctx.t("I could not find that. It may have been removed."))
+        return
+    name = (await ctx.unit.people.names([co_id])).get(co_id, "?")
+    ctx.say(
+        ctx.t(
+            "Remove {name} as co-facilitator of {circle}? They will be told, and can no longer manage it.",
+            name=name,
+            circle=managed.circle.name,
+        ),
+        [[Button(ctx.t("Yes, remove"), f"mfry:{circle_id}:{co_id}"), Button(ctx.t("No"), f"m:{circle_id}")]],
+    )
+
+
+async def remove_cofacilitator(ctx: Context, circle_id: int, co_id: int) -> None:
+    name = (await ctx.unit.people.names([co_id])).get(co_id, "?")
+    circle = await circle_cases.remove_cofacilitator(ctx.unit, circle_id, ctx.person_id, co_id, ctx.now)
+    ctx.say(ctx.t("{name} is no longer a co-facilitator of {circle}.", name=name, circle=circle.name), edit=True)
+
+
+async def step_down_ask(ctx: Context, circle_id: int) -> None:
+    managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.STEP_DOWN)
+    ctx.say(
+        ctx.t(
+            "Step down as co-facilitator of {circle}? The other facilitators will be told.",
+            circle=managed.circle.name,
+        ),
+        [[Button(ctx.t("Yes, step down"), f"msdy:{circle_id}"), Button(ctx.t("No"), f"m:{circle_id}")]],
+    )
+
+
+async def step_down(ctx: Context, circle_id: int) -> None:
+    circle = await circle_cases.step_down(ctx.unit, circle_id, ctx.person_id, ctx.now)
+    ctx.say(ctx.t("You are no longer a co-facilitator of {circle}. Thank you!", circle=circle.name), edit=True)

@@ -13,7 +13,7 @@ from bot.render.circles import when
 from bot.usecases import summary, teams
 from domain.errors import NotFound
 from domain.model import CircleStatus, TeamRole
-from domain.rules import check_can_organize
+from domain.roles import Capability
 
 RECENT_FEEDBACK = timedelta(weeks=4)
 
@@ -30,20 +30,25 @@ async def team(ctx: Context, runner: DialogRunner, *, edit: bool = False) -> Non
             edit=edit,
         )
         return
-    mine = await teams.membership(ctx.unit, ctx.person_id)
+    mine = await teams.authorized(ctx.unit, ctx.person_id, Capability.VIEW_TEAM)
     t, found = ctx.t, mine.team
     assert found.id is not None
     members = await ctx.unit.teams.members(found.id)
     names = await ctx.unit.people.names([m.person_id for m in members])
     organizers = [names.get(m.person_id, "?") for m in members if m.role is TeamRole.ORGANIZER]
     circles = await ctx.unit.circles.of_team(found.id)
-    role = t("an organizer") if mine.role is TeamRole.ORGANIZER else t("a member")
     lines = [
-        t("Team {team} — you are {role}.", team=found.name, role=role),
+        t("Team {team} — you are {role}.", team=found.name, role=_role_text(ctx, mine.role)),
         t("Organizers: {names}", names=", ".join(organizers)),
-        t("Members: {count}", count=len(members)),
-        t("Circles: {count}", count=len(circles)),
     ]
+    if mine.role is not TeamRole.ORGANIZER:
+        # A member sees the team, its organizers and their own circles: not the others' (docs/roles.md).
+        own = {c.id for c in await ctx.unit.circles.facilitated_by(ctx.person_id)}
+        mine_in_team = [c.name for c in circles if c.id in own]
+        lines.append(t("Your circles in the team: {circles}", circles=", ".join(mine_in_team) or "—"))
+        ctx.say("\n".join(lines), [[Button(t("Leave the team"), "tx")]], edit=edit)
+        return
+    lines += [t("Members: {count}", count=len(members)), t("Circles: {count}", count=len(circles))]
     day = get_day_names("wide", locale=t.locale)[found.summary_weekday]
     if found.summary_chat_id:
         lines.append(
@@ -59,11 +64,10 @@ async def team(ctx: Context, runner: DialogRunner, *, edit: bool = False) -> Non
     buttons = [
         [Button(t("This week's meetings"), "tw"), Button(t("Recent feedback"), "tf")],
         [Button(t("Circles"), "tl"), Button(t("Members"), "tm")],
+        [Button(t("Invite a facilitator"), "ti:m"), Button(t("Invite an organizer"), "ti:o")],
+        [Button(t("Send the weekly summary here"), "th"), Button(t("Summary day and time"), "ts")],
+        [Button(t("Leave the team"), "tx")],
     ]
-    if mine.role is TeamRole.ORGANIZER:
-        buttons.append([Button(t("Invite a facilitator"), "ti:m"), Button(t("Invite an organizer"), "ti:o")])
-        buttons.append([Button(t("Send the weekly summary here"), "th"), Button(t("Summary day and time"), "ts")])
-    buttons.append([Button(t("Leave the team"), "tx")])
     ctx.say("\n".join(lines), buttons, edit=edit)
 
 
@@ -82,6 +86,8 @@ async def offer(ctx: Context, code: str) -> bool:
         return False
     led = await ctx.unit.circles.facilitated_by(ctx.person_id)
     lines = [ctx.t("Join the team {team} as {role}?", team=offered.team.name, role=_role_text(ctx, offered.role))]
+    if offered.needs_approval:
+        lines.append(ctx.t("An organizer of the team will be asked to let you in."))
     if led:
         lines.append(
             ctx.t(
@@ -99,6 +105,15 @@ async def join(ctx: Context, code: str) -> None:
     if membership is None:
         ctx.say(ctx.t("That link or code is not valid any more. Ask whoever shared it for a new one."), edit=True)
         return
+    if membership.waiting:
+        ctx.say(
+            ctx.t(
+                "I asked the organizers of {team} to let you in. I will tell you when they answer.",
+                team=membership.team.name,
+            ),
+            edit=True,
+        )
+        return
     ctx.say(
         ctx.t(
             "Welcome to the team {team}! You are {role}.",
@@ -115,29 +130,58 @@ async def decline(ctx: Context) -> None:
 
 
 async def create(ctx: Context, runner: DialogRunner) -> None:
+    await teams.check_can_create(ctx.unit, ctx.person_id)
     await runner.start(ctx, "create_team")
 
 
-async def invite(ctx: Context, role_code: str) -> None:
-    role = TeamRole.ORGANIZER if role_code == "o" else TeamRole.MEMBER
+async def invite(ctx: Context, kind: str) -> None:
+    """``m``: a one-time link for a facilitator; ``a``: a link for several facilitators, each let
+    in by an organizer; ``o``: a one-time link for an organizer."""
+    role = TeamRole.ORGANIZER if kind == "o" else TeamRole.MEMBER
     days = ctx.settings.circles.invite_days
-    found, offer = await teams.invite(ctx.unit, ctx.person_id, role, ctx.now, days)
-    text = (
-        ctx.t(
-            "Share this link with the organizers you want to invite to {team}. It works for {days} days:\n{link}",
+    found, offer = await teams.invite(ctx.unit, ctx.person_id, role, ctx.now, days, approval=kind == "a")
+    link = ctx.share_link(offer.code)
+    if role is TeamRole.ORGANIZER:
+        text = ctx.t(
+            "Send this link to the organizer you want to invite to {team}. It works once, for {days} days:\n{link}",
             team=found.name,
             days=days,
-            link=ctx.share_link(offer.code),
+            link=link,
         )
-        if role is TeamRole.ORGANIZER
-        else ctx.t(
-            "Share this link with the facilitators you want to invite to {team}. It works for {days} days:\n{link}",
+        ctx.say(text)
+    elif kind == "a":
+        text = ctx.t(
+            "Share this link with the facilitators you want to invite to {team}. It works for {days} days, "
+            "and you or another organizer let each person in:\n{link}",
             team=found.name,
             days=days,
-            link=ctx.share_link(offer.code),
+            link=link,
         )
-    )
-    ctx.say(text)
+        ctx.say(text)
+    else:
+        text = ctx.t(
+            "Send this link to the facilitator you want to invite to {team}. It works once, for {days} days:\n{link}",
+            team=found.name,
+            days=days,
+            link=link,
+        )
+        ctx.say(text, [[Button(ctx.t("A link for several people, with my approval"), "ti:a")]])
+
+
+async def decide(ctx: Context, request_id: int, approve: bool) -> None:
+    """An organizer answers a request to join the team."""
+    decision = await teams.decide(ctx.unit, ctx.person_id, request_id, approve, ctx.now)
+    name = (await ctx.unit.people.names([decision.person_id])).get(decision.person_id, "?")
+    if decision.unchanged == "elsewhere":
+        ctx.say(ctx.t("{name} has joined another team in the meantime.", name=name), edit=True)
+        return
+    if decision.unchanged == "answered":
+        ctx.say(ctx.t("Another organizer has answered this request already."), edit=True)
+        return
+    if approve:
+        ctx.say(ctx.t("{name} is now a member of {team}.", name=name, team=decision.team.name), edit=True)
+    else:
+        ctx.say(ctx.t("You declined {name}'s request to join {team}.", name=name, team=decision.team.name), edit=True)
 
 
 async def summary_here(ctx: Context) -> None:
@@ -146,13 +190,12 @@ async def summary_here(ctx: Context) -> None:
 
 
 async def summary_time(ctx: Context, runner: DialogRunner) -> None:
-    mine = await teams.membership(ctx.unit, ctx.person_id)
-    check_can_organize(mine.role)
+    await teams.authorized(ctx.unit, ctx.person_id, Capability.CHOOSE_SUMMARY)
     await runner.start(ctx, "summary_time")
 
 
 async def members(ctx: Context) -> None:
-    mine = await teams.membership(ctx.unit, ctx.person_id)
+    mine = await teams.authorized(ctx.unit, ctx.person_id, Capability.VIEW_TEAM_MEMBERS)
     assert mine.team.id is not None
     found = await ctx.unit.teams.members(mine.team.id)
     names = await ctx.unit.people.names([m.person_id for m in found])
@@ -161,15 +204,14 @@ async def members(ctx: Context) -> None:
     for member in found:
         role = ctx.t("organizer") if member.role is TeamRole.ORGANIZER else ctx.t("member")
         lines.append(f"• {names.get(member.person_id, '?')} — {role}")
-        if mine.role is TeamRole.ORGANIZER and member.person_id != ctx.person_id:
+        if member.person_id != ctx.person_id:
             label = ctx.t("Remove {name}", name=names.get(member.person_id, "?"))
             buttons.append([Button(label[:60], f"tr:{member.person_id}")])
     ctx.say("\n".join(lines), buttons)
 
 
 async def remove_ask(ctx: Context, person_id: int) -> None:
-    mine = await teams.membership(ctx.unit, ctx.person_id)
-    check_can_organize(mine.role)
+    mine = await teams.authorized(ctx.unit, ctx.person_id, Capability.REMOVE_FROM_TEAM)
     theirs = await ctx.unit.teams.membership(person_id)
     name = (await ctx.unit.people.names([person_id])).get(person_id)
     if name is None or theirs is None or theirs.team_id != mine.team.id:
@@ -187,7 +229,7 @@ async def remove(ctx: Context, person_id: int) -> None:
 
 
 async def leave_ask(ctx: Context) -> None:
-    mine = await teams.membership(ctx.unit, ctx.person_id)
+    mine = await teams.authorized(ctx.unit, ctx.person_id, Capability.LEAVE_TEAM)
     ctx.say(
         ctx.t("Leave the team {team}? Your circles leave it with you.", team=mine.team.name),
         [[Button(ctx.t("Yes, leave"), "txy"), Button(ctx.t("No, stay"), "t")]],
@@ -201,7 +243,7 @@ async def leave(ctx: Context) -> None:
 
 async def circles(ctx: Context) -> None:
     """O4: the team's circles; organizers can open and manage each one."""
-    mine = await teams.membership(ctx.unit, ctx.person_id)
+    mine = await teams.authorized(ctx.unit, ctx.person_id, Capability.VIEW_TEAM_CIRCLES)
     assert mine.team.id is not None
     found = await ctx.unit.circles.of_team(mine.team.id)
     if not found:
@@ -219,14 +261,13 @@ async def circles(ctx: Context) -> None:
         }[circle.status]
         led_by = ", ".join(names.get(p, "?") for p in facilitators[circle.id])
         lines.append(f"• {circle.name} ({status}) — {led_by}")
-        if mine.role is TeamRole.ORGANIZER:
-            buttons.append([Button(circle.name[:60], f"m:{circle.id}")])
+        buttons.append([Button(circle.name[:60], f"m:{circle.id}")])
     ctx.say("\n".join(lines), buttons)
 
 
 async def this_week(ctx: Context) -> None:
     """O2: which meetings happen this week across the team."""
-    mine = await teams.membership(ctx.unit, ctx.person_id)
+    mine = await teams.authorized(ctx.unit, ctx.person_id, Capability.VIEW_TEAM_WEEK)
     week = await summary.weekly_summary(ctx.unit, mine.team, summary.week_of(ctx.now, mine.team.timezone))
     found = week.meetings
     if not found:
@@ -249,7 +290,7 @@ async def this_week(ctx: Context) -> None:
 
 async def feedback(ctx: Context) -> None:
     """O1: what facilitators said about the team's meetings of the last four weeks."""
-    mine = await teams.membership(ctx.unit, ctx.person_id)
+    mine = await teams.authorized(ctx.unit, ctx.person_id, Capability.VIEW_TEAM_FEEDBACK)
     assert mine.team.id is not None
     lines = [ctx.t("Feedback from facilitators in {team}, last four weeks:", team=mine.team.name)]
     found = 0

@@ -130,8 +130,15 @@ def rsvp_view(
 
 
 def manage_view(
-    t: Translator, circle: Circle, meetings: Sequence[Meeting], signup_count: int, now: datetime, link: str
+    t: Translator,
+    circle: Circle,
+    meetings: Sequence[Meeting],
+    signup_count: int,
+    now: datetime,
+    link: str,
+    facilitators: Sequence[tuple[str, bool]] = (),
 ) -> str:
+    """The facilitator's overview; ``facilitators`` are (name, is lead), the lead first."""
     upcoming = next_meeting(meetings, now)
     held = active(meetings)
     lines = [
@@ -143,6 +150,9 @@ def manage_view(
         + (t("open") if circle.signup_open else t("closed")),
         t("Meetings: {held} of {total} planned", held=len(held), total=len(meetings)),
     ]
+    if facilitators:
+        named = [t("{name} (lead)", name=name) if lead else name for name, lead in facilitators]
+        lines.append(t("Facilitators: {names}", names=", ".join(named)))
     if upcoming is not None:
         lines.append(t("Next meeting: {when}", when=when(t, circle, upcoming)))
     if circle.status is CircleStatus.PUBLISHED:

@@ -10,7 +10,8 @@ from bot.geo import find_city, normalise_place
 from bot.usecases.codes import new_code
 from domain.errors import InvalidSchedule, NotFound
 from domain.model import MAX_WEEKS, Circle, CircleStatus, Facilitator, FacilitatorRole, Meeting, Venue
-from domain.rules import check_can_manage, check_meeting_ahead, check_not_cancelled
+from domain.roles import Capability, Role, check, roles_in_circle
+from domain.rules import check_meeting_ahead, check_not_cancelled
 from domain.schedule import local_to_utc, weekly_starts
 from storage.inbox import Invite
 from storage.unit import Unit
@@ -55,26 +56,40 @@ async def _unique_code(unit: Unit) -> str:
 
 @dataclass
 class Managed:
-    """A circle loaded for a facilitator, after checking that they may manage it."""
+    """A circle loaded for someone who runs it, after checking what they asked to do."""
 
     circle: Circle
     meetings: list[Meeting]
-    facilitator_ids: list[int]
+    facilitators: list[Facilitator]
+    roles: frozenset[Role]
+
+    @property
+    def facilitator_ids(self) -> list[int]:
+        return [f.person_id for f in self.facilitators]
 
 
-async def load_managed(unit: Unit, circle_id: int, person_id: int) -> Managed:
+async def circle_roles(unit: Unit, circle: Circle, person_id: int, facilitators: list[Facilitator]) -> frozenset[Role]:
+    """What the person is to this circle (domain/roles.py), from the facts stored."""
+    assert circle.id is not None
+    organizer_ids = await unit.teams.organizer_ids(circle.team_id) if circle.team_id else []
+    signup = await unit.signups.get(circle.id, person_id)
+    return roles_in_circle(person_id, facilitators, organizer_ids, signed_up=signup is not None and signup.active)
+
+
+async def load_managed(unit: Unit, circle_id: int, person_id: int, capability: Capability) -> Managed:
+    """The circle, once the role model allows this person ``capability`` on it (else a refusal)."""
     circle = await unit.circles.get(circle_id)
     if circle is None or circle.id is None:
         raise NotFound()
-    facilitator_ids = await unit.circles.facilitator_ids(circle.id)
-    organizer_ids = await unit.teams.organizer_ids(circle.team_id) if circle.team_id else []
-    check_can_manage(person_id, facilitator_ids, organizer_ids)
-    return Managed(circle, await unit.circles.meetings(circle.id), facilitator_ids)
+    facilitators = await unit.circles.facilitators(circle.id)
+    roles = await circle_roles(unit, circle, person_id, facilitators)
+    check(roles, capability)
+    return Managed(circle, await unit.circles.meetings(circle.id), facilitators, roles)
 
 
 async def publish(unit: Unit, circle_id: int, person_id: int) -> Circle:
     """Publish a draft; publishing again changes nothing, and a cancelled circle stays cancelled."""
-    managed = await load_managed(unit, circle_id, person_id)
+    managed = await load_managed(unit, circle_id, person_id, Capability.PUBLISH)
     check_not_cancelled(managed.circle)
     managed.circle.status = CircleStatus.PUBLISHED
     await unit.circles.save(managed.circle, city_key(managed.circle.venue))
@@ -83,7 +98,7 @@ async def publish(unit: Unit, circle_id: int, person_id: int) -> Circle:
 
 async def cancel_circle(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Circle:
     """Cancel the whole circle: it leaves browse, takes no signups, and its meetings are off."""
-    managed = await load_managed(unit, circle_id, person_id)
+    managed = await load_managed(unit, circle_id, person_id, Capability.CANCEL_CIRCLE)
     check_not_cancelled(managed.circle)
     managed.circle.status = CircleStatus.CANCELLED
     managed.circle.signup_open = False
@@ -95,7 +110,7 @@ async def cancel_circle(unit: Unit, circle_id: int, person_id: int, now: datetim
 async def change_venue(unit: Unit, circle_id: int, person_id: int, venue: Venue, now: datetime) -> Circle:
     """Move the circle to another venue. Reminders not sent yet show it (they are rendered when
     sent); learners are told if meetings are still ahead."""
-    managed = await load_managed(unit, circle_id, person_id)
+    managed = await load_managed(unit, circle_id, person_id, Capability.CHANGE_VENUE)
     check_not_cancelled(managed.circle)
     managed.circle.venue = locate(venue)
     await unit.circles.save(managed.circle, city_key(managed.circle.venue))
@@ -104,7 +119,7 @@ async def change_venue(unit: Unit, circle_id: int, person_id: int, venue: Venue,
 
 
 async def set_signup_open(unit: Unit, circle_id: int, person_id: int, is_open: bool) -> Circle:
-    managed = await load_managed(unit, circle_id, person_id)
+    managed = await load_managed(unit, circle_id, person_id, Capability.OPEN_SIGNUP)
     check_not_cancelled(managed.circle)
     managed.circle.signup_open = is_open
     await unit.circles.save(managed.circle, city_key(managed.circle.venue))
@@ -115,7 +130,7 @@ async def _managed_meeting(unit: Unit, meeting_id: int, person_id: int, now: dat
     meeting = await unit.circles.meeting(meeting_id)
     if meeting is None:
         raise NotFound()
-    managed = await load_managed(unit, meeting.circle_id, person_id)
+    managed = await load_managed(unit, meeting.circle_id, person_id, Capability.CHANGE_MEETINGS)
     check_not_cancelled(managed.circle)
     check_meeting_ahead(meeting, now)
     return managed, meeting
@@ -143,7 +158,7 @@ async def cancel_meeting(unit: Unit, meeting_id: int, person_id: int, now: datet
 
 
 async def add_meeting(unit: Unit, circle_id: int, person_id: int, day: date, at: time, now: datetime) -> Meeting:
-    managed = await load_managed(unit, circle_id, person_id)
+    managed = await load_managed(unit, circle_id, person_id, Capability.CHANGE_MEETINGS)
     check_not_cancelled(managed.circle)
     if len(managed.meetings) >= MAX_WEEKS:
         raise InvalidSchedule(weeks=len(managed.meetings) + 1)
@@ -152,7 +167,7 @@ async def add_meeting(unit: Unit, circle_id: int, person_id: int, day: date, at:
 
 
 async def invite_cofacilitator(unit: Unit, circle_id: int, person_id: int, now: datetime, days: int) -> Invite:
-    await load_managed(unit, circle_id, person_id)
+    await load_managed(unit, circle_id, person_id, Capability.INVITE_FACILITATOR)
     invite = Invite(new_code(10, prefix="f"), "cofacilitator", circle_id, person_id, now + timedelta(days=days), None)
     await unit.invites.add(invite)
     return invite
@@ -167,3 +182,21 @@ async def accept_cofacilitator(unit: Unit, code: str, person_id: int, now: datet
         return None
     await unit.circles.add_facilitator(Facilitator(invite.circle_id, person_id, FacilitatorRole.CO))
     return await unit.circles.get(invite.circle_id)
+
+
+async def remove_cofacilitator(unit: Unit, circle_id: int, person_id: int, co_id: int, now: datetime) -> Circle:
+    """The lead (or an organizer) removes a co-facilitator, who is told and loses access at once:
+    every action is authorised on arrival, and prompts still queued for them are dropped at send time."""
+    managed = await load_managed(unit, circle_id, person_id, Capability.REMOVE_FACILITATOR)
+    if not await unit.circles.remove_facilitator(circle_id, co_id):
+        raise NotFound()  # not a co-facilitator of this circle (the lead cannot be removed)
+    await notices.facilitator_removed(unit, circle_id, co_id, person_id, now)
+    return managed.circle
+
+
+async def step_down(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Circle:
+    """A co-facilitator leaves the circle's team of facilitators; the others are told."""
+    managed = await load_managed(unit, circle_id, person_id, Capability.STEP_DOWN)
+    await unit.circles.remove_facilitator(circle_id, person_id)
+    await notices.stepped_down(unit, circle_id, person_id, now)
+    return managed.circle

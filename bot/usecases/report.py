@@ -8,6 +8,7 @@ from statistics import fmean
 
 from bot.usecases.circles import load_managed
 from domain.model import Circle, Meeting
+from domain.roles import Capability
 from storage.surveys import FACILITATOR, LEARNER, SurveyResponse
 from storage.unit import Unit
 
@@ -68,7 +69,7 @@ class Report:
 
 async def build(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Report:
     """The report of a circle, for one of its facilitators (or its team's organizers)."""
-    managed = await load_managed(unit, circle_id, person_id)
+    managed = await load_managed(unit, circle_id, person_id, Capability.REPORT)
     learners = {s.person_id for s in await unit.signups.active_for_circle(circle_id)}
     answers = {(r.meeting_id, r.person_id): r.attending for r in await unit.rsvps.for_circle(circle_id)}
     feedback = sorted(await unit.feedback.of_circle(circle_id), key=lambda f: f.created_at or now)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from bot.delivery import notices
 from bot.usecases.codes import new_code
 from domain.errors import AlreadyInTeam, DomainError, NotFound, NotInTeam
 from domain.model import Team, TeamMember, TeamRole
-from domain.rules import check_can_organize
+from domain.roles import Capability, check, roles_in_team
 from storage.inbox import Invite
 from storage.unit import Unit
 
-TEAM_INVITE = "team"
+TEAM_INVITE = "team"  # works once
+TEAM_APPROVAL = "team_approval"  # works for several people until it expires; an organizer approves each
 
 
 class LastOrganizer(DomainError):
@@ -27,6 +29,24 @@ class Membership:
     role: TeamRole
 
 
+@dataclass
+class Offer:
+    """What an invitation offers: a role in a team, at once or once an organizer approves."""
+
+    team: Team
+    role: TeamRole
+    needs_approval: bool = False
+
+
+@dataclass
+class Joined:
+    """The outcome of using an invitation: a membership, or a request waiting for an organizer."""
+
+    team: Team
+    role: TeamRole
+    waiting: bool = False
+
+
 async def membership(unit: Unit, person_id: int) -> Membership:
     member = await unit.teams.membership(person_id)
     if member is None:
@@ -36,12 +56,24 @@ async def membership(unit: Unit, person_id: int) -> Membership:
     return Membership(team, member.role)
 
 
-async def create_team(unit: Unit, person_id: int, name: str, timezone: str, now: datetime) -> Team:
-    """The creator becomes the team's first organizer, and the circles they lead join it."""
+async def authorized(unit: Unit, person_id: int, capability: Capability) -> Membership:
+    """The person's team, once the role model allows them ``capability`` in it (else a refusal)."""
+    mine = await membership(unit, person_id)
+    check(roles_in_team(mine.role), capability)
+    return mine
+
+
+async def check_can_create(unit: Unit, person_id: int) -> None:
+    """A person belongs to one team at most: someone in a team leaves it before creating another."""
     existing = await unit.teams.membership(person_id)
     if existing is not None:
         team = await unit.teams.get(existing.team_id)
         raise AlreadyInTeam(team=team.name if team else "")
+
+
+async def create_team(unit: Unit, person_id: int, name: str, timezone: str, now: datetime) -> Team:
+    """The creator becomes the team's first organizer, and the circles they lead join it."""
+    await check_can_create(unit, person_id)
     team = await unit.teams.add(Team(id=None, name=name, timezone=timezone, created_at=now))
     assert team.id is not None
     await unit.teams.add_member(TeamMember(team.id, person_id, TeamRole.ORGANIZER), now)
@@ -49,61 +81,98 @@ async def create_team(unit: Unit, person_id: int, name: str, timezone: str, now:
     return team
 
 
-async def invite(unit: Unit, person_id: int, role: TeamRole, now: datetime, days: int) -> tuple[Team, Invite]:
-    """A code (or link) anyone can use to join the team until it expires."""
-    mine = await membership(unit, person_id)
-    check_can_organize(mine.role)
+async def invite(
+    unit: Unit, person_id: int, role: TeamRole, now: datetime, days: int, *, approval: bool = False
+) -> tuple[Team, Invite]:
+    """A code (or link) to join the team until it expires: for one person, or — members only, with
+    ``approval`` — for several people, each of whom an organizer lets in."""
+    mine = await authorized(unit, person_id, Capability.INVITE_TO_TEAM)
+    kind = TEAM_APPROVAL if approval and role is TeamRole.MEMBER else TEAM_INVITE
     code = new_code(10, prefix="t")
-    offer = Invite(code, TEAM_INVITE, None, person_id, now + timedelta(days=days), None, mine.team.id, role.value)
+    offer = Invite(code, kind, None, person_id, now + timedelta(days=days), None, mine.team.id, role.value)
     await unit.invites.add(offer)
     return mine.team, offer
 
 
-async def offered(unit: Unit, code: str, person_id: int, now: datetime) -> Membership | None:
+async def offered(unit: Unit, code: str, person_id: int, now: datetime) -> Offer | None:
     """What an invitation offers this person (team and role), without joining; None when the code
-    is unknown or expired. Someone in another team is told to leave it first."""
-    offer = await unit.invites.get(code)
-    if offer is None or offer.kind != TEAM_INVITE or offer.team_id is None or offer.expires_at <= now:
+    is unknown, used or expired. Someone in another team is told to leave it first."""
+    invite = await unit.invites.get(code)
+    if invite is None or invite.kind not in (TEAM_INVITE, TEAM_APPROVAL) or invite.team_id is None:
         return None
-    if offer.role == TeamRole.ORGANIZER.value and offer.used_by is not None:
-        return None  # organizer invitations work once
-    team = await unit.teams.get(offer.team_id)
+    if invite.expires_at <= now or (invite.kind == TEAM_INVITE and invite.used_by is not None):
+        return None
+    team = await unit.teams.get(invite.team_id)
     if team is None:
         return None
     existing = await unit.teams.membership(person_id)
     if existing is not None and existing.team_id != team.id:
         other = await unit.teams.get(existing.team_id)
         raise AlreadyInTeam(team=other.name if other else "")
-    return Membership(team, TeamRole(offer.role or TeamRole.MEMBER.value))
+    role = TeamRole(invite.role or TeamRole.MEMBER.value)
+    return Offer(team, role, needs_approval=invite.kind == TEAM_APPROVAL and existing is None)
 
 
-async def accept(unit: Unit, code: str, person_id: int, now: datetime) -> Membership | None:
-    """Join with an invitation (after the person confirmed); None when it is not valid (any more).
+async def accept(unit: Unit, code: str, person_id: int, now: datetime) -> Joined | None:
+    """Use an invitation (after the person confirmed); None when it is not valid (any more).
 
-    Facilitator invitations can be shared with several people until they expire; an organizer
-    invitation gives organizer rights to one person only.
+    A one-time invitation is used up by the first person who joins with it. An invitation that
+    needs approval records a request and tells the team's organizers, who let the person in.
     """
     offer = await offered(unit, code, person_id, now)
     if offer is None:
         return None
     team, role = offer.team, offer.role
     assert team.id is not None
-    if role is TeamRole.ORGANIZER and not await unit.invites.use(code, person_id):
-        return None
     existing = await unit.teams.membership(person_id)
+    if existing is not None and not (existing.role is TeamRole.MEMBER and role is TeamRole.ORGANIZER):
+        return Joined(team, existing.role)  # already in: nothing to use up
+    if offer.needs_approval:
+        request, fresh = await unit.join_requests.ask(team.id, person_id, now)
+        if fresh:
+            await notices.join_requested(unit, team.id, request.id, person_id, now)
+        return Joined(team, role, waiting=True)
+    if not await unit.invites.use(code, person_id):
+        return None
     if existing is not None:
-        if existing.role is TeamRole.MEMBER and role is TeamRole.ORGANIZER:
-            await unit.teams.remove_member(team.id, person_id)
-            await unit.teams.add_member(TeamMember(team.id, person_id, role), now)
-            return Membership(team, role)
-        return Membership(team, existing.role)
+        await unit.teams.remove_member(team.id, person_id)
+        await unit.teams.add_member(TeamMember(team.id, person_id, role), now)
+        return Joined(team, role)
     await unit.teams.add_member(TeamMember(team.id, person_id, role), now)
     await unit.circles.join_team(person_id, team.id)
-    return Membership(team, role)
+    return Joined(team, role)
+
+
+@dataclass
+class Decision:
+    team: Team
+    person_id: int
+    approved: bool
+    # Why nothing changed: another organizer answered first ("answered"), or the person joined
+    # another team meanwhile ("elsewhere"); None when this answer took effect.
+    unchanged: str | None = None
+
+
+async def decide(unit: Unit, organizer_id: int, request_id: int, approve: bool, now: datetime) -> Decision:
+    """An organizer lets someone in (or not); the person is told either way."""
+    request = await unit.join_requests.get(request_id)
+    mine = await authorized(unit, organizer_id, Capability.APPROVE_JOINING)
+    if request is None or request.team_id != mine.team.id:
+        raise NotFound()
+    elsewhere = await unit.teams.membership(request.person_id)
+    if approve and elsewhere is not None:
+        return Decision(mine.team, request.person_id, approve, unchanged="elsewhere")
+    if not await unit.join_requests.decide(request_id, approve, organizer_id, now):
+        return Decision(mine.team, request.person_id, bool(request.approved), unchanged="answered")
+    if approve:
+        await unit.teams.add_member(TeamMember(mine.team.id or 0, request.person_id, TeamRole.MEMBER), now)
+        await unit.circles.join_team(request.person_id, mine.team.id)
+    await notices.join_answered(unit, mine.team.id or 0, request_id, request.person_id, approve, now)
+    return Decision(mine.team, request.person_id, approve)
 
 
 async def leave(unit: Unit, person_id: int) -> Team:
-    mine = await membership(unit, person_id)
+    mine = await authorized(unit, person_id, Capability.LEAVE_TEAM)
     assert mine.team.id is not None
     members = await unit.teams.members(mine.team.id)
     organizers = [m for m in members if m.role is TeamRole.ORGANIZER]
@@ -115,8 +184,7 @@ async def leave(unit: Unit, person_id: int) -> Team:
 
 
 async def remove_member(unit: Unit, organizer_id: int, member_id: int) -> Team:
-    mine = await membership(unit, organizer_id)
-    check_can_organize(mine.role)
+    mine = await authorized(unit, organizer_id, Capability.REMOVE_FROM_TEAM)
     assert mine.team.id is not None
     theirs = await unit.teams.membership(member_id)
     if theirs is None or theirs.team_id != mine.team.id:
@@ -129,16 +197,14 @@ async def remove_member(unit: Unit, organizer_id: int, member_id: int) -> Team:
 
 
 async def set_summary_chat(unit: Unit, person_id: int, platform: str, chat_id: str) -> Team:
-    mine = await membership(unit, person_id)
-    check_can_organize(mine.role)
+    mine = await authorized(unit, person_id, Capability.CHOOSE_SUMMARY)
     mine.team.summary_platform, mine.team.summary_chat_id = platform, chat_id
     await unit.teams.save_summary(mine.team)
     return mine.team
 
 
 async def set_summary_time(unit: Unit, person_id: int, weekday: int, at: time, timezone: str) -> Team:
-    mine = await membership(unit, person_id)
-    check_can_organize(mine.role)
+    mine = await authorized(unit, person_id, Capability.CHOOSE_SUMMARY)
     mine.team.summary_weekday, mine.team.summary_time, mine.team.timezone = weekday, at, timezone
     await unit.teams.save_summary(mine.team)
     return mine.team

@@ -13,12 +13,11 @@ from domain.errors import (
     CircleNotOpen,
     MeetingCancelled,
     MeetingPast,
-    NotAllowed,
     NotSignedUp,
     SignupClosed,
 )
 from domain.model import Circle, CircleStatus, Meeting, Venue
-from domain.rules import check_can_manage, check_can_rsvp, check_can_sign_up, is_listed
+from domain.rules import check_can_rsvp, check_can_sign_up, is_listed
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
@@ -92,9 +91,3 @@ def test_rsvp_only_ahead_for_signed_up_learners_of_a_running_circle() -> None:
         check_can_rsvp(circle(status=CircleStatus.CANCELLED), meeting, NOW, signed_up=True)
     with pytest.raises(CircleNotOpen):
         check_can_rsvp(circle(status=CircleStatus.DRAFT), meeting, NOW, signed_up=True)
-
-
-def test_only_facilitators_manage() -> None:
-    check_can_manage(7, [3, 7])
-    with pytest.raises(NotAllowed):
-        check_can_manage(8, [3, 7])
