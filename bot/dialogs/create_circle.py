@@ -152,7 +152,6 @@ class CreateCircle(Dialog):
     async def take_city(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
         data.pop("latitude", None)
         data.pop("longitude", None)
-        data.pop("city_unknown", None)
         if answer.location is not None:
             city = nearest_city(answer.location.latitude, answer.location.longitude)
             if city is None:
@@ -187,7 +186,8 @@ class CreateCircle(Dialog):
 
     async def take_city_confirm(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
         if answer.choice == "keep":
-            data["city"] = data.pop("city_unknown")
+            # (city_unknown stays: ``back`` from the next question asks this question again.)
+            data["city"] = data["city_unknown"]
             return self.after_city
         if answer.text is None:
             raise InputError("choice.needed")
