@@ -32,15 +32,15 @@ __all__ = [
     "InputError",
     "clean_name",
     "clean_text",
-    "parse_place_name",
-    "strip_controls",
     "parse_date",
     "parse_duration_minutes",
     "parse_int_in_range",
+    "parse_place_name",
     "parse_time",
     "parse_timezone",
     "parse_url",
     "require_future_date",
+    "strip_controls",
 ]
 
 
@@ -510,11 +510,7 @@ def strip_controls(text: str, *, keep_lines: bool) -> str:
     its line breaks and tabs (``keep_lines``); a lone carriage return becomes a line break."""
     if keep_lines:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        ch
-        for ch in text
-        if (keep_lines and ch in "\n\t") or unicodedata.category(ch) not in ("Cc", "Cs")
-    )
+    return "".join(ch for ch in text if (keep_lines and ch in "\n\t") or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
 def strip_invisible(text: str) -> str:

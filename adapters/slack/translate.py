@@ -213,4 +213,3 @@ def well_formed(body: object) -> bool:
         return False
     user = body.get("user")
     return not isinstance(user, dict) or isinstance(user.get("id"), str | None)
-

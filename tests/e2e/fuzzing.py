@@ -42,7 +42,7 @@ NASTY = [
     "ä" * 10_001,
     "x" * 9_999,
     "../../etc/passwd",
-    "=HYPERLINK(\"http://evil\")",
+    '=HYPERLINK("http://evil")',
     " ;=1+1",
     "back",
     "cancel",
@@ -88,7 +88,6 @@ TEXT = st.one_of(
     st.integers(9_990, 10_010).map(lambda n: "ß" * n),
     _dates(),
 )
-
 
 
 JSON_VALUES: st.SearchStrategy[Any] = st.recursive(

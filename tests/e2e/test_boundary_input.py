@@ -98,7 +98,9 @@ async def test_a_display_name_with_nul_and_bidi_controls_is_cleaned(app: Circles
 
 
 async def test_a_name_made_of_nothing_visible_is_given_a_readable_fallback(app: Circles, db: Database) -> None:
-    incoming = Incoming(platform="telegram", user_id="4242", chat_id="4242", user_name="\u200b\u200d\x00", command="help")
+    incoming = Incoming(
+        platform="telegram", user_id="4242", chat_id="4242", user_name="\u200b\u200d\x00", command="help"
+    )
     await app.handle(incoming)
     async with db.transaction() as conn:
         assert (await conn.execute(select(people.c.name))).scalars().all() == ["4242"]
@@ -240,13 +242,13 @@ async def test_an_added_meeting_between_others_takes_its_place_in_the_numbering(
 
 async def test_formulas_after_spaces_or_separators_are_neutralised_in_the_csv(chat: ConsoleDriver) -> None:
     code = await create_circle(chat)
-    await sign_up(chat, code, "alice", "  =1+1", "help;=HYPERLINK(\"http://evil.example\")", "a |\t@SUM(A1)")
+    await sign_up(chat, code, "alice", "  =1+1", 'help;=HYPERLINK("http://evil.example")', "a |\t@SUM(A1)")
     await manage(chat)
     await chat.press("Export signups (CSV)")
     export = chat.shown["fiona"][-1].reply.attachment
     assert export is not None
     text = export.content.decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(text)))[1]
-    assert row[2:] == ["'=1+1", "help;'=HYPERLINK(\"http://evil.example\")", "a |\t'@SUM(A1)"]
+    assert row[2:] == ["'=1+1", 'help;\'=HYPERLINK("http://evil.example")', "a |\t'@SUM(A1)"]
     # Every cell is quoted, so a program splitting on semicolons keeps the cell whole.
     assert all(line.startswith('"') for line in text.splitlines() if line)

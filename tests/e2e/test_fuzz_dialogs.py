@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -34,8 +33,9 @@ from storage.dialogs import DialogState
 from storage.tables import circles, dialogs, kept_inputs, meetings, people, signups, teams
 from storage.unit import unit_of_work
 from tests.conftest import NOW
-from tests.e2e.fuzzing import TEXT, fuzz_settings
 from tests.e2e.flows import BERLIN_CIRCLE, create_circle, sign_up
+from tests.e2e.fuzzing import TEXT, fuzz_settings
+
 
 @dataclass(frozen=True)
 class Step:
@@ -124,10 +124,27 @@ async def assert_clean(db: Database) -> None:
     """Nothing half-saved or dirty: what the fuzz could have stored is clean and consistent."""
     async with db.transaction() as conn:
         assert (await conn.execute(select(func.count()).select_from(kept_inputs))).scalar_one() == 0
-        names = [*(await conn.execute(select(people.c.name))).scalars(), *(await conn.execute(select(teams.c.name))).scalars()]
-        rows = (await conn.execute(select(circles.c.id, circles.c.name, circles.c.course_title, circles.c.venue_name, circles.c.venue_city, circles.c.first_date, circles.c.created_at))).all()
+        names = [
+            *(await conn.execute(select(people.c.name))).scalars(),
+            *(await conn.execute(select(teams.c.name))).scalars(),
+        ]
+        rows = (
+            await conn.execute(
+                select(
+                    circles.c.id,
+                    circles.c.name,
+                    circles.c.course_title,
+                    circles.c.venue_name,
+                    circles.c.venue_city,
+                    circles.c.first_date,
+                    circles.c.created_at,
+                )
+            )
+        ).all()
         answers = (await conn.execute(select(signups.c.goal, signups.c.help_peers, signups.c.custom_answer))).all()
-        schedule = (await conn.execute(select(meetings.c.circle_id, meetings.c.number, meetings.c.start, meetings.c.id))).all()
+        schedule = (
+            await conn.execute(select(meetings.c.circle_id, meetings.c.number, meetings.c.start, meetings.c.id))
+        ).all()
     for text in [*names, *(v for r in rows for v in r[1:5]), *(v for r in answers for v in r if v)]:
         assert not any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\t" for ch in text), text
     for row in rows:
@@ -143,7 +160,9 @@ async def assert_clean(db: Database) -> None:
 
 async def restore(db: Database, step: Step) -> None:
     async with unit_of_work(db) as unit:
-        await unit.dialogs.save(step.person_id, DialogState(step.state.name, step.state.step, dict(step.state.data)), NOW)
+        await unit.dialogs.save(
+            step.person_id, DialogState(step.state.name, step.state.step, dict(step.state.data)), NOW
+        )
 
 
 # Recorded once per test run and database (Hypothesis calls the test once per example, with the

@@ -4,6 +4,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import urllib.parse
@@ -34,8 +35,6 @@ SIGNED_BODIES = st.one_of(
 async def test_fuzz_the_slack_endpoint(
     slack: SlackChat, db: Database, text: str, name: str, signed: tuple[str, str]
 ) -> None:
-    import asyncio
-
     fake = slack.slack
     content_type, body = signed
     body = body.encode("utf-8", "ignore").decode("utf-8")

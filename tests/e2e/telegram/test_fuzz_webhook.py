@@ -9,7 +9,6 @@ import itertools
 import pytest
 from aiohttp import ClientSession
 from hypothesis import given
-from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from storage.db import Database
@@ -28,13 +27,20 @@ async def test_fuzz_the_telegram_webhook(
 ) -> None:
     tg = telegram.tg
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
-    async with ClientSession() as http, http.post(tg.webhook_url or "", data=body.encode("utf-8", "surrogatepass"), headers=headers) as response:
+    async with (
+        ClientSession() as http,
+        http.post(tg.webhook_url or "", data=body.encode("utf-8", "surrogatepass"), headers=headers) as response,
+    ):
         assert response.status in (200, 400), (response.status, body[:200])
     user = tg.user(next(_USER_IDS), name or "x")
     await telegram.deliver(tg.build_text_update(user, text))
     await telegram.deliver(tg.build_text_update(user, f"/start {text}"))
     [shown, *_] = await telegram.say(user, "/help")
-    await telegram.deliver(tg.build_callback_update(user, shown, data.encode("utf-8", "ignore")[:64].decode("utf-8", "ignore") or "x", strict=False))
+    await telegram.deliver(
+        tg.build_callback_update(
+            user, shown, data.encode("utf-8", "ignore")[:64].decode("utf-8", "ignore") or "x", strict=False
+        )
+    )
     assert not telegram.errors
     assert not any("something went wrong" in m.body for m in tg.sent_messages())
     async with db.transaction() as conn:

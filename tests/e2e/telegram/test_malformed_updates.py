@@ -6,7 +6,6 @@ signature, so the body itself is what is wrong: not JSON, nested too deeply, the
 
 from __future__ import annotations
 
-
 import pytest
 from aiohttp import ClientSession
 
@@ -29,6 +28,9 @@ DEEP = "[" * 100_000 + "]" * 100_000
 )
 async def test_a_malformed_telegram_update_is_answered_400(telegram: TelegramChat, body: str | bytes) -> None:
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
-    async with ClientSession() as http, http.post(telegram.tg.webhook_url or "", data=body, headers=headers) as response:
+    async with (
+        ClientSession() as http,
+        http.post(telegram.tg.webhook_url or "", data=body, headers=headers) as response,
+    ):
         assert response.status == 400
     assert not telegram.processed
