@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.commands import COMMAND_WORDS
 from bot.config import Settings
+from bot.conversation.boundary import clean_incoming
 from bot.conversation.context import Context
 from bot.conversation.dialog import DIALOG_TOKEN, Answer, DialogRunner
 from bot.conversation.messages import Incoming, Location, Reply
@@ -215,6 +216,8 @@ class Circles:
         return self.share_links.get(platform, lambda code: f"/start {code}")
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        # The boundary: whatever the platform delivered, the core sees it cleaned, once.
+        incoming = clean_incoming(incoming)
         now = self.clock.now()
         language = supported_language(incoming.language or self.settings.circles.default_language)
         try:
@@ -225,7 +228,7 @@ class Circles:
                     return []  # A repeated update (webhook retry, double delivery): already handled.
                 chat = incoming.private_chat_id or (None if incoming.in_group else incoming.chat_id)
                 person, _ = await unit.people.ensure(
-                    Identity(incoming.platform, incoming.user_id, chat), incoming.user_name[:200], language, now
+                    Identity(incoming.platform, incoming.user_id, chat), incoming.user_name, language, now
                 )
                 language = person.language  # refusals below speak the person's chosen language
                 if person.unreachable_reason == BLOCKED and person.id is not None and not incoming.in_group:

@@ -26,16 +26,21 @@ from datetime import date, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from domain.schedule import latest_date
+
 __all__ = [
     "InputError",
+    "clean_name",
     "clean_text",
     "parse_date",
     "parse_duration_minutes",
     "parse_int_in_range",
+    "parse_place_name",
     "parse_time",
     "parse_timezone",
     "parse_url",
     "require_future_date",
+    "strip_controls",
 ]
 
 
@@ -154,9 +159,13 @@ def parse_date(text: str, today: date, *, dayfirst: bool = True) -> date:
 
 
 def require_future_date(d: date, today: date) -> date:
-    """Return ``d`` unless it lies before ``today`` (today itself is allowed: an evening meeting)."""
+    """Return ``d`` unless it lies before ``today`` (today itself is allowed: an evening meeting)
+    or beyond the planning horizon (``domain.schedule.latest_date``: ``date.too_far``)."""
     if d < today:
         raise InputError("date.past", date=d.isoformat(), today=today.isoformat())
+    latest = latest_date(today)
+    if d > latest:
+        raise InputError("date.too_far", date=d.isoformat(), latest=latest.isoformat())
     return d
 
 
@@ -490,6 +499,59 @@ def _suggest_zones(key: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
+# Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069): they make a name read
+# differently from what it is ("txt.exe" shown as "exe.txt"), so no name may carry them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def strip_controls(text: str, *, keep_lines: bool) -> str:
+    """``text`` without control characters (NUL and the rest of C0, DEL, C1) and without lone
+    surrogates, which PostgreSQL cannot store and which mean nothing in a chat. Free text keeps
+    its line breaks and tabs (``keep_lines``); a lone carriage return becomes a line break."""
+    if keep_lines:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if (keep_lines and ch in "\n\t") or unicodedata.category(ch) not in ("Cc", "Cs"))
+
+
+def strip_invisible(text: str) -> str:
+    """A platform's display name made readable: controls, bidi controls and other invisible
+    format characters (zero-width spaces, ...) removed, spacing collapsed."""
+    kept = "".join(ch for ch in strip_controls(text, keep_lines=False) if unicodedata.category(ch) != "Cf")
+    return " ".join(kept.split())
+
+
+def clean_name(text: str, *, max_len: int) -> str:
+    """Free text that names something (a circle, a course, a venue, a team): as ``clean_text``,
+    and refused with ``name.invisible`` when nothing visible is left without zero-width and other
+    format characters, or ``name.bidi`` when it carries bidirectional override/isolate controls."""
+    cleaned = clean_text(text, max_len=max_len)
+    if any(ch in BIDI_CONTROLS for ch in cleaned):
+        raise InputError("name.bidi")
+    if not "".join(ch for ch in cleaned if unicodedata.category(ch) != "Cf").strip():
+        raise InputError("name.invisible")
+    return cleaned
+
+
+PLACE_MAX_LEN = 85  # the longest real place names are about this long
+# Besides letters, combining marks, digits and spaces, a place name may hold these ("St. Gallen",
+# "Frankfurt (Oder)", "'s-Hertogenbosch", "Washington, D.C."); never a slash, a control or a symbol.
+_PLACE_PUNCTUATION = frozenset(" '’ʼ-.,()")
+
+
+def parse_place_name(text: str) -> str:
+    """A typed city, cleaned: ``city.invalid`` for text that cannot be a place name at all (no
+    letters, slashes or other symbols, format characters, over ``PLACE_MAX_LEN`` characters)."""
+    cleaned = " ".join(clean_text(text, max_len=PLACE_MAX_LEN * 4).split())
+    if len(cleaned) > PLACE_MAX_LEN:
+        raise InputError("city.invalid", text=text)
+    if not any(ch.isalpha() for ch in cleaned):
+        raise InputError("city.invalid", text=text)
+    for ch in cleaned:
+        if not (ch.isalnum() or ch in _PLACE_PUNCTUATION or unicodedata.category(ch).startswith("M")):
+            raise InputError("city.invalid", text=text)
+    return cleaned
+
+
 def clean_text(text: str, *, max_len: int, allow_empty: bool = False) -> str:
     """Strip and NFC-normalise free text (a name, a description), keeping inner line breaks.
 
@@ -497,9 +559,9 @@ def clean_text(text: str, *, max_len: int, allow_empty: bool = False) -> str:
     unless ``allow_empty``, and ``text.too_long`` (``max_len``, ``length``) past ``max_len``
     characters.
     """
-    # Control characters (NUL and the like) cannot be stored by PostgreSQL and mean nothing in a
-    # chat; line breaks and tabs are kept.
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    # The boundary (bot/conversation/boundary.py) already removed control characters from what
+    # people type; dialogs also see button values and stored text, so this stays a safety net.
+    text = strip_controls(text, keep_lines=True)
     cleaned = unicodedata.normalize("NFC", text).strip()
     if not cleaned:
         if allow_empty:

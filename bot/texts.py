@@ -40,12 +40,19 @@ INPUT_ERRORS = {
     "date.weekday_mismatch": N_("The weekday does not match that date. Please check it."),
     "date.impossible": N_("That date does not exist. Please check the day and month."),
     "date.past": N_("That date has already passed. Please choose a date from today on."),
+    "date.too_far": N_("That date is too far ahead. Please choose a date no later than {latest}."),
     "time.unrecognised": N_("I could not read that as a time. Try 18:30 or 6:30pm."),
     "number.range": N_("Please send a whole number from {lo} to {hi}."),
     "duration.unrecognised": N_("Please send the length in minutes, such as 90, or like 1h30."),
     "duration.range": N_("Please send a duration between 15 minutes and 8 hours, e.g. 90 or 1h30."),
     "timezone.unknown": N_("I do not know that time zone. Send a name like Europe/Berlin or America/New_York."),
     "text.empty": N_("Please send some text."),
+    "name.invisible": N_("That name has no visible letters. Please send a name people can read."),
+    "name.bidi": N_(
+        "That name contains characters that change the writing direction, which can disguise what it says. "
+        "Please send it without them."
+    ),
+    "city.invalid": N_("That does not look like the name of a town or city. Please type the city's name."),
     "text.too_long": N_("That is {length} characters long; the limit here is {max_len}. Please shorten it."),
     "url.invalid": N_("That does not look like a web address. Send a link such as https://example.org/course."),
     "time.past": N_("That time has already passed today. Please choose a later time or another date."),

@@ -11,6 +11,10 @@ DEFAULT_DURATION_MINUTES = 90
 DEFAULT_WEEKS = 6
 DEFAULT_REMINDER_LEAD = timedelta(days=2)
 MAX_WEEKS = 52
+# How far ahead any date a person gives (a first meeting, a moved or added meeting) may lie.
+# Circles are planned weeks ahead, not decades; a bound also keeps every derived date (the last
+# meeting, reminders, calendar files) far from the year 9999 where Python's dates end.
+MAX_YEARS_AHEAD = 2
 
 
 class CircleStatus(enum.StrEnum):

@@ -11,11 +11,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidSchedule
-from domain.model import MAX_WEEKS, CirclePhase, Meeting
+from domain.model import MAX_WEEKS, MAX_YEARS_AHEAD, CirclePhase, Meeting
 
 FEEDBACK_LATEST_AFTER_END = timedelta(days=1)
 LEARNER_SURVEY_BEFORE_LAST_START = timedelta(hours=1)
 FACILITATOR_SURVEY_AFTER_LAST_END = timedelta(days=2)
+
+
+def latest_date(today: date) -> date:
+    """The last date a meeting may be planned for, seen from ``today`` (MAX_YEARS_AHEAD on;
+    29 February falls back to the 28th in a common year)."""
+    year = today.year + MAX_YEARS_AHEAD
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
 
 
 def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -238,18 +238,35 @@ class Circles:
         return _meeting(row) if row else None
 
     async def add_meeting(self, circle_id: int, start: datetime, duration_minutes: int) -> Meeting:
-        numbers = await self.conn.execute(select(func.max(meetings.c.number)).where(meetings.c.circle_id == circle_id))
-        number = (numbers.scalar() or 0) + 1
         result = await self.conn.execute(
             meetings.insert().values(
-                circle_id=circle_id, number=number, start=start, duration_minutes=duration_minutes, cancelled=False
+                circle_id=circle_id, number=0, start=start, duration_minutes=duration_minutes, cancelled=False
             )
         )
         assert result.inserted_primary_key is not None
-        return Meeting(result.inserted_primary_key[0], circle_id, number, start, duration_minutes)
+        meeting_id = result.inserted_primary_key[0]
+        return await self._renumbered(circle_id, meeting_id)
 
-    async def move_meeting(self, meeting_id: int, start: datetime) -> None:
+    async def move_meeting(self, meeting_id: int, start: datetime) -> Meeting:
+        """Move a meeting; returns it with its number in the new order."""
         await self.conn.execute(update(meetings).where(meetings.c.id == meeting_id).values(start=start))
+        moved = await self.meeting(meeting_id)
+        assert moved is not None
+        return await self._renumbered(moved.circle_id, meeting_id)
+
+    async def _renumbered(self, circle_id: int, meeting_id: int) -> Meeting:
+        """Number a circle's meetings by date ("Meeting 1" is always the earliest), after a
+        meeting was added or moved. The one place that keeps numbers and dates in step; the
+        outbox keys use meeting ids, never numbers, so nothing queued is duplicated by this."""
+        found: Meeting | None = None
+        for number, meeting in enumerate(await self.meetings(circle_id), start=1):
+            if meeting.number != number:
+                await self.conn.execute(update(meetings).where(meetings.c.id == meeting.id).values(number=number))
+                meeting.number = number
+            if meeting.id == meeting_id:
+                found = meeting
+        assert found is not None
+        return found
 
     async def cancel_meeting(self, meeting_id: int) -> None:
         await self.conn.execute(update(meetings).where(meetings.c.id == meeting_id).values(cancelled=True))

@@ -43,6 +43,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.client import PLATFORM, build_client, quiet_sdk_logs
@@ -59,6 +60,7 @@ from adapters.slack.translate import (
     is_personal_message,
     pressed,
     profile_from,
+    well_formed,
 )
 from bot.app import Circles
 from bot.config import ConfigError, SlackSettings
@@ -99,6 +101,8 @@ class SlackAdapter:
             name="circles",
             logger=logging.getLogger("slack_bolt.circles"),
         )
+        # Checked before the body is parsed, so that only Slack's requests are ever read.
+        self._verifier = SignatureVerifier(settings.signing_secret or "-")
         self.bolt.middleware(self._ignore_retries)
         self.bolt.command(re.compile(r"^/"))(self._on_command)
         self.bolt.event("message")(self._on_message)
@@ -192,9 +196,18 @@ class SlackAdapter:
         if not timestamp.isdigit() or not request.headers.get("X-Slack-Signature"):
             # Not even shaped like Slack's request: refuse before parsing anything.
             return web.json_response({"error": "invalid request"}, status=401)
+        raw = await request.read()
+        if not self._verifier.is_valid(raw, timestamp, request.headers.get("X-Slack-Signature", "")):
+            return web.json_response({"error": "invalid request"}, status=401)
         try:
+            # Bolt parses the body here and reads ids from it: a payload that is not JSON, JSON
+            # nested deeper than Python recurses, bytes that are not UTF-8, or a list where an
+            # object belongs are the sender's mistake.
             bolt_request = await to_bolt_request(request)
-        except UnicodeDecodeError:
+        except (ValueError, RecursionError, AttributeError, TypeError, KeyError, IndexError):
+            return web.json_response({"error": "invalid request"}, status=400)
+        if not well_formed(bolt_request.body):
+            log.warning("refused a signed Slack request of an unexpected shape")
             return web.json_response({"error": "invalid request"}, status=400)
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 

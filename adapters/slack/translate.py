@@ -184,3 +184,32 @@ def _update_id(kind: str, value: object) -> str | None:
 
 def _with(base: Incoming, **changes: Any) -> Incoming:
     return Incoming(**{**base.__dict__, **changes})
+
+
+# Parts of a request that Slack always sends as objects (or lists of objects), and that Bolt and
+# this adapter read with ``.get``: a signed request with anything else there is malformed.
+_OBJECTS = ("user", "team", "enterprise", "channel", "container", "message", "view", "event", "state")
+_LISTS_OF_OBJECTS = ("actions", "authorizations")
+
+
+def well_formed(body: object) -> bool:
+    """Whether a parsed request body has the shape every Slack request has, so that reading it
+    cannot fail: an object whose known parts are objects / lists of objects, with string ids."""
+    if not isinstance(body, dict):
+        return False
+    for key in _OBJECTS:
+        if key in body and body[key] is not None and not isinstance(body[key], dict):
+            return False
+    for key in _LISTS_OF_OBJECTS:
+        value = body.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+            return False
+    event = body.get("event")
+    if body.get("type") == "event_callback" and not isinstance(event, dict):
+        return False
+    if isinstance(event, dict) and any(
+        not isinstance(event.get(k), str | None) for k in ("type", "user", "channel", "text", "channel_type", "ts")
+    ):
+        return False
+    user = body.get("user")
+    return not isinstance(user, dict) or isinstance(user.get("id"), str | None)

@@ -54,7 +54,9 @@ def webhook_handler(application: TelegramApplication, secret: str) -> Handler:
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("not an update")
             update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError):
+        except Exception:  # noqa: BLE001 - whatever a body makes parsing fail with, it is not an update
+            # Not JSON, not UTF-8, nested deeper than Python recurses (RecursionError), or parts
+            # of the wrong type (AttributeError inside de_json): the sender's mistake, never a 500.
             log.warning("refused a webhook request that is not a Telegram update")
             return web.Response(status=400, text="not an update")
         await application.update_queue.put(update)

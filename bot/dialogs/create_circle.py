@@ -11,14 +11,16 @@ from babel import Locale, UnknownLocaleError
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Button, Reply
-from bot.geo import nearest_city, parse_zone, timezone_for_city, timezone_for_location
+from bot.geo import find_city, nearest_city, normalise_place, parse_zone, timezone_for_city, timezone_for_location
 from bot.i18n import available_languages
 from bot.parsing import (
     InputError,
+    clean_name,
     clean_text,
     parse_date,
     parse_duration_minutes,
     parse_int_in_range,
+    parse_place_name,
     parse_time,
     parse_url,
     require_future_date,
@@ -45,6 +47,13 @@ def _text(ctx: Context, answer: Answer, max_len: int = SHORT) -> str:
     return clean_text(answer.text, max_len=max_len)
 
 
+def _name(ctx: Context, answer: Answer) -> str:
+    """An answer that names something: visible, without bidi overrides (``clean_name``)."""
+    if answer.text is None:
+        raise InputError("choice.needed")
+    return clean_name(answer.text, max_len=SHORT)
+
+
 def _ask(ctx: Context, text: str, *buttons: Button) -> Reply:
     """A question answered by typing, optionally with shortcut buttons; ``back`` is always offered."""
     rows = [[b] for b in buttons]
@@ -61,7 +70,7 @@ class CreateCircle(Dialog):
         return _ask(ctx, intro + "\n" + ctx.t("Send the course title."))
 
     async def take_course_title(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
-        data["course_title"] = _text(ctx, answer)
+        data["course_title"] = _name(ctx, answer)
         return "course_link"
 
     async def ask_course_link(self, ctx: Context, data: dict[str, Any]) -> Reply:
@@ -79,7 +88,7 @@ class CreateCircle(Dialog):
         )
 
     async def take_name(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
-        data["name"] = data["course_title"] if answer.choice == "same" else _text(ctx, answer)
+        data["name"] = data["course_title"] if answer.choice == "same" else _name(ctx, answer)
         return "description"
 
     async def ask_description(self, ctx: Context, data: dict[str, Any]) -> Reply:
@@ -100,7 +109,7 @@ class CreateCircle(Dialog):
         if answer.choice == "online":
             data.update(venue_name="Online", venue_address="", venue_details="")
             return "city"
-        data["venue_name"] = _text(ctx, answer)
+        data["venue_name"] = _name(ctx, answer)
         return "venue_address"
 
     async def ask_venue_address(self, ctx: Context, data: dict[str, Any]) -> Reply:
@@ -137,6 +146,9 @@ class CreateCircle(Dialog):
         reply.ask_location = ctx.incoming.can_share_location
         return reply
 
+    # The step after the city; changing the venue ends there.
+    after_city = "language"
+
     async def take_city(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
         data.pop("latitude", None)
         data.pop("longitude", None)
@@ -149,8 +161,37 @@ class CreateCircle(Dialog):
         elif answer.choice == "skip" and data.get("venue_name") == "Online":
             data["city"] = ""
         else:
-            data["city"] = _text(ctx, answer, 100)
-        return "language"
+            typed = parse_place_name(_text(ctx, answer, 400))
+            known = find_city(typed)
+            if known is None:
+                # SPEC §2 "Places": a place the gazetteer does not know is kept only once the
+                # person confirms it (a village, a new spelling), so that typos are caught.
+                data["city_unknown"] = typed
+                return "city_confirm"
+            # The gazetteer's own spelling when it is the same name ("berlin" -> "Berlin"); a name
+            # in another language or spelling is kept as typed, so browsing with it still finds it.
+            data["city"] = known.name if normalise_place(known.name) == normalise_place(typed) else typed
+        return self.after_city
+
+    async def ask_city_confirm(self, ctx: Context, data: dict[str, Any]) -> Reply:
+        return _ask(
+            ctx,
+            ctx.t(
+                "I do not know a town called {city}. Keep it as you typed it, or type the city again.",
+                city=data["city_unknown"],
+            ),
+            choice("city_confirm", "keep", ctx.t("Keep {city}", city=data["city_unknown"][:40])),
+            choice("city_confirm", "back", ctx.t("Type it again")),
+        )
+
+    async def take_city_confirm(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
+        if answer.choice == "keep":
+            # (city_unknown stays: ``back`` from the next question asks this question again.)
+            data["city"] = data["city_unknown"]
+            return self.after_city
+        if answer.text is None:
+            raise InputError("choice.needed")
+        return await self.take_city(ctx, data, answer)  # a new spelling, typed straight away
 
     async def ask_language(self, ctx: Context, data: dict[str, Any]) -> Reply:
         codes = list(dict.fromkeys([ctx.t.language, *available_languages(), "en", "es", "de", "fr"]))
@@ -348,9 +389,7 @@ class ChangeVenue(CreateCircle):
     name = "change_venue"
     first_step = "venue_name"
 
-    async def take_city(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
-        await super().take_city(ctx, data, answer)
-        return DONE
+    after_city = DONE
 
     async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
         venue = Venue(

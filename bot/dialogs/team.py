@@ -11,7 +11,7 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Button, Reply
 from bot.geo import parse_zone
-from bot.parsing import InputError, clean_text, parse_time
+from bot.parsing import InputError, clean_name, parse_time
 from bot.usecases import teams
 
 
@@ -37,7 +37,7 @@ class CreateTeam(Dialog):
     async def take_team_name(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
         if answer.text is None:
             raise InputError("text.empty")
-        data["team_name"] = clean_text(answer.text, max_len=200)
+        data["team_name"] = clean_name(answer.text, max_len=200)
         return "team_timezone"
 
     async def ask_team_timezone(self, ctx: Context, data: dict[str, Any]) -> Reply:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -49,18 +50,25 @@ def calendar(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: da
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A formula character right after a separator that some spreadsheet programs split cells on
+# (a semicolon in German Excel, a tab, a pipe), possibly after spaces: "goal;=HYPERLINK(...)".
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([;,\t|]\s*)([=+\-@])")
 
 
 def _cell(text: str) -> str:
-    """A learner's text as a spreadsheet shows it, never as a formula it would run."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A learner's text as a spreadsheet shows it, never as a formula it would run: a leading
+    formula character (also after spaces) gets an apostrophe before it, and so does one after
+    a separator inside the text; every cell is quoted as well (``signups_csv``)."""
+    text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", text)
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
 
 def signups_csv(t: Translator, circle: Circle, signups: Sequence[Signup], names: dict[int, str]) -> Attachment:
     """One row per active signup with every answer; UTF-8 with a byte-order mark so that
     spreadsheet programs read accents and non-Latin scripts correctly."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Quoted cells stay whole in programs that split on another separator than the comma.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     header = [t("Name"), t("Signed up"), t("Goal"), t("How they will help peers")]
     if circle.custom_question:
         header.append(circle.custom_question)

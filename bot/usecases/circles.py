@@ -143,8 +143,7 @@ async def reschedule_meeting(
     managed, meeting = await _managed_meeting(unit, meeting_id, person_id, now)
     start = local_to_utc(day, at, managed.circle.zone)
     old = meeting.start
-    await unit.circles.move_meeting(meeting_id, start)
-    meeting.start = start
+    meeting = await unit.circles.move_meeting(meeting_id, start)
     await notices.meeting_changed(unit, meeting, old, now)
     return meeting, old
 
