@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot run | console | migrate | dispatch``.
+"""Command line: ``circles run | console | migrate | dispatch`` (or ``python -m bot …``).
 
 This is the composition root, the one module of ``bot`` allowed to import adapters (the
 import-linter contract names it as the exception).
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from adapters.console.driver import ConsoleDriver
 from adapters.console.repl import run_console
 from adapters.console.sender import ConsoleSender
-from bot import bootstrap
+from bot import bootstrap, geo
 from bot.clock import FixedClock
 from bot.config import ConfigError, Settings, load
 from bot.conversation.outbound import Sender
@@ -44,6 +44,7 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _console(settings: Settings, speaker: str) -> None:
+    geo.preload_in_background()  # the first city someone types does not wait for the index
     app = await bootstrap.build(settings)
     # Files the bot sends (calendar, signups CSV, report chart) are saved here, and their path shown.
     driver = ConsoleDriver(app, speaker=speaker, files_dir=Path("data/files"))
@@ -73,6 +74,7 @@ async def _serve_platforms(settings: Settings) -> None:
     from adapters.telegram.app import TelegramAdapter
     from bot.server import WebServer
 
+    geo.preload_in_background()  # the first city someone types does not wait for the index
     app = await bootstrap.build(settings)
     server = WebServer.from_settings(settings.server)
 
@@ -81,6 +83,7 @@ async def _serve_platforms(settings: Settings) -> None:
             await conn.exec_driver_sql("SELECT 1")
 
     server.add_check("database", database_answers)
+    server.serve_metrics(app.metrics, lambda: app.metrics.refresh_outbox(app.db, app.clock.now()))
     telegram = TelegramAdapter(app, settings.telegram) if settings.telegram.enabled else None
     if telegram is not None:  # registers share_links["telegram"] on start
         telegram.mount(server)  # webhook mode: POST /telegram/webhook, checked against the secret
@@ -182,7 +185,7 @@ def _instant(text: str) -> datetime:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Circles: learning circles run from chat.")
+    parser = argparse.ArgumentParser(prog="circles", description="Circles: learning circles run from chat.")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="serve every configured platform (the terminal chat when none is)")
     console = commands.add_parser("console", help="chat with the bot in this terminal")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from importlib.resources import files
 from dataclasses import dataclass, field, fields, is_dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, get_type_hints
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 import yaml
 
 from bot.config import DEFAULT_PATH, ConfigError, describe, environment_name, load
