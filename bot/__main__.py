@@ -47,7 +47,10 @@ async def _console(settings: Settings, speaker: str) -> None:
     geo.preload_in_background()  # the first city someone types does not wait for the index
     app = await bootstrap.build(settings)
     # Files the bot sends (calendar, signups CSV, report chart) are saved here, and their path shown.
-    driver = ConsoleDriver(app, speaker=speaker, files_dir=Path("data/files"))
+    # The terminal tells no language, so people there start in circles.default_language.
+    driver = ConsoleDriver(
+        app, speaker=speaker, files_dir=Path("data/files"), language=settings.circles.default_language
+    )
     # Reminders and notices are printed, and land in their person's view so that their buttons
     # can be pressed after switching to that person with /as.
     delivery = await delivery_service.start(app, {"console": ConsoleSender(out=sys.stdout, driver=driver)})
