@@ -16,12 +16,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from adapters.console.driver import ConsoleDriver
 from adapters.console.repl import run_console
 from adapters.console.sender import ConsoleSender
 from bot import bootstrap, geo
 from bot.clock import FixedClock
-from bot.config import ConfigError, Settings, load
+from bot.config import ConfigError, Settings, describe, load
 from bot.conversation.outbound import Sender
 from bot.delivery import cli as delivery_cli
 from bot.delivery import service as delivery_service
@@ -180,6 +182,19 @@ async def _dispatch(settings: Settings, now: datetime | None, dry_run: bool) -> 
         await app.db.close()
 
 
+def _migrate_or_explain(settings: Settings) -> int:
+    """``circles migrate``; a database that cannot be reached (not started yet, wrong host or
+    password) is one line naming it, password masked, not a traceback: the container's entry
+    point prints it on each try while PostgreSQL starts."""
+    try:
+        asyncio.run(_migrate(settings))
+    except (OSError, SQLAlchemyError) as error:
+        where = describe(settings)["database"]["url"]
+        print(f"Database error: cannot use {where}: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _instant(text: str) -> datetime:
     try:
         return delivery_cli.parse_instant(text)
@@ -207,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         match args.command:
             case "migrate":
-                asyncio.run(_migrate(settings))
+                return _migrate_or_explain(settings)
             case "console":
                 asyncio.run(_console(settings, args.speaker))
             case "dispatch":

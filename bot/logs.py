@@ -23,6 +23,7 @@ _update_id: ContextVar[str | None] = ContextVar("circles_update_id", default=Non
 _platform: ContextVar[str | None] = ContextVar("circles_platform", default=None)
 _command: ContextVar[str | None] = ContextVar("circles_command", default=None)
 
+HANDLER_NAME = "circles"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # The fields every JSON line has; update_id, platform and command are added while an event is handled.
 JSON_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -79,14 +80,20 @@ def configure(settings: Settings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter(settings.logging.format))
     handler.addFilter(EventFields())
+    handler.set_name(HANDLER_NAME)
     root = logging.getLogger()
-    for old in list(root.handlers):
+    # Configuring twice (tests, a second command in one process) replaces our handler; handlers
+    # someone else installed (a test runner's) stay.
+    for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.logging.level.upper())
     # HTTP client libraries log request URLs, and Telegram's carry the bot token.
     for noisy in ("httpx", "httpcore", "aiosqlite", "apscheduler.executors"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Access lines carry the caller's IP address and user agent (personal data, and nothing the
+    # event's own lines do not say better): only failures are worth a line.
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     # Routine start-up lines (each migration step, each scheduler job) would crowd the terminal chat.
     for chatty in ("alembic.runtime.migration", "apscheduler.scheduler"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
