@@ -23,11 +23,14 @@ def json_lines() -> Iterator[io.StringIO]:
     handler.setFormatter(logs.formatter("json"))
     handler.addFilter(logs.EventFields())
     root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)  # the lines of these tests, not routine ones from libraries
     root.addHandler(handler)
     try:
         yield buffer
     finally:
         root.removeHandler(handler)
+        root.setLevel(level)
 
 
 def parsed(buffer: io.StringIO) -> list[dict[str, object]]:
