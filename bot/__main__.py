@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot run | console | migrate | dispatch``.
+"""Command line: ``circles run | console | migrate | dispatch`` (or ``python -m bot …``).
 
 This is the composition root, the one module of ``bot`` allowed to import adapters (the
 import-linter contract names it as the exception).
@@ -16,12 +16,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from adapters.console.driver import ConsoleDriver
 from adapters.console.repl import run_console
 from adapters.console.sender import ConsoleSender
-from bot import bootstrap
+from bot import bootstrap, geo
 from bot.clock import FixedClock
-from bot.config import ConfigError, Settings, load
+from bot.config import ConfigError, Settings, describe, load
 from bot.conversation.outbound import Sender
 from bot.delivery import cli as delivery_cli
 from bot.delivery import service as delivery_service
@@ -44,9 +46,13 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _console(settings: Settings, speaker: str) -> None:
+    geo.preload_in_background()  # the first city someone types does not wait for the index
     app = await bootstrap.build(settings)
     # Files the bot sends (calendar, signups CSV, report chart) are saved here, and their path shown.
-    driver = ConsoleDriver(app, speaker=speaker, files_dir=Path("data/files"))
+    # The terminal tells no language, so people there start in circles.default_language.
+    driver = ConsoleDriver(
+        app, speaker=speaker, files_dir=Path("data/files"), language=settings.circles.default_language
+    )
     # Reminders and notices are printed, and land in their person's view so that their buttons
     # can be pressed after switching to that person with /as.
     delivery = await delivery_service.start(app, {"console": ConsoleSender(out=sys.stdout, driver=driver)})
@@ -73,6 +79,7 @@ async def _serve_platforms(settings: Settings) -> None:
     from adapters.telegram.app import TelegramAdapter
     from bot.server import WebServer
 
+    geo.preload_in_background()  # the first city someone types does not wait for the index
     app = await bootstrap.build(settings)
     server = WebServer.from_settings(settings.server)
 
@@ -81,6 +88,7 @@ async def _serve_platforms(settings: Settings) -> None:
             await conn.exec_driver_sql("SELECT 1")
 
     server.add_check("database", database_answers)
+    server.serve_metrics(app.metrics, lambda: app.metrics.refresh_outbox(app.db, app.clock.now()))
     telegram = TelegramAdapter(app, settings.telegram) if settings.telegram.enabled else None
     if telegram is not None:  # registers share_links["telegram"] on start
         telegram.mount(server)  # webhook mode: POST /telegram/webhook, checked against the secret
@@ -174,6 +182,19 @@ async def _dispatch(settings: Settings, now: datetime | None, dry_run: bool) -> 
         await app.db.close()
 
 
+def _migrate_or_explain(settings: Settings) -> int:
+    """``circles migrate``; a database that cannot be reached (not started yet, wrong host or
+    password) is one line naming it, password masked, not a traceback: the container's entry
+    point prints it on each try while PostgreSQL starts."""
+    try:
+        asyncio.run(_migrate(settings))
+    except (OSError, SQLAlchemyError) as error:
+        where = describe(settings)["database"]["url"]
+        print(f"Database error: cannot use {where}: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _instant(text: str) -> datetime:
     try:
         return delivery_cli.parse_instant(text)
@@ -182,7 +203,7 @@ def _instant(text: str) -> datetime:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Circles: learning circles run from chat.")
+    parser = argparse.ArgumentParser(prog="circles", description="Circles: learning circles run from chat.")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="serve every configured platform (the terminal chat when none is)")
     console = commands.add_parser("console", help="chat with the bot in this terminal")
@@ -201,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         match args.command:
             case "migrate":
-                asyncio.run(_migrate(settings))
+                return _migrate_or_explain(settings)
             case "console":
                 asyncio.run(_console(settings, args.speaker))
             case "dispatch":

@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import math
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot import logs
 from bot.clock import Clock
 from bot.commands import COMMAND_WORDS
 from bot.config import Settings
@@ -34,6 +36,7 @@ from bot.handlers import delivery, facilitator, general, learner, team
 from bot.handlers import identity as identity_handlers
 from bot.handlers import report as report_handlers
 from bot.i18n import Translator, supported_language
+from bot.metrics import Metrics, command_label
 from bot.texts import domain_error_text
 from domain.errors import DomainError
 from domain.model import Identity
@@ -98,6 +101,8 @@ class Circles:
     share_links: dict[str, Callable[[str], str]] = field(default_factory=dict)
     # Set by bot.delivery.service.start: wakes the dispatcher once a use case enqueued a message.
     wake_delivery: Callable[[], None] | None = None
+    # Served at /metrics; the dispatcher started for this app counts into it too.
+    metrics: Metrics = field(default_factory=Metrics)
 
     def __post_init__(self) -> None:
         self.runner = DialogRunner(
@@ -216,6 +221,19 @@ class Circles:
         return self.share_links.get(platform, lambda code: f"/start {code}")
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Handle one event, counted in the metrics; every log line meanwhile names the event."""
+        command = command_label(incoming, self.actions)
+        self.metrics.in_flight.inc()
+        started = time.perf_counter()  # real elapsed time, not the business clock
+        try:
+            with logs.handling(incoming.platform, incoming.update_id, command):
+                return await self._handle(incoming)
+        finally:
+            self.metrics.in_flight.dec()
+            elapsed = time.perf_counter() - started
+            self.metrics.events.labels(platform=incoming.platform, command=command).observe(elapsed)
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
         # The boundary: whatever the platform delivered, the core sees it cleaned, once.
         incoming = clean_incoming(incoming)
         now = self.clock.now()

@@ -1,6 +1,10 @@
-"""Settings from ``config.yaml`` (or ``CIRCLES_CONFIG``), with environment variables for secrets.
+"""Settings from ``config.yaml`` (or ``CIRCLES_CONFIG``), overridden from the environment.
 
-A wrong setting stops start-up with a message that names it.
+One rule covers every setting: ``CIRCLES_<SECTION>__<KEY>`` (upper case, two underscores between
+section and key), e.g. ``CIRCLES_DELIVERY__CONCURRENCY=8`` sets ``delivery.concurrency``. The older
+names (``DATABASE_URL``, ``TELEGRAM_BOT_TOKEN``, …, in ``ENVIRONMENT``) keep working; when both are
+set, the ``CIRCLES_`` one wins. An empty variable is ignored, so a compose file may pass variables
+that an operator leaves unset. A wrong setting stops start-up with a message that names it.
 """
 
 from __future__ import annotations
@@ -8,12 +12,17 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, get_type_hints
 
 import yaml
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "config.yaml"
+# The default settings travel inside the package (bot/config.yaml, a link to the repository's
+# config.yaml in a checkout), so an installed Circles finds them without the source tree.
+DEFAULT_PATH = Path(str(files("bot") / "config.yaml"))
+PREFIX = "CIRCLES_"
+SEPARATOR = "__"
 
 
 class ConfigError(Exception):
@@ -76,6 +85,7 @@ class DeliverySettings:
 @dataclass
 class LoggingSettings:
     level: str = "INFO"
+    format: str = "text"  # "text" for people, "json" for log collectors
 
 
 @dataclass
@@ -93,7 +103,7 @@ class Settings:
         return self.telegram.enabled or self.slack.enabled
 
 
-# Environment variable -> (section, setting).
+# The older environment names -> (section, setting); every setting also has its CIRCLES_ name.
 ENVIRONMENT = {
     "DATABASE_URL": ("database", "url"),
     "TELEGRAM_BOT_TOKEN": ("telegram", "token"),
@@ -110,10 +120,16 @@ ENVIRONMENT = {
 }
 
 
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
+
+
 def _coerce(name: str, value: Any, kind: type) -> Any:
     if kind is bool:
         if isinstance(value, bool):
             return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:  # from the environment
+            return value.strip().lower() in _TRUE
         raise ConfigError(f"{name}: expected true or false, got {value!r}")
     if kind is int:
         if isinstance(value, bool):
@@ -131,7 +147,7 @@ def _coerce(name: str, value: Any, kind: type) -> Any:
     raise ConfigError(f"{name}: unsupported setting type")
 
 
-def _section(name: str, cls: type, raw: Any) -> Any:
+def _section(name: str, cls: type, raw: Any, sources: Mapping[tuple[str, str], str]) -> Any:
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
@@ -141,8 +157,38 @@ def _section(name: str, cls: type, raw: Any) -> Any:
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"{name}.{unknown[0]}: unknown setting (known: {', '.join(sorted(known))})")
-    values = {key: _coerce(f"{name}.{key}", value, hints[key]) for key, value in raw.items()}
+    values = {key: _coerce(_named(name, key, sources), value, hints[key]) for key, value in raw.items()}
     return cls(**values)
+
+
+def _named(section: str, key: str, sources: Mapping[tuple[str, str], str]) -> str:
+    """``delivery.concurrency``, plus the variable it came from when the environment set it."""
+    variable = sources.get((section, key))
+    return f"{section}.{key}" + (f" (from {variable})" if variable else "")
+
+
+def environment_name(section: str, key: str) -> str:
+    """The environment variable that sets ``section.key``: ``CIRCLES_DELIVERY__CONCURRENCY``."""
+    return f"{PREFIX}{section.upper()}{SEPARATOR}{key.upper()}"
+
+
+def _overrides(environ: Mapping[str, str]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(section, setting) -> (variable, value) for every non-empty override in ``environ``.
+
+    A ``CIRCLES_X__Y`` variable that names no setting is an error (a typo must not be ignored)."""
+    known = {name: {f.name for f in fields(kind)} for name, kind in get_type_hints(Settings).items()}
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for variable, (section, key) in ENVIRONMENT.items():
+        if environ.get(variable):
+            found[(section, key)] = (variable, environ[variable])
+    for variable, value in environ.items():
+        if not variable.startswith(PREFIX) or SEPARATOR not in variable or not value:
+            continue
+        section, _, key = variable[len(PREFIX) :].lower().partition(SEPARATOR)
+        if key not in known.get(section, ()):
+            raise ConfigError(f"{variable}: no such setting {section}.{key} (the rule is CIRCLES_<SECTION>__<KEY>)")
+        found[(section, key)] = (variable, value)  # the CIRCLES_ name wins over an older one
+    return found
 
 
 def _validate(settings: Settings) -> None:
@@ -183,6 +229,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("delivery.max_failures: must be between 1 and 50")
     if settings.logging.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"logging.level: must be DEBUG, INFO, WARNING or ERROR, got {settings.logging.level!r}")
+    if settings.logging.format not in ("text", "json"):
+        raise ConfigError(f"logging.format: must be text or json, got {settings.logging.format!r}")
 
 
 def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -198,16 +246,17 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{path}: expected sections of settings at the top level")
     raw = {key: dict(value) if isinstance(value, Mapping) else value for key, value in raw.items()}
-    for variable, (section, key) in ENVIRONMENT.items():
-        if environ.get(variable):
-            raw.setdefault(section, {})
-            if isinstance(raw[section], dict):
-                raw[section][key] = environ[variable]
+    overrides = _overrides(environ)
+    for (section, key), (_, value) in overrides.items():
+        raw.setdefault(section, {})
+        if isinstance(raw[section], dict):
+            raw[section][key] = value
+    sources = {setting: variable for setting, (variable, _) in overrides.items()}
     hints = get_type_hints(Settings)
     unknown = sorted(set(raw) - set(hints))
     if unknown:
         raise ConfigError(f"{unknown[0]}: unknown section (known: {', '.join(sorted(hints))})")
-    sections = {name: _section(name, hints[name], raw.get(name)) for name in hints}
+    sections = {name: _section(name, hints[name], raw.get(name), sources) for name in hints}
     settings = Settings(**sections)
     _validate(settings)
     return settings

@@ -1,9 +1,10 @@
-"""The project's one web server (aiohttp): ``/healthz`` plus the routes adapters add.
+"""The project's one web server (aiohttp): ``/healthz``, ``/metrics`` and the routes adapters add.
 
 Adapters mount their endpoints (Telegram's webhook, Slack's events) with ``add_route`` before
 the server starts; this module knows nothing about them, so ``bot`` still never imports an
 adapter. ``/healthz`` answers 200 while every registered check passes and 503 otherwise, with
-one word per check and no details that could leak a secret.
+one word per check and no details that could leak a secret. ``/metrics`` (once
+``serve_metrics`` is called) is Prometheus' text format, refreshed from the database per scrape.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.config import ServerSettings
+from bot.metrics import CONTENT_TYPE, Metrics
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HealthCheck = Callable[[], Awaitable[None]]  # returns when healthy, raises when not
+Refresh = Callable[[], Awaitable[None]]  # brings gauges up to date before a scrape
 HEALTH_CHECK_TIMEOUT = 5.0  # seconds; a check that hangs counts as failing
 MAX_REQUEST_BYTES = 1024 * 1024  # webhook payloads are a few kilobytes
 
@@ -48,6 +51,22 @@ class WebServer:
         if self._runner is not None:
             raise RuntimeError(f"cannot add {path}: the web server is already running")
         self.app.router.add_route(method, path, handler)
+
+    def serve_metrics(self, metrics: Metrics, refresh: Refresh | None = None) -> None:
+        """``GET /metrics``: ``metrics`` in Prometheus' format, after ``refresh`` (e.g. the outbox
+        gauges from the database). A failing refresh still serves the counters, and is logged."""
+
+        async def scrape(request: web.Request) -> web.Response:
+            if refresh is not None:
+                try:
+                    await asyncio.wait_for(refresh(), HEALTH_CHECK_TIMEOUT)
+                except Exception:
+                    log.warning("refreshing the metrics failed; serving the last values", exc_info=True)
+            response = web.Response(body=metrics.exposition())
+            response.headers["Content-Type"] = CONTENT_TYPE
+            return response
+
+        self.add_route("GET", "/metrics", scrape)
 
     def add_check(self, name: str, check: HealthCheck) -> None:
         """``/healthz`` also runs ``check`` (e.g. "database", "telegram")."""

@@ -305,6 +305,23 @@ class Outbox:
         rows = await self.conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
         return {str(status): int(n) for status, n in rows}
 
+    async def census(self) -> dict[tuple[str, str], int]:
+        """How many rows there are of each (kind, status): the operator's view of the outbox."""
+        rows = await self.conn.execute(
+            select(outbox.c.kind, outbox.c.status, func.count()).group_by(outbox.c.kind, outbox.c.status)
+        )
+        return {(str(kind), str(status)): int(n) for kind, status, n in rows}
+
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        """The due time of the oldest open row that is due at ``now`` (None when nothing waits)."""
+        found = await self.conn.execute(
+            select(func.min(outbox.c.due_at)).where(
+                outbox.c.status.in_([s.value for s in OPEN]), outbox.c.due_at <= now
+            )
+        )
+        oldest: datetime | None = found.scalar()
+        return oldest
+
     async def recipients(self, person_ids: Iterable[int]) -> dict[int, Recipient]:
         """People with their platform identities, for resolving where to send at send time."""
         ids = sorted(set(person_ids))

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from bot.delivery.limits import PLATFORM_LIMITS, NoLimit, RateLimit, RateLimiter
 from bot.delivery.reasons import BLOCKED, FAILED, FORGOTTEN, NO_CHAT, NO_SENDER
 from bot.delivery.render import Drop, Snapshot
 from bot.i18n import Translator
+from bot.metrics import Metrics
 from domain.model import Identity
 from storage.db import Database
 from storage.outbox import Closing, OutboxRow, Status
@@ -143,8 +145,10 @@ class Dispatcher:
         settings: DispatchSettings | None = None,
         limits: Mapping[str, RateLimit | None] | None = None,
         worker: str | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
+        self.metrics = metrics or Metrics()  # the app's, when it serves /metrics; otherwise its own
         self.clock = clock
         self.senders = dict(senders)
         self.settings = settings or DispatchSettings()
@@ -164,6 +168,13 @@ class Dispatcher:
         Planning runs again after sending, because sending can make more due (the delivery
         report of a broadcast whose last copy just went out), until nothing new appears.
         """
+        started = time.perf_counter()  # real elapsed time, for the operator; not the business clock
+        try:
+            return await self._run_pass()
+        finally:
+            self.metrics.dispatch_pass.observe(time.perf_counter() - started)
+
+    async def _run_pass(self) -> PassReport:
         report = PassReport()
         await self._tidy(self.clock.now())
         for _ in range(5):
@@ -340,6 +351,8 @@ class Dispatcher:
                 outcome = await self._send_one(item)
             except Exception as error:  # one message's failure never stops the pass
                 log.exception("sending outbox row %s failed", item.row.id)
+                if item.sender is not None:
+                    self.metrics.sent(item.sender.platform, Outcome.FAILED.value)
                 outcome = self._failure(item.row, _describe(error))
             # Wait until the outcome is written before sending the next message: at any instant
             # each sender has at most one message sent but not recorded, so a crash repeats at
@@ -360,6 +373,7 @@ class Dispatcher:
             # Too late: the lease may be taken over; leave the row to whoever claims it next.
             return _Done(row, Closing(row.id, Status.PENDING, error="lease ran out before sending"))
         result = await item.sender.send(item.chat_id, item.reply)
+        self.metrics.sent(item.sender.platform, result.outcome.value)
         return self._outcome(item, result, limiter)
 
     def _outcome(self, item: _Prepared, result: SendResult, limiter: Limiter) -> _Done:

@@ -99,7 +99,7 @@ def dispatch_settings(settings: Settings) -> DispatchSettings:
 
 async def start(app: Circles, senders: Mapping[str, Sender]) -> DeliveryService:
     """Run the dispatcher beside the adapters of ``app``; stop it with ``await service.stop()``."""
-    dispatcher = Dispatcher(app.db, app.clock, senders, dispatch_settings(app.settings))
+    dispatcher = Dispatcher(app.db, app.clock, senders, dispatch_settings(app.settings), metrics=app.metrics)
     service = DeliveryService(dispatcher, timedelta(seconds=app.settings.delivery.wake_seconds))
     app.wake_delivery = service.wake
     await service.start()
