@@ -63,7 +63,7 @@ from adapters.slack.translate import (
 )
 from bot.app import Circles
 from bot.config import ConfigError, SlackSettings
-from bot.conversation.messages import Incoming, Reply
+from bot.conversation.messages import Incoming, Reply, labels_language
 from bot.i18n import Translator
 from bot.server import WebServer
 
@@ -264,19 +264,19 @@ class SlackAdapter:
     # ------------------------------------------------------------------ replies
 
     async def _deliver(self, incoming: Incoming, origin: Origin, replies: list[Reply]) -> None:
-        t = Translator(incoming.language or self.circles.settings.circles.default_language)
         # An ephemeral message is replaced through the response URL; one in the direct message by
         # chat.update; a message in a channel that everyone sees is never replaced for one person.
         replaceable = origin.message_ts if origin.ephemeral or (origin.private and origin.channel_id) else None
         pressed = Pressed(replaceable)
         for reply in replies:
+            t = Translator(labels_language(reply, incoming, self.circles.settings.circles.default_language))
             try:
                 await self._answer(reply, origin, t, pressed)
             except FAILURES as error:
                 await self._answer_failed(reply, origin, t, error)
 
     async def _answer(self, reply: Reply, origin: Origin, t: Translator, pressed: Pressed[str]) -> None:
-        """Answer where the request came from."""
+        """Answer where the request came from; ``t`` speaks the reader's language."""
         if origin.private and origin.channel_id:
             await self._answer_privately(reply, origin.channel_id, pressed)
             return
@@ -284,8 +284,6 @@ class SlackAdapter:
             # Nothing to answer through (should not happen): the person's direct message instead.
             await self._post(origin.user_id, reply)
             return
-        if reply.language:
-            t = Translator(reply.language)  # the language the person chose
         extra = self._open_dm_button(origin, t) if reply.offer_private_chat else []
         url = origin.response_url
 

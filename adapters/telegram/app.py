@@ -47,7 +47,7 @@ from adapters.telegram.webhook import WEBHOOK_PATH, check_secret, webhook_handle
 from bot.app import Circles
 from bot.commands import COMMANDS
 from bot.config import ConfigError, TelegramSettings
-from bot.conversation.messages import Incoming, Reply
+from bot.conversation.messages import Incoming, Reply, labels_language
 from bot.i18n import Translator, available_languages
 from bot.server import WebServer
 
@@ -212,7 +212,6 @@ class TelegramAdapter:
             log.info("callback query not answered: %s", error.message)
 
     async def _deliver(self, update: Update, incoming: Incoming, replies: list[Reply]) -> None:
-        t = Translator(incoming.language or self.circles.settings.circles.default_language)
         query = update.callback_query
         message = query.message if query is not None and isinstance(query.message, Message) else None
         # A file's caption is not replaced by a text: the new state comes as a new message.
@@ -220,7 +219,7 @@ class TelegramAdapter:
         chat = chat_key(incoming.chat_id)
         keyboard_cleared = False
         for reply in replies:
-            markup = self._markup(reply, incoming, t, clear=not keyboard_cleared)
+            markup = self._markup(reply, incoming, clear=not keyboard_cleared)
             keyboard_cleared = keyboard_cleared or isinstance(markup, ReplyKeyboardRemove)
             parts = plan(reply, markup)
             message = pressed.take(reply, fits=editable(parts))
@@ -239,8 +238,8 @@ class TelegramAdapter:
 
         return replace
 
-    def _markup(self, reply: Reply, incoming: Incoming, t: Translator, *, clear: bool) -> Markup | None:
-        t = Translator(reply.language) if reply.language else t  # the language the person chose
+    def _markup(self, reply: Reply, incoming: Incoming, *, clear: bool) -> Markup | None:
+        t = Translator(labels_language(reply, incoming, self.circles.settings.circles.default_language))
         if reply.buttons:
             return inline_keyboard(reply.buttons)
         if reply.offer_private_chat:

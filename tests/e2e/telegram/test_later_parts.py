@@ -19,6 +19,13 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
 LONG = Reply(text="A" * 4000 + "\n\n" + "B" * 100)  # two messages
 
 
+class Sleeps(list[float]):
+    """An injected ``sleep`` that only records what it was asked to wait."""
+
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
 @pytest.fixture
 async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
     bot = Bot(TOKEN, base_url=tg.base_url)
@@ -28,13 +35,9 @@ async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
 
 
 async def test_a_long_wait_on_a_later_part_is_slept_through_the_injected_sleep(tg: FakeTelegram, bot: Bot) -> None:
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-
+    slept = Sleeps()
     tg.fail_next("sendMessage", "retry_after", chat_id=102, retry_after=45, skip=1)
-    result = await TelegramSender(bot, sleep=sleep).send("102", LONG)
+    result = await TelegramSender(bot, sleep=slept).send("102", LONG)
 
     assert result.outcome is Outcome.SENT
     assert slept == [45.0]
@@ -42,13 +45,9 @@ async def test_a_long_wait_on_a_later_part_is_slept_through_the_injected_sleep(t
 
 
 async def test_a_wait_past_the_cap_is_reported_with_how_far_the_parts_got(tg: FakeTelegram, bot: Bot) -> None:
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-
+    slept = Sleeps()
     tg.fail_next("sendMessage", "retry_after", chat_id=102, retry_after=61, skip=1)
-    result = await TelegramSender(bot, sleep=sleep).send("102", LONG)
+    result = await TelegramSender(bot, sleep=slept).send("102", LONG)
 
     assert slept == []
     assert result.outcome is Outcome.RETRY_AFTER and result.retry_after == 61.0
