@@ -46,10 +46,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.kit.send import Pressed, answer_parts
 from adapters.slack.client import PLATFORM, build_client, quiet_sdk_logs
 from adapters.slack.errors import SLACK_ERRORS, classify, explain
 from adapters.slack.render import ACTION_PREFIX, OPEN_DM_ACTION, SLASH_COMMAND, Block, Message, button, messages
-from adapters.slack.sender import SlackSender, is_person, upload_file
+from adapters.slack.sender import SlackSender, is_person, post_message, upload_file
 from adapters.slack.translate import (
     Origin,
     Payload,
@@ -64,7 +65,7 @@ from adapters.slack.translate import (
 )
 from bot.app import Circles
 from bot.config import ConfigError, SlackSettings
-from bot.conversation.messages import Incoming, Reply
+from bot.conversation.messages import Incoming, Reply, labels_language
 from bot.i18n import Translator
 from bot.server import WebServer
 
@@ -276,47 +277,65 @@ class SlackAdapter:
     # ------------------------------------------------------------------ replies
 
     async def _deliver(self, incoming: Incoming, origin: Origin, replies: list[Reply]) -> None:
-        t = Translator(incoming.language or self.circles.settings.circles.default_language)
-        may_edit = True  # only the first reply that asks replaces the pressed message
+        # An ephemeral message is replaced through the response URL; one in the direct message by
+        # chat.update; a message in a channel that everyone sees is never replaced for one person.
+        replaceable = origin.message_ts if origin.ephemeral or (origin.private and origin.channel_id) else None
+        pressed = Pressed(replaceable)
         for reply in replies:
+            t = Translator(labels_language(reply, incoming, self.circles.settings.circles.default_language))
             try:
-                if await self._answer(reply, origin, t, may_edit=may_edit):
-                    may_edit = False
+                await self._answer(reply, origin, t, pressed)
             except FAILURES as error:
                 await self._answer_failed(reply, origin, t, error)
 
-    async def _answer(self, reply: Reply, origin: Origin, t: Translator, *, may_edit: bool) -> bool:
-        """Answer where the request came from; True when the pressed message was replaced."""
+    async def _answer(self, reply: Reply, origin: Origin, t: Translator, pressed: Pressed[str]) -> None:
+        """Answer where the request came from; ``t`` speaks the reader's language."""
         if origin.private and origin.channel_id:
-            return await self._answer_privately(reply, origin, origin.channel_id, may_edit=may_edit)
+            await self._answer_privately(reply, origin.channel_id, pressed)
+            return
         if origin.response_url is None:
             # Nothing to answer through (should not happen): the person's direct message instead.
             await self._post(origin.user_id, reply)
-            return False
-        if reply.language:
-            t = Translator(reply.language)  # the language the person chose
+            return
         extra = self._open_dm_button(origin, t) if reply.offer_private_chat else []
-        parts = messages(reply, extra)
-        replace = reply.edit and may_edit and origin.ephemeral and origin.message_ts is not None
-        for number, part in enumerate(parts):
-            await self._respond(origin.response_url, part, replace=replace and number == 0)
+        url = origin.response_url
+
+        async def respond(part: Message) -> None:
+            await self._respond(url, part, replace=False)
+
+        async def replace(part: Message) -> bool:
+            await self._respond(url, part, replace=True)
+            return True
+
+        replaced = pressed.take(reply) is not None
+        await answer_parts(messages(reply, extra), respond, replace if replaced else None)
         if reply.attachment is not None:
             # Files are personal (a calendar, a list of signups): they go to the direct message.
             await upload_file(self.client, await self._open(origin.user_id), reply.attachment)
-        return replace
 
-    async def _answer_privately(self, reply: Reply, origin: Origin, channel: str, *, may_edit: bool) -> bool:
-        parts = messages(reply)
-        if reply.edit and may_edit and origin.message_ts and len(parts) == 1 and reply.attachment is None:
+    async def _answer_privately(self, reply: Reply, channel: str, pressed: Pressed[str]) -> None:
+        async def post(part: Message) -> None:
+            await post_message(self.client, channel, part)
+
+        ts = pressed.take(reply)
+        await answer_parts(messages(reply), post, None if ts is None else self._updater(channel, ts))
+        if reply.attachment is not None:
+            await upload_file(self.client, channel, reply.attachment)
+
+    def _updater(self, channel: str, ts: str) -> Callable[[Message], Awaitable[bool]]:
+        """Replaces the message ``ts`` (chat.update); False when Slack no longer lets it be edited."""
+
+        async def update(part: Message) -> bool:
             try:
-                await self.client.chat_update(channel=channel, ts=origin.message_ts, **parts[0].as_args())
+                await self.client.chat_update(channel=channel, ts=ts, **part.as_args())
                 return True
             except SlackApiError as error:
                 if classify(error).code not in EDIT_FALLBACK:
                     raise
-                log.info("could not update message %s (%s); posting a new one", origin.message_ts, error)
-        await self._post(channel, reply)
-        return False
+                log.info("could not update message %s (%s); posting a new one", ts, error)
+                return False
+
+        return update
 
     async def _answer_failed(self, reply: Reply, origin: Origin, t: Translator, error: BaseException) -> None:
         """The answer could not be posted (direct messages turned off, a channel gone…): say so
@@ -336,9 +355,7 @@ class SlackAdapter:
         """Post ``reply`` in a channel, or in a person's direct message (``chat_id`` a user id)."""
         channel = await self._open(chat_id)
         for part in messages(reply):
-            await self.client.chat_postMessage(
-                channel=channel, unfurl_links=False, unfurl_media=False, **part.as_args()
-            )
+            await post_message(self.client, channel, part)
         if reply.attachment is not None:
             await upload_file(self.client, channel, reply.attachment)
 

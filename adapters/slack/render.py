@@ -8,7 +8,7 @@ blocks of ``button`` elements whose ``value`` is the core's token and whose ``ac
 within the message (``circles:<n>``). The message's ``text`` carries the same words as the
 notification fallback. Slack's limits are kept: 3,000 characters per section, 75 per button
 label, 25 elements per ``actions`` block, 50 blocks per message (a longer reply becomes several
-messages, with the buttons on the last).
+messages, with the buttons on the last). Long texts are cut by the adapter kit's splitter.
 
 The core names its commands as ``/browse``, ``/help``…; on Slack they follow the one slash command
 (``/circles browse``), so ``slack_commands`` rewrites them in every text before it goes out.
@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.kit.split import split_text
 from bot.commands import COMMAND_WORDS
 from bot.conversation.messages import Button, Reply
 
@@ -35,7 +36,6 @@ MAX_BLOCKS = 50
 MAX_ELEMENTS = 25
 MAX_BUTTON_TEXT = 75
 MAX_FALLBACK = 3000  # the notification text; the blocks carry the whole message
-BREAKS = ("\n\n", "\n", ". ", " ")
 URL = re.compile(r"https?://[^\s<>|\"]+")
 TRAILING = ".,;:!?)]}'"
 
@@ -74,31 +74,8 @@ def mrkdwn(text: str) -> str:
 
 
 def _split(text: str, limit: int = MAX_SECTION) -> list[str]:
-    """``text`` in parts whose ``mrkdwn`` fits ``limit``, cut at paragraph, line, sentence or space."""
-    parts: list[str] = []
-    rest = text.strip()
-    while rest:
-        if len(mrkdwn(rest)) <= limit:
-            parts.append(rest)
-            break
-        # Escaping only lengthens the text: the longest prefix that still fits, by bisection.
-        low, high = 1, min(len(rest), limit)
-        while low < high:
-            middle = (low + high + 1) // 2
-            if len(mrkdwn(rest[:middle])) <= limit:
-                low = middle
-            else:
-                high = middle - 1
-        fit = low
-        cut = fit
-        for separator in BREAKS:
-            found = rest.rfind(separator, 0, fit)
-            if found >= fit // 2:
-                cut = max(found + len(separator.rstrip()), 1)
-                break
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].strip()
-    return [part for part in parts if part]
+    """``text`` in parts whose ``mrkdwn`` fits ``limit`` (the kit's splitter, measured as Slack shows it)."""
+    return split_text(text, limit, lambda part: len(mrkdwn(part)))
 
 
 def section(text: str) -> Block:

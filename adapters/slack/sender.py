@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.kit.send import Call, Progress, Sleep, send_in_order
 from adapters.slack.client import PLATFORM
 from adapters.slack.errors import SLACK_ERRORS, Failure, classify
-from adapters.slack.render import Message, messages
+from adapters.slack.render import MAX_SECTION, Message, messages
 from bot.conversation.messages import Attachment, Reply
-from bot.conversation.outbound import Outcome, SendResult
+from bot.conversation.outbound import Outcome, PlatformLimits, SendResult
 
 log = logging.getLogger(__name__)
 
-# A reply that needs several calls (a long text, a file after its text): a 429 on a later call is
-# waited out here (up to this many seconds in all), because re-queueing the whole reply would send
-# the earlier parts twice.
-LATER_PART_MAX_WAIT = 60.0
+# What Slack allows: ``chat.postMessage`` about one message a second in a channel (a short burst
+# is tolerated); no overall limit for a bot. The delivery engine paces by this.
+LIMITS = PlatformLimits(message_length=MAX_SECTION, per_chat_per_second=1)
+
+
+def wait_asked(error: BaseException) -> float | None:
+    """The seconds a 429 asked to wait; None for any other failure."""
+    failure = classify(error)
+    return (failure.retry_after or 0.0) if failure.outcome is Outcome.RETRY_AFTER else None
 
 
 def is_person(chat_id: str) -> bool:
@@ -47,9 +52,11 @@ class SlackSender:
     """
 
     platform = PLATFORM
+    limits = LIMITS
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, *, sleep: Sleep = asyncio.sleep) -> None:
         self.client = client
+        self.sleep = sleep  # waits out a 429 on a later part (``adapters.kit.send``)
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         parts = messages(reply)
@@ -58,17 +65,14 @@ class SlackSender:
         try:
             channel = await self.open(chat_id)
         except SLACK_ERRORS as error:
-            return self._result(classify(error), 0, 1)
-        calls: list[Callable[[], Awaitable[str | None]]] = [self._poster(channel, part) for part in parts]
+            return self._result(classify(error), Progress(1, error=error))
+        calls = [self._poster(channel, part) for part in parts]
         if reply.attachment is not None:
             calls.append(self._uploader(channel, reply.attachment))
-        message_id: str | None = None
-        for number, call in enumerate(calls):
-            try:
-                message_id = await self._call(call, later=number > 0) or message_id
-            except SLACK_ERRORS as error:
-                return self._result(classify(error), number, len(calls))
-        return SendResult(Outcome.SENT, message_id=message_id)
+        progress = await send_in_order(calls, errors=SLACK_ERRORS, wait_asked=wait_asked, sleep=self.sleep)
+        if progress.error is not None:
+            return self._result(classify(progress.error), progress)
+        return SendResult(Outcome.SENT, message_id=progress.message_id)
 
     async def open(self, chat_id: str) -> str:
         """The channel to post in: ``chat_id`` itself, or a person's direct-message channel."""
@@ -77,43 +81,34 @@ class SlackSender:
         response = await self.client.conversations_open(users=chat_id)
         return str(response["channel"]["id"])
 
-    def _poster(self, channel: str, part: Message) -> Callable[[], Awaitable[str | None]]:
+    def _poster(self, channel: str, part: Message) -> Call:
         async def post() -> str | None:
-            response = await self.client.chat_postMessage(
-                channel=channel, unfurl_links=False, unfurl_media=False, **part.as_args()
-            )
-            return str(response.get("ts") or "") or None
+            return await post_message(self.client, channel, part)
 
         return post
 
-    def _uploader(self, channel: str, attachment: Attachment) -> Callable[[], Awaitable[str | None]]:
+    def _uploader(self, channel: str, attachment: Attachment) -> Call:
         async def upload() -> str | None:
             await upload_file(self.client, channel, attachment)
             return None
 
         return upload
 
-    async def _call(self, call: Callable[[], Awaitable[str | None]], *, later: bool) -> str | None:
-        waited = 0.0
-        while True:
-            try:
-                return await call()
-            except SLACK_ERRORS as error:
-                failure = classify(error)
-                seconds = failure.retry_after or 0.0
-                if failure.outcome is not Outcome.RETRY_AFTER or not later or waited + seconds > LATER_PART_MAX_WAIT:
-                    raise
-                waited += seconds
-                await asyncio.sleep(seconds)
-
-    def _result(self, failure: Failure, number: int, total: int) -> SendResult:
-        where = f" (after {number} of {total} parts went out)" if number else ""
+    def _result(self, failure: Failure, progress: Progress) -> SendResult:
+        where = progress.where
         if failure.outcome is Outcome.RETRY_AFTER:
             return SendResult(Outcome.RETRY_AFTER, retry_after=failure.retry_after, error=failure.code)
         if failure.outcome is Outcome.UNREACHABLE:
             return SendResult(Outcome.UNREACHABLE, error=failure.code + where)
         log.warning("sending on Slack failed: %s%s", failure.code, where)
         return SendResult(Outcome.FAILED, error=failure.code + where)
+
+
+async def post_message(client: AsyncWebClient, channel: str, part: Message) -> str | None:
+    """Post one message in ``channel``; its ``ts``. Links are not unfurled: the bot's messages
+    name course pages and meeting links, and a preview of each would bury the text."""
+    response = await client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False, **part.as_args())
+    return str(response.get("ts") or "") or None
 
 
 async def upload_file(client: AsyncWebClient, channel: str, attachment: Attachment) -> None:

@@ -23,13 +23,16 @@ answers reaches their dialog in the order typed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import BotCommand, CallbackQuery, Message, ReplyKeyboardRemove, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
+from adapters.kit.send import Pressed, answer_parts
 from adapters.telegram.render import (
     Markup,
+    Part,
     edit_in_place,
     editable,
     inline_keyboard,
@@ -44,7 +47,7 @@ from adapters.telegram.webhook import WEBHOOK_PATH, check_secret, webhook_handle
 from bot.app import Circles
 from bot.commands import COMMANDS
 from bot.config import ConfigError, TelegramSettings
-from bot.conversation.messages import Incoming, Reply
+from bot.conversation.messages import Incoming, Reply, labels_language
 from bot.i18n import Translator, available_languages
 from bot.server import WebServer
 
@@ -209,29 +212,34 @@ class TelegramAdapter:
             log.info("callback query not answered: %s", error.message)
 
     async def _deliver(self, update: Update, incoming: Incoming, replies: list[Reply]) -> None:
-        t = Translator(incoming.language or self.circles.settings.circles.default_language)
         query = update.callback_query
-        pressed = query.message if query is not None and isinstance(query.message, Message) else None
-        if pressed is not None and pressed.text is None:
-            pressed = None  # a file's caption is not replaced by a text: the new state comes as a new message
+        message = query.message if query is not None and isinstance(query.message, Message) else None
+        # A file's caption is not replaced by a text: the new state comes as a new message.
+        pressed = Pressed(message if message is not None and message.text is not None else None)
+        chat = chat_key(incoming.chat_id)
         keyboard_cleared = False
         for reply in replies:
-            markup = self._markup(reply, incoming, t, clear=not keyboard_cleared)
+            markup = self._markup(reply, incoming, clear=not keyboard_cleared)
             keyboard_cleared = keyboard_cleared or isinstance(markup, ReplyKeyboardRemove)
             parts = plan(reply, markup)
-            if not parts:
-                continue
-            if reply.edit and pressed is not None and editable(parts):
-                message, pressed = pressed, None  # only the first edit replaces the pressed message
-                if await edit_in_place(
-                    self.application.bot, message.chat.id, message.message_id, parts[0], **REPLY_OPTIONS
-                ):
-                    continue
-            for part in parts:
-                await send_part(self.application.bot, chat_key(incoming.chat_id), part, **REPLY_OPTIONS)
+            message = pressed.take(reply, fits=editable(parts))
+            await answer_parts(parts, self._poster(chat), None if message is None else self._replacer(message))
 
-    def _markup(self, reply: Reply, incoming: Incoming, t: Translator, *, clear: bool) -> Markup | None:
-        t = Translator(reply.language) if reply.language else t  # the language the person chose
+    def _poster(self, chat: int | str) -> Callable[[Part], Awaitable[object]]:
+        async def post(part: Part) -> Message:
+            return await send_part(self.application.bot, chat, part, **REPLY_OPTIONS)
+
+        return post
+
+    def _replacer(self, message: Message) -> Callable[[Part], Awaitable[bool]]:
+        async def replace(part: Part) -> bool:
+            bot = self.application.bot
+            return await edit_in_place(bot, message.chat.id, message.message_id, part, **REPLY_OPTIONS)
+
+        return replace
+
+    def _markup(self, reply: Reply, incoming: Incoming, *, clear: bool) -> Markup | None:
+        t = Translator(labels_language(reply, incoming, self.circles.settings.circles.default_language))
         if reply.buttons:
             return inline_keyboard(reply.buttons)
         if reply.offer_private_chat:

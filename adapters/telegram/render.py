@@ -3,8 +3,9 @@
 The core writes plain text, so messages go out *without* ``parse_mode``: nothing a person typed
 (a circle named ``<b>C++ & *Rust*</b>``) can break a message or smuggle in formatting. Telegram
 counts a message's length in UTF-16 code units (4,096 for text, 1,024 for a caption); longer
-texts are split at the last paragraph break, else line break, else sentence end, else space
-that fits, and a reply's buttons go on its last part.
+texts are split by the adapter kit's splitter (``adapters.kit.split``) at the last paragraph
+break, else line break, else sentence end, else space that fits, and a reply's buttons go on
+its last part.
 """
 
 from __future__ import annotations
@@ -26,56 +27,21 @@ from telegram import (
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 
+from adapters.kit.split import split_text as kit_split_text
+from adapters.kit.split import utf16_len
 from bot.conversation.messages import Attachment, Button, Reply
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
 MAX_CAPTION = int(MessageLimit.CAPTION_LENGTH)  # 1024
-# Where a long text may be cut, best first. A break is used only if it keeps at least half of
-# the allowed length in the part, so that no part is a stub.
-BREAKS = ("\n\n", "\n", ". ", "! ", "? ", " ")
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
-def utf16_len(text: str) -> int:
-    """Telegram's measure of text length."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _fitting_prefix(text: str, limit: int) -> int:
-    """The number of characters of ``text`` that fit in ``limit`` UTF-16 code units."""
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(text)
-
-
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """``text`` in parts of at most ``limit`` UTF-16 code units, cut at sensible places."""
-    if limit < 2:
-        raise ValueError("limit too small")
-    parts: list[str] = []
-    rest = text.strip()
-    while rest:
-        if utf16_len(rest) <= limit:
-            parts.append(rest)
-            break
-        fit = _fitting_prefix(rest, limit)
-        cut = fit
-        for separator in BREAKS:
-            found = rest.rfind(separator, 0, fit)
-            if found >= fit // 2:
-                cut = found + len(separator.rstrip())  # keep the full stop, drop the space
-                break
-        head = rest[: max(cut, 1)].rstrip()
-        if head:
-            parts.append(head)
-        rest = rest[max(cut, 1) :].strip()
-    return parts
+    """``text`` in parts of at most ``limit`` UTF-16 code units (the kit's splitter, Telegram's measure)."""
+    return kit_split_text(text, limit, utf16_len)
 
 
 def inline_keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -12,10 +13,11 @@ from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from adapters.telegram.render import Part, inline_keyboard, plan, send_part
+from adapters.kit.send import Call, Progress, Sleep, send_in_order
+from adapters.telegram.render import MAX_TEXT, Part, inline_keyboard, plan, send_part
 from adapters.telegram.translate import PLATFORM
 from bot.conversation.messages import Reply
-from bot.conversation.outbound import Outcome, SendResult
+from bot.conversation.outbound import Outcome, PlatformLimits, SendResult
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +25,11 @@ TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
 
 # Telegram answers these as 400, but they mean nobody can be reached at that chat id.
 UNREACHABLE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid", "user is deactivated")
-# A reply split into several messages: a 429 on a later part is waited out here (up to this many
-# seconds in all), because re-queueing the whole reply would send the earlier parts twice.
-LATER_PART_MAX_WAIT = 60.0
+# What Telegram allows (its Bot FAQ): about 30 messages a second overall, one a second in a chat,
+# 20 a minute in a group (group chat ids are negative). The delivery engine paces by this.
+LIMITS = PlatformLimits(
+    message_length=MAX_TEXT, per_second=30, per_chat_per_second=1, per_group_per_minute=20, group_prefix="-"
+)
 
 
 class UnretriedRateLimitFilter(logging.Filter):
@@ -45,6 +49,18 @@ def retry_after_seconds(error: RetryAfter) -> float:
         warnings.simplefilter("ignore")
         value: int | timedelta = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def wait_asked(error: BaseException) -> float | None:
+    """The seconds a flood-control answer asked to wait; None for any other failure."""
+    return retry_after_seconds(error) if isinstance(error, RetryAfter) else None
+
+
+@dataclass
+class _Target:
+    """Where a reply's parts go; it changes once if the group turns out to have migrated."""
+
+    chat: int | str
 
 
 def chat_key(chat_id: str) -> int | str:
@@ -76,51 +92,45 @@ class TelegramSender:
     - ``FAILED``: network trouble, a 5xx, or any other refusal; worth retrying with back-off.
 
     A text longer than Telegram's 4,096 characters goes out as several messages with the
-    buttons on the last; a 429 after the first part went out is waited out here instead.
+    buttons on the last; a 429 after the first part went out is waited out here instead
+    (``adapters.kit.send``; ``sleep`` is injectable so that tests do not wait).
     """
 
     platform = PLATFORM
+    limits = LIMITS
 
-    def __init__(self, bot: Bot | TelegramApplication) -> None:
+    def __init__(self, bot: Bot | TelegramApplication, *, sleep: Sleep = asyncio.sleep) -> None:
         self.bot: Bot = bot.bot if isinstance(bot, Application) else bot
+        self.sleep = sleep
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         markup = inline_keyboard(reply.buttons) if reply.buttons else None
         parts = plan(reply, markup)
         if not parts:
             return SendResult(Outcome.FAILED, error="nothing to send: the reply is empty")
-        target = chat_key(chat_id)
-        message_id: int | None = None
-        for number, part in enumerate(parts):
+        target = _Target(chat_key(chat_id))
+        calls = [self._caller(target, part) for part in parts]
+        progress = await send_in_order(calls, errors=(TelegramError,), wait_asked=wait_asked, sleep=self.sleep)
+        if progress.error is not None:
+            return self._outcome(progress)
+        return SendResult(Outcome.SENT, message_id=progress.message_id)
+
+    def _caller(self, target: _Target, part: Part) -> Call:
+        async def call() -> str | None:
             try:
-                message_id = await self._send(target, part, later=number > 0)
+                return str((await send_part(self.bot, target.chat, part)).message_id)
             except ChatMigrated as migrated:
-                # A group became a supergroup: its new id is given; this once, send there.
-                log.info("chat %s moved to %s", chat_id, migrated.new_chat_id)
-                target = migrated.new_chat_id
-                try:
-                    message_id = await self._send(target, part, later=number > 0)
-                except TelegramError as error:
-                    return self._outcome(error, number, len(parts))
-            except TelegramError as error:
-                return self._outcome(error, number, len(parts))
-        return SendResult(Outcome.SENT, message_id=None if message_id is None else str(message_id))
+                # A group became a supergroup: its new id is given; send there from now on.
+                log.info("chat %s moved to %s", target.chat, migrated.new_chat_id)
+                target.chat = migrated.new_chat_id
+                return str((await send_part(self.bot, target.chat, part)).message_id)
 
-    async def _send(self, chat_id: int | str, part: Part, *, later: bool) -> int:
-        waited = 0.0
-        while True:
-            try:
-                return (await send_part(self.bot, chat_id, part)).message_id
-            except RetryAfter as error:
-                seconds = retry_after_seconds(error)
-                if not later or waited + seconds > LATER_PART_MAX_WAIT:
-                    raise
-                waited += seconds
-                await asyncio.sleep(seconds)
+        return call
 
-    def _outcome(self, error: TelegramError, number: int, total: int) -> SendResult:
-        where = f" (after {number} of {total} parts went out)" if number else ""
-        text = f"{type(error).__name__}: {error.message}{where}"
+    def _outcome(self, progress: Progress) -> SendResult:
+        error = progress.error
+        assert isinstance(error, TelegramError)
+        text = f"{type(error).__name__}: {error.message}{progress.where}"
         if isinstance(error, RetryAfter):
             log.info("Telegram asked to wait %.0f s before sending again", retry_after_seconds(error))
             return SendResult(Outcome.RETRY_AFTER, retry_after=retry_after_seconds(error), error=text)

@@ -86,3 +86,10 @@ class Reply:
     language: str | None = None
     # Said in a group: the adapter adds its way into a private chat, where personal flows continue.
     offer_private_chat: bool = False
+
+
+def labels_language(reply: Reply, incoming: Incoming, default: str) -> str:
+    """The language of the words an adapter adds to ``reply`` itself (a "share location" or
+    "open a private chat" button, a note that a message could not be posted): the one the person
+    chose (``reply.language``), else their platform's, else the bot's default."""
+    return reply.language or incoming.language or default

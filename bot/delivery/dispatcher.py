@@ -37,10 +37,10 @@ from typing import Protocol
 from bot import housekeeping
 from bot.clock import Clock
 from bot.conversation.messages import Reply
-from bot.conversation.outbound import Outcome, Sender, SendResult
+from bot.conversation.outbound import Outcome, PlatformLimits, Sender, SendResult
 from bot.delivery import planner
 from bot.delivery.kinds import load_snapshot, render
-from bot.delivery.limits import PLATFORM_LIMITS, NoLimit, RateLimit, RateLimiter
+from bot.delivery.limits import NoLimit, RateLimiter
 from bot.delivery.reasons import BLOCKED, FAILED, FORGOTTEN, NO_CHAT, NO_SENDER
 from bot.delivery.render import Drop, Snapshot
 from bot.i18n import Translator
@@ -143,7 +143,7 @@ class Dispatcher:
         clock: Clock,
         senders: Mapping[str, Sender],
         settings: DispatchSettings | None = None,
-        limits: Mapping[str, RateLimit | None] | None = None,
+        limits: Mapping[str, PlatformLimits | None] | None = None,
         worker: str | None = None,
         metrics: Metrics | None = None,
     ) -> None:
@@ -154,7 +154,9 @@ class Dispatcher:
         self.settings = settings or DispatchSettings()
         self.worker = worker or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._tidied_at: datetime | None = None
-        chosen = {**PLATFORM_LIMITS, **(limits or {})}
+        # Each sender declares its platform's limits; ``limits`` overrides them (None: unpaced).
+        declared = {platform: getattr(sender, "limits", None) for platform, sender in self.senders.items()}
+        chosen = {**declared, **(limits or {})}
         self.limiters: dict[str, Limiter] = {
             platform: RateLimiter(limit, clock) if (limit := chosen.get(platform)) else NoLimit()
             for platform in self.senders

@@ -1,8 +1,9 @@
 """Platform rate limits, kept on our side so that the platform rarely has to say 429.
 
-Telegram allows about 30 messages a second overall, one a second per chat and 20 a minute per
-group; Slack's ``chat.postMessage`` about one a second per channel (SPEC §2). Each limit is an
-``aiolimiter`` leaky bucket of capacity one, so sends are spaced evenly (one every 1/30 s
+Each sender declares its platform's limits (``PlatformLimits``: Telegram's ``TelegramSender``
+about 30 messages a second overall, one a second per chat and 20 a minute per group; Slack's
+``SlackSender`` about one a second per channel, SPEC §2); this module only enforces them. Each
+limit is an ``aiolimiter`` leaky bucket of capacity one, so sends are spaced evenly (one every 1/30 s
 overall) instead of leaving in bursts that a platform counting a sliding window on arrival
 would see as too many.
 
@@ -17,30 +18,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiolimiter import AsyncLimiter
 
 from bot.clock import Clock
+from bot.conversation.outbound import PlatformLimits
 
 # Sends leave evenly spaced but arrive with jitter; this much slack keeps the platform's
 # sliding window under its limit.
 MARGIN = 0.05
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    per_second: int | None = None  # across all chats
-    per_chat_per_second: float | None = None
-    per_group_per_minute: int | None = None
-    group_prefix: str | None = None  # chat ids of groups start with this (Telegram: "-")
-
-
-PLATFORM_LIMITS = {
-    "telegram": RateLimit(per_second=30, per_chat_per_second=1, per_group_per_minute=20, group_prefix="-"),
-    "slack": RateLimit(per_chat_per_second=1),
-}
 
 
 def _spaced(seconds_between: float) -> AsyncLimiter:
@@ -48,7 +35,7 @@ def _spaced(seconds_between: float) -> AsyncLimiter:
 
 
 class RateLimiter:
-    def __init__(self, limit: RateLimit, clock: Clock) -> None:
+    def __init__(self, limit: PlatformLimits, clock: Clock) -> None:
         self.limit = limit
         self.clock = clock
         self._overall = _spaced(1.0 / limit.per_second) if limit.per_second else None
