@@ -79,9 +79,10 @@ def _decode(kind: Any, text: str) -> object:
             raise BadToken(text)
         return int(text)
     if get_origin(kind) is Literal:
-        if text not in get_args(kind):
-            raise BadToken(text)
-        return text
+        for allowed in get_args(kind):
+            if text == str(allowed):
+                return allowed
+        raise BadToken(text)
     return text
 
 
@@ -353,7 +354,7 @@ class GiveFeedback(Action):
 @dataclass(frozen=True)
 class RateMeeting(Action):
     meeting_id: int
-    rating: Literal["1", "2", "3", "4", "5"]
+    rating: Literal[1, 2, 3, 4, 5]
 
 
 # Teams

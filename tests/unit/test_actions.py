@@ -21,7 +21,7 @@ def largest(cls: type[Action]) -> Action:
         elif kind is bool:
             values[f.name] = True
         elif get_origin(kind) is Literal:
-            values[f.name] = max(get_args(kind), key=len)
+            values[f.name] = max(get_args(kind), key=lambda choice: len(str(choice)))
         else:
             values[f.name] = "x" * 12  # codes, languages and dialog steps are short words
     return cls(**values)
