@@ -306,7 +306,10 @@ class Circles:
         await handler(ctx)
 
     async def _start(self, ctx: Context) -> None:
-        await self.runner.cancel(ctx)  # a deep link opens something new
+        # A deep link opens something new (a card to sign up from, an invitation), which the
+        # unfinished dialog would swallow the answers of: it stops, and says so like other commands.
+        if await self.runner.cancel(ctx):
+            ctx.say(ctx.t("(I stopped the previous conversation.)"))
         await learner.start(ctx, self.runner, general.help_text(ctx))
 
     async def _cancel(self, ctx: Context) -> None:

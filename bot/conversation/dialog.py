@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 from bot.conversation.context import Context
 from bot.conversation.messages import Button, Location, Reply
 from bot.parsing import InputError
-from bot.texts import input_error_text
+from bot.texts import domain_error_text, input_error_text
+from domain.errors import DomainError
 from storage.dialogs import DialogState
 
 DIALOG_TOKEN = "d"
@@ -99,21 +100,38 @@ class DialogRunner:
             prompt.text = f"{explain_input(ctx, error)}\n\n{prompt.text}"
             ctx.replies.append(prompt)
             return
+        except DomainError as error:
+            await self._refused(ctx, error)
+            return
         if following == DONE:
             await ctx.unit.dialogs.clear(ctx.person_id)
+            said = len(ctx.replies)
             try:
-                await dialog.finish(ctx, state.data)
+                # A savepoint: a refusal undoes what finish() had begun, but not the dialog's end.
+                async with ctx.unit.savepoint():
+                    await dialog.finish(ctx, state.data)
             except InputError as error:
                 # Something changed while the person was answering (a date passed, a circle
                 # filled up): keep them at this step with their answers and say what is wrong.
+                del ctx.replies[said:]
                 await ctx.unit.dialogs.save(ctx.person_id, state, ctx.now)
                 prompt = await dialog.ask(ctx, state.step, state.data)
                 prompt.text = f"{explain_input(ctx, error)}\n\n{prompt.text}"
                 ctx.replies.append(prompt)
+            except DomainError as error:
+                del ctx.replies[said:]
+                await self._refused(ctx, error)
             return
         state.data[HISTORY] = [*state.data.get(HISTORY, []), state.step]
         state.step = following
         await self._ask(ctx, dialog, state)
+
+    async def _refused(self, ctx: Context, error: DomainError) -> None:
+        """The rules refuse what the dialog was for (the meeting was cancelled meanwhile, the
+        circle is gone): answering again cannot help, so the dialog ends and says why. Raising
+        instead would roll back the dialog's end too, and every later answer would be refused."""
+        await ctx.unit.dialogs.clear(ctx.person_id)
+        ctx.say(domain_error_text(ctx.t, error) + " " + ctx.t("(I stopped the conversation; nothing was saved.)"))
 
     async def press(self, ctx: Context, step: str, value: str) -> None:
         """A dialog button. Only a button the current question offers counts; anything else

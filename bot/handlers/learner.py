@@ -27,12 +27,23 @@ async def start(ctx: Context, runner: DialogRunner, help_text: str) -> None:
     if circle is not None and circle.status is not CircleStatus.DRAFT:
         await show_card(ctx, circle)
         return
-    joined = await circle_cases.accept_cofacilitator(ctx.unit, code, ctx.person_id, ctx.now)
-    if joined is not None:
-        ctx.say(
-            ctx.t("You are now a co-facilitator of {circle}.", circle=joined.name),
-            [[Button(ctx.t("Manage the circle"), f"m:{joined.id}")]],
-        )
+    opened = await circle_cases.accept_cofacilitator(ctx.unit, code, ctx.person_id, ctx.now)
+    if opened is not None:
+        joined = opened.circle
+        if opened.outcome == "own":
+            text = ctx.t(
+                "This is your own co-facilitator link for {circle}. Share it with the person who should "
+                "co-facilitate; it stays valid for them.",
+                circle=joined.name,
+            )
+        elif opened.outcome == "already":
+            text = ctx.t(
+                "You already facilitate {circle}, so this link stays unused for the person it was meant for.",
+                circle=joined.name,
+            )
+        else:
+            text = ctx.t("You are now a co-facilitator of {circle}.", circle=joined.name)
+        ctx.say(text, [[Button(ctx.t("Manage the circle"), f"m:{joined.id}")]])
         return
     if await team_handlers.offer(ctx, code):
         return
