@@ -150,6 +150,8 @@ class Circles:
             "try": (1, lambda ctx, a: team.remove(ctx, _int(a[0]))),
             "tx": (0, lambda ctx, a: team.leave_ask(ctx)),
             "txy": (0, lambda ctx, a: team.leave(ctx)),
+            "tz": (0, lambda ctx, a: team.close_ask(ctx)),
+            "tzy": (0, lambda ctx, a: team.close(ctx)),
             "rp": (1, lambda ctx, a: report_handlers.preview(ctx, _int(a[0]))),
             "rps": (1, lambda ctx, a: report_handlers.send(ctx, _int(a[0]))),
             "sv": (2, lambda ctx, a: start_survey(ctx, r, a[0], _int(a[1]))),

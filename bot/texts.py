@@ -30,7 +30,14 @@ DOMAIN_ERRORS = {
     "team.not_organizer": N_("Only the team's organizers can do that."),
     "team.none": N_("You are not in a team yet. Create one with /team, or ask an organizer for an invitation."),
     "team.already": N_("You are already in the team {team}. Leave it first to join another."),
-    "team.last_organizer": N_("You are the team's only organizer. Invite another organizer before you leave."),
+    "team.last_organizer": N_(
+        "You are the team's only organizer. Invite another organizer before you leave, or close the team."
+    ),
+    "forget.only_organizer": N_(
+        "You are the only organizer of {team}, so I cannot forget you yet: the team would have nobody to "
+        "look after it. Invite another organizer first (/team → Invite an organizer), or close the team "
+        "(/team → Close the team), then send /forget again. Nothing was deleted."
+    ),
     "schedule.invalid": N_("A circle meets between 1 and 52 times."),
 }
 

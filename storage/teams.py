@@ -97,3 +97,7 @@ class Teams:
             delete(team_members).where(team_members.c.team_id == team_id, team_members.c.person_id == person_id)
         )
         return bool(result.rowcount)
+
+    async def delete(self, team_id: int) -> None:
+        """Close a team: its members and invitations go with it; its circles stay, outside any team."""
+        await self.conn.execute(delete(teams).where(teams.c.id == team_id))

@@ -93,3 +93,60 @@ async def venue_changed(unit: Unit, circle_id: int, now: datetime) -> int:
     if circle is None or circle.status is not CircleStatus.PUBLISHED:
         return 0
     return await _tell_learners_of_circle(unit, circle_id, "venue", now)
+
+
+# Leaving for good (/forget) and closing a team: the people who take over are told.
+
+
+async def lead_passed(unit: Unit, circle_id: int, new_lead: int, now: datetime) -> int:
+    """Tell a co-facilitator that they lead the circle now (its lead left Circles)."""
+    return await unit.outbox.add(
+        [
+            NewMessage(
+                key=f"notice:circle:{circle_id}:lead-{new_lead}-at-{int(now.timestamp() * 1_000_000)}:{new_lead}",
+                kind=NOTICE,
+                person_id=new_lead,
+                due_at=now,
+                payload={"change": "lead_passed"},
+                circle_id=circle_id,
+            )
+        ],
+        now,
+    )
+
+
+async def lead_left(unit: Unit, circle_id: int, organizer_ids: list[int], now: datetime) -> int:
+    """Tell the team's organizers that a circle of theirs has no facilitator any more."""
+    stamp = int(now.timestamp() * 1_000_000)
+    return await unit.outbox.add(
+        [
+            NewMessage(
+                key=f"notice:circle:{circle_id}:lead-left-at-{stamp}:{p}",
+                kind=NOTICE,
+                person_id=p,
+                due_at=now,
+                payload={"change": "lead_left"},
+                circle_id=circle_id,
+            )
+            for p in organizer_ids
+        ],
+        now,
+    )
+
+
+async def team_closed(unit: Unit, team_id: int, team_name: str, member_ids: list[int], now: datetime) -> int:
+    """Tell the members of a team that it was closed. The rows name the team only in their
+    payload: the team's own row is about to go."""
+    return await unit.outbox.add(
+        [
+            NewMessage(
+                key=f"notice:team:{team_id}:closed:{p}",
+                kind=NOTICE,
+                person_id=p,
+                due_at=now,
+                payload={"change": "team_closed", "team": team_name},
+            )
+            for p in member_ids
+        ],
+        now,
+    )

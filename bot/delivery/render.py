@@ -213,7 +213,41 @@ def _render_feedback(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | D
 # Change notices (F8)
 
 
+def _render_handover(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    """Someone left Circles for good: the people who take over their circle or team are told."""
+    change = row.payload.get("change")
+    if change == "team_closed":
+        return Reply(
+            text=t(
+                "The team {team} was closed by its organizer. Your circles go on as before, outside the team.",
+                team=str(row.payload.get("team", "")),
+            )
+        )
+    circle = snap.circles.get(row.circle_id or 0)
+    if circle is None:
+        return Drop("circle removed")
+    manage = [[Button(t("Manage the circle"), f"m:{circle.id}")]]
+    if change == "lead_passed":
+        if row.person_id not in snap.facilitators.get(circle.id or 0, set()):
+            return Drop("no longer a facilitator")
+        text = t(
+            "You are now the lead facilitator of {circle}: its lead facilitator has left Circles.", circle=circle.name
+        )
+        return Reply(text=text, buttons=manage)
+    text = t(
+        "{circle}: Its lead facilitator has left Circles, and it has no co-facilitator. The circle goes on, "
+        "and your team's organizers look after it: you can manage it, and invite a co-facilitator from there.",
+        circle=circle.name,
+    )
+    return Reply(text=text, buttons=manage)
+
+
+HANDOVERS = ("team_closed", "lead_passed", "lead_left")
+
+
 def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    if row.payload.get("change") in HANDOVERS:
+        return _render_handover(row, snap, t)
     circle = snap.circles.get(row.circle_id or 0)
     if circle is not None and row.payload.get("change") == "circle_cancelled":
         if row.person_id not in snap.learners.get(circle.id or 0, set()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
 from bot.i18n import Translator, available_languages
-from bot.usecases import learners
+from bot.usecases import leaving, learners
 
 
 def help_text(ctx: Context) -> str:
@@ -61,10 +61,13 @@ async def choose_language(ctx: Context, code: str) -> None:
 
 
 async def forget(ctx: Context) -> None:
+    await leaving.check_can_forget(ctx.unit, ctx.person_id)  # say so before asking, not after
     ctx.say(
         ctx.t(
             "This deletes your name, your signup answers and your link to this chat, leaves all your "
-            "circles and stops every message from me. It cannot be undone. Are you sure?"
+            "circles and your team, and stops every message from me. Circles you lead pass to a "
+            "co-facilitator, else to your team's organizers, else they are cancelled and their learners "
+            "told. It cannot be undone. Are you sure?"
         ),
         [[Button(ctx.t("Yes, forget me"), "fg:y"), Button(ctx.t("No, keep my data"), "fg:n")]],
     )

@@ -63,7 +63,9 @@ async def team(ctx: Context, runner: DialogRunner, *, edit: bool = False) -> Non
     if mine.role is TeamRole.ORGANIZER:
         buttons.append([Button(t("Invite a facilitator"), "ti:m"), Button(t("Invite an organizer"), "ti:o")])
         buttons.append([Button(t("Send the weekly summary here"), "th"), Button(t("Summary day and time"), "ts")])
-    buttons.append([Button(t("Leave the team"), "tx")])
+        buttons.append([Button(t("Leave the team"), "tx"), Button(t("Close the team"), "tz")])
+    else:
+        buttons.append([Button(t("Leave the team"), "tx")])
     ctx.say("\n".join(lines), buttons, edit=edit)
 
 
@@ -197,6 +199,24 @@ async def leave_ask(ctx: Context) -> None:
 async def leave(ctx: Context) -> None:
     found = await teams.leave(ctx.unit, ctx.person_id)
     ctx.say(ctx.t("You left the team {team}.", team=found.name), edit=True)
+
+
+async def close_ask(ctx: Context) -> None:
+    mine = await teams.membership(ctx.unit, ctx.person_id)
+    check_can_organize(mine.role)
+    ctx.say(
+        ctx.t(
+            "Close {team}? Every member leaves the team and is told, its invitation links stop working, "
+            "and its circles go on outside any team. This cannot be undone.",
+            team=mine.team.name,
+        ),
+        [[Button(ctx.t("Yes, close the team"), "tzy"), Button(ctx.t("No"), "t")]],
+    )
+
+
+async def close(ctx: Context) -> None:
+    found = await teams.close(ctx.unit, ctx.person_id, ctx.now)
+    ctx.say(ctx.t("The team {team} is closed.", team=found.name), edit=True)
 
 
 async def circles(ctx: Context) -> None:

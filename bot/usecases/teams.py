@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from bot.delivery import notices
 from bot.usecases.codes import new_code
 from domain.errors import AlreadyInTeam, DomainError, NotFound, NotInTeam
 from domain.model import Team, TeamMember, TeamRole
@@ -111,6 +112,18 @@ async def leave(unit: Unit, person_id: int) -> Team:
         raise LastOrganizer()
     await unit.teams.remove_member(mine.team.id, person_id)
     await unit.circles.join_team(person_id, None)
+    return mine.team
+
+
+async def close(unit: Unit, person_id: int, now: datetime) -> Team:
+    """An organizer closes the team: every member leaves it (and is told), its invitations end,
+    and its circles go on outside any team."""
+    mine = await membership(unit, person_id)
+    check_can_organize(mine.role)
+    assert mine.team.id is not None
+    others = [m.person_id for m in await unit.teams.members(mine.team.id) if m.person_id != person_id]
+    await notices.team_closed(unit, mine.team.id, mine.team.name, others, now)
+    await unit.teams.delete(mine.team.id)
     return mine.team
 
 
