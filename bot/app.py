@@ -74,6 +74,12 @@ def _int(text: str) -> int:
     return int(text)
 
 
+def _flag(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise BadToken(text)
+    return text == "1"
+
+
 def _rating(text: str) -> int:
     if text not in ("1", "2", "3", "4", "5"):
         raise BadToken(text)
@@ -154,6 +160,7 @@ class Circles:
             "tzy": (0, lambda ctx, a: team.close(ctx)),
             "rp": (1, lambda ctx, a: report_handlers.preview(ctx, _int(a[0]))),
             "rps": (1, lambda ctx, a: report_handlers.send(ctx, _int(a[0]))),
+            "rpr": (2, lambda ctx, a: report_handlers.share(ctx, _int(a[0]), _flag(a[1]))),
             "sv": (2, lambda ctx, a: start_survey(ctx, r, a[0], _int(a[1]))),
             "mf": (1, lambda ctx, a: facilitator.invite_cofacilitator(ctx, _int(a[0]))),
             identity_handlers.CONFIRM: (1, lambda ctx, a: identity_handlers.confirm(ctx, a[0])),

@@ -177,6 +177,22 @@ class Circles:
         )
         return [r.person_id for r in rows]
 
+    async def set_shares_reflections(self, circle_id: int, person_id: int, shares: bool) -> None:
+        await self.conn.execute(
+            update(facilitators)
+            .where(facilitators.c.circle_id == circle_id, facilitators.c.person_id == person_id)
+            .values(shares_reflections=shares)
+        )
+
+    async def sharing_reflections(self, circle_id: int) -> set[int]:
+        """The facilitators who chose to include their reflections in the learners' report."""
+        rows = await self.conn.execute(
+            select(facilitators.c.person_id).where(
+                facilitators.c.circle_id == circle_id, facilitators.c.shares_reflections.is_(True)
+            )
+        )
+        return {r.person_id for r in rows}
+
     async def led_by(self, person_id: int) -> list[Circle]:
         query = (
             select(circles)

@@ -8,6 +8,7 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, DialogRunner, choice
 from bot.conversation.messages import Button, Reply
 from bot.parsing import InputError, clean_text
+from bot.texts import readers_of_learner_words, readers_of_survey_comment
 from domain.errors import NotAllowed, NotFound, SurveyTooEarly
 from domain.model import CirclePhase
 from domain.schedule import phase
@@ -77,7 +78,7 @@ class LearnerSurvey(Dialog):
 
     async def ask_comments(self, ctx: Context, data: dict[str, Any]) -> Reply:
         return Reply(
-            text=ctx.t("Anything else you want to tell the facilitator?"),
+            text=ctx.t("Anything else you want to tell the facilitator?") + "\n" + readers_of_learner_words(ctx.t),
             buttons=[[choice("comments", "skip", ctx.t("Skip"))]],
             expects_text=True,
         )
@@ -94,7 +95,12 @@ class LearnerSurvey(Dialog):
     async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
         answers = {k: data[k] for k in ("goal_met", "confidence", "recommend", "comments")}
         await ctx.unit.surveys.save(SurveyResponse(data["circle_id"], ctx.person_id, LEARNER, answers, ctx.now))
-        ctx.say(ctx.t("Thank you! Your answers are saved and shared with your facilitator."))
+        ctx.say(
+            ctx.t(
+                "Thank you! Your answers are saved. Your scores count in the circle's report; your words "
+                "stay with your facilitators and your team's organizers."
+            )
+        )
 
 
 class FacilitatorSurvey(Dialog):
@@ -138,7 +144,8 @@ class FacilitatorSurvey(Dialog):
         return "course_reason"
 
     async def ask_course_reason(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        return Reply(text=ctx.t("Why that rating for the course?"), expects_text=True)
+        text = ctx.t("Why that rating for the course?") + "\n" + readers_of_survey_comment(ctx.t)
+        return Reply(text=text, expects_text=True)
 
     async def take_course_reason(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
         if answer.text is None:

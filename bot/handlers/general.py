@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
 from bot.i18n import Translator, available_languages
-from bot.usecases import leaving, learners
+from bot.usecases import learners, leaving
 
 
 def help_text(ctx: Context) -> str:
