@@ -78,7 +78,7 @@ def input_error_text(t: Translator, error: InputError) -> str:
 
 # Who reads the answer to a free-text question (SPEC §1: "read only by the people the question
 # names"). Each sentence must stay true to the code: the views, copies and summaries that show
-# the answer. See docs/roles.md.
+# the answer.
 
 
 def readers_of_learner_words(t: Translator) -> str:
