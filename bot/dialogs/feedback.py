@@ -20,6 +20,7 @@ class FeedbackDialog(Dialog):
     """``data``: ``meeting_id``."""
 
     name = "feedback"
+    written = ("reflection",)
     first_step = "rating"
 
     async def _heading(self, ctx: Context, data: dict[str, Any]) -> str:

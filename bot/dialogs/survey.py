@@ -37,6 +37,7 @@ async def _circle_name(ctx: Context, data: dict[str, Any]) -> str:
 
 class LearnerSurvey(Dialog):
     name = "learner_survey"
+    written = ("comments",)
     first_step = "goal_met"
 
     async def ask_goal_met(self, ctx: Context, data: dict[str, Any]) -> Reply:
@@ -105,6 +106,7 @@ class LearnerSurvey(Dialog):
 
 class FacilitatorSurvey(Dialog):
     name = "facilitator_survey"
+    written = ("course_reason",)
     first_step = "happened"
 
     async def ask_happened(self, ctx: Context, data: dict[str, Any]) -> Reply:

@@ -3,9 +3,10 @@
 - A team's only organizer cannot leave for good while the team has other members: they name
   another organizer first, or close the team.
 - A forgotten person leaves every team and stops facilitating every circle.
-- The circles they led pass to a co-facilitator (the longest-standing one becomes lead, and is
-  told); without one, to the team's organizers (they are told; the circle stays manageable by
-  them); without a team either, the circle is cancelled and its learners are told.
+- The circles they led pass to a co-facilitator (of several, the one who came to Circles first
+  becomes lead, and is told); without one, to the team's organizers (they are told; the circle
+  stays manageable by them); without a team either, the circle is cancelled and its learners
+  are told.
 """
 
 from __future__ import annotations

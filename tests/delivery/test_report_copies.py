@@ -84,9 +84,7 @@ async def test_a_facilitator_may_include_their_reflections_and_the_choice_holds_
     await chat.say("/report", as_="fiona")
     await chat.press("Send it to the learners and organizers")
     # Chosen after pressing Send but before the copies went out: the copies follow the choice.
-    assert "Learners get this report with your reflections" in await chat.press(
-        "Include my reflections for learners"
-    )
+    assert "Learners get this report with your reflections" in await chat.press("Include my reflections for learners")
     await dispatcher.run_pass()
     copy = await report_of(sender, "alice")
     assert f"• Meeting 1: 4/5 — {REFLECTION}" in copy

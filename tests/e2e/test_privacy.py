@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from adapters.console.driver import ConsoleDriver
-from tests.e2e.flows import BERLIN_CIRCLE, create_circle
+from tests.e2e.flows import BERLIN_CIRCLE, create_circle, sign_up
+from tests.e2e.test_team import invite_link, join, make_team
 
 
 async def cofacilitator_code(chat: ConsoleDriver) -> str:
@@ -65,3 +66,20 @@ async def test_start_with_a_code_in_the_middle_of_new_says_it_stopped_new(chat: 
     assert "(I stopped the previous conversation.)" in opened
     assert "Python for Everybody" in opened
     assert "There is nothing to cancel." in await chat.say("/cancel")
+
+
+async def test_a_refused_dialog_gives_back_what_the_person_wrote(chat: ConsoleDriver) -> None:
+    await make_team(chat)
+    await join(chat, await invite_link(chat), as_="fiona")
+    code = await create_circle(chat, as_="fiona")
+    await sign_up(chat, code, "alice", "Learn", "Help", "Build")
+    assert "What do you want to tell the 1 learner" in await chat.press_token("bm:1", as_="olga")
+    assert "This goes to 1 learner" in await chat.say("Room change: we meet upstairs")
+    # Meanwhile Fiona leaves the team, and her circle with her: Olga may no longer write to it.
+    await chat.say("/team", as_="fiona")
+    await chat.press("Leave the team")
+    await chat.press("Yes, leave")
+    refused = await chat.say("Send it", as_="olga")
+    assert "Only the circle's facilitators can do that." in refused
+    assert "Your answers, so they are not lost:\n• Room change: we meet upstairs" in refused
+    assert "I did not understand that." in await chat.say("Send it")
