@@ -16,6 +16,7 @@ from storage.inbox import Invite
 from storage.unit import Unit
 
 ONLINE_KEY = "online"
+COFACILITATOR_INVITE = "cofacilitator"
 
 
 def city_key(venue: Venue) -> str:
@@ -153,7 +154,9 @@ async def add_meeting(unit: Unit, circle_id: int, person_id: int, day: date, at:
 
 async def invite_cofacilitator(unit: Unit, circle_id: int, person_id: int, now: datetime, days: int) -> Invite:
     await load_managed(unit, circle_id, person_id)
-    invite = Invite(new_code(10, prefix="f"), "cofacilitator", circle_id, person_id, now + timedelta(days=days), None)
+    invite = Invite(
+        new_code(10, prefix="f"), COFACILITATOR_INVITE, circle_id, person_id, now + timedelta(days=days), None
+    )
     await unit.invites.add(invite)
     return invite
 
@@ -171,7 +174,7 @@ class CoInvitation:
 async def accept_cofacilitator(unit: Unit, code: str, person_id: int, now: datetime) -> CoInvitation | None:
     """Use a co-facilitator invitation; None when the code is unknown, used or expired."""
     invite = await unit.invites.get(code)
-    if invite is None or invite.kind != "cofacilitator" or invite.circle_id is None:
+    if invite is None or invite.kind != COFACILITATOR_INVITE or invite.circle_id is None:
         return None
     if invite.expires_at <= now or invite.used_by is not None:
         return None

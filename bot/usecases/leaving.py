@@ -2,7 +2,8 @@
 
 - A team's only organizer cannot leave for good while the team has other members: they name
   another organizer first, or close the team.
-- A forgotten person leaves every team and stops facilitating every circle.
+- A forgotten person leaves every team and stops facilitating every circle; the invitation links
+  they made stop working.
 - The circles they led pass to a co-facilitator (of several, the one who came to Circles first
   becomes lead, and is told); without one, to the team's organizers (they are told; the circle
   stays manageable by them); without a team either, the circle is cancelled and its learners
@@ -14,7 +15,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.delivery import notices
-from bot.usecases.circles import city_key
+from bot.usecases.circles import COFACILITATOR_INVITE, city_key
+from bot.usecases.teams import TEAM_INVITE
 from domain.errors import DomainError
 from domain.model import Circle, CircleStatus, TeamRole
 from storage.unit import Unit
@@ -43,6 +45,8 @@ async def leave_for_good(unit: Unit, person_id: int, now: datetime) -> None:
     for circle in await unit.circles.led_by(person_id):
         await _hand_over(unit, circle, person_id, now)
     await unit.circles.stop_facilitating(person_id)
+    for kind in (COFACILITATOR_INVITE, TEAM_INVITE):
+        await unit.invites.expire_unused(kind, person_id, now)  # their links stop working
     member = await unit.teams.membership(person_id)
     if member is not None:
         await unit.teams.remove_member(member.team_id, person_id)

@@ -88,7 +88,12 @@ async def test_a_forgotten_lead_passes_the_circle_to_the_cofacilitator(
     invitation = re.search(r"/start (f\w+)", await chat.press("Add a co-facilitator"))
     assert invitation
     await chat.say(f"/start {invitation.group(1)}", as_="carla")
+    await chat.say("/mycircles", as_="fiona")
+    await chat.press("Python for Everybody")
+    unused = re.search(r"/start (f\w+)", await chat.press("Add a co-facilitator"))
+    assert unused
     await forget(chat, "fiona")
+    assert "not valid any more" in await chat.say(f"/start {unused.group(1)}", as_="dora")
     assert await roles(db, 1) == {"Carla": "lead"}
     await dispatcher.run_pass()
     told = [t for t in texts(sender, "carla") if "Python for Everybody" in t]
