@@ -308,6 +308,13 @@ class SendReport(Action):
     circle_id: int
 
 
+@action("report-share", C.SHARE_REFLECTIONS)
+@dataclass(frozen=True)
+class ShareInReport(Action):
+    circle_id: int
+    include: bool  # the facilitator's own reflections in the learners' copy
+
+
 @action("message", C.MESSAGE_LEARNERS)
 @dataclass(frozen=True)
 class WriteToLearners(Action):
@@ -455,3 +462,22 @@ class LeaveTeam(Action):
 @dataclass(frozen=True)
 class LeaveTeamConfirmed(Action):
     pass
+
+
+@action("team-close", C.CLOSE_TEAM)
+@dataclass(frozen=True)
+class CloseTeam(Action):
+    pass
+
+
+@action("team-close-yes", C.CLOSE_TEAM)
+@dataclass(frozen=True)
+class CloseTeamConfirmed(Action):
+    pass
+
+
+def stored(identifier: int | None) -> int:
+    """The id of a stored entity, for a token (entities carry None only before they are saved)."""
+    if identifier is None:
+        raise ValueError("a button for something not saved yet")
+    return identifier

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
+from bot import actions as act
 from bot import logs
 from bot.clock import Clock
 from bot.commands import COMMAND_WORDS
 from bot.config import Settings
 from bot.conversation.boundary import clean_incoming
 from bot.conversation.context import Context
-from bot.conversation.dialog import DIALOG_TOKEN, Answer, DialogRunner
+from bot.conversation.dialog import Answer, DialogRunner
 from bot.conversation.messages import Incoming, Location, Reply
 from bot.delivery.reasons import BLOCKED
 from bot.dialogs.broadcast import BroadcastDialog
@@ -40,7 +41,6 @@ from bot.metrics import Metrics, command_label
 from bot.texts import domain_error_text
 from domain.errors import DomainError
 from domain.model import Identity
-from domain.roles import Capability
 from storage.db import Database
 from storage.unit import unit_of_work
 
@@ -54,41 +54,21 @@ PERSONAL_COMMANDS = frozenset(
     {"new", "rsvp", "mycircles", "leave", "forget", "language", "link", "message", "reminder", "feedback", "report"}
 )
 # Buttons that make sense in a group or channel: a circle's card and the team's shared views.
-GROUP_ACTIONS = frozenset({"c", "t", "tw", "tf", "tl", "tm", "th"})
+GROUP_ACTIONS: frozenset[type[act.Action]] = frozenset(
+    {act.ShowCircle, act.ShowTeam, act.TeamWeek, act.TeamFeedback, act.TeamCircles, act.TeamMembers, act.SummaryHere}
+)
 
 
 def private_please(ctx: Context) -> str:
     return ctx.t("Let's do that in a private chat with me, so that your answers stay yours.")
 
 
-Action = Callable[[Context, list[str]], Awaitable[None]]
+A = TypeVar("A", bound=act.Action)
 
 
 def _on_earth(where: Location) -> bool:
     lat, lon = where.latitude, where.longitude
     return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
-
-
-class BadToken(ValueError):
-    """A button token that no button of ours could have carried (forged, garbled, outdated)."""
-
-
-def _int(text: str) -> int:
-    if not re.fullmatch(r"\d{1,10}", text) or int(text) > 2**31 - 1:  # ids are PostgreSQL integers
-        raise BadToken(text)
-    return int(text)
-
-
-def _yes(text: str) -> bool:
-    if text not in ("y", "n"):
-        raise BadToken(text)
-    return text == "y"
-
-
-def _rating(text: str) -> int:
-    if text not in ("1", "2", "3", "4", "5"):
-        raise BadToken(text)
-    return int(text)
 
 
 @dataclass
@@ -122,82 +102,91 @@ class Circles:
                 ReminderLeadDialog(),
             ]
         )
+        # Every typed action (bot/actions.py) to its handler; the handler gets the decoded fields.
+        self.handlers: dict[type[act.Action], Callable[[Context, Any], Awaitable[None]]] = {}
+        self._learner_actions()
+        self._circle_actions()
+        self._team_actions()
+        assert set(self.handlers) == set(act.ACTIONS.values()), "every action needs a handler"
+        self.commands = self._command_words()
+
+    def _learner_actions(self) -> None:
+        on, r = self._on, self.runner
+        # Learners and anyone
+        on(act.ShowCircle, lambda ctx, x: learner.circle_card(ctx, x.circle_id))
+        on(act.SignUp, lambda ctx, x: learner.sign_up(ctx, r, x.circle_id))
+        on(act.CalendarFile, lambda ctx, x: learner.calendar_file(ctx, x.circle_id))
+        on(act.RsvpList, lambda ctx, x: learner.rsvp_list(ctx, x.circle_id))
+        on(act.AnswerRsvp, lambda ctx, x: learner.rsvp_answer(ctx, x.meeting_id, x.attending))
+        on(act.LeaveCircle, lambda ctx, x: learner.leave_ask(ctx, x.circle_id))
+        on(act.LeaveCircleConfirmed, lambda ctx, x: learner.leave_confirm(ctx, x.circle_id))
+        on(act.StartSurvey, lambda ctx, x: start_survey(ctx, r, x.kind, x.circle_id))
+        # One's own account, and dialog answers
+        on(act.Forget, lambda ctx, x: general.confirm_forget(ctx, x.confirmed))
+        on(act.ChooseLanguage, lambda ctx, x: general.choose_language(ctx, x.code))
+        on(act.ConfirmLink, lambda ctx, x: identity_handlers.confirm(ctx, x.code))
+        on(act.DeclineLink, lambda ctx, x: identity_handlers.decline(ctx))
+        on(act.DialogChoice, lambda ctx, x: r.press(ctx, x.step, x.value))
+
+    def _circle_actions(self) -> None:
+        on, r = self._on, self.runner
+        on(act.Manage, lambda ctx, x: facilitator.manage(ctx, x.circle_id))
+        on(act.ShowSignups, lambda ctx, x: facilitator.signups(ctx, x.circle_id))
+        on(act.ShowSchedule, lambda ctx, x: facilitator.rsvps(ctx, x.circle_id))
+        on(act.ExportSignups, lambda ctx, x: facilitator.export_signups(ctx, x.circle_id))
+        on(act.Publish, lambda ctx, x: facilitator.publish(ctx, x.circle_id))
+        on(act.SetSignupOpen, lambda ctx, x: facilitator.set_signup_open(ctx, x.circle_id, x.open))
+        on(act.PickMeeting, lambda ctx, x: facilitator.pick_meeting(ctx, x.circle_id, x.purpose))
+        on(act.Reschedule, lambda ctx, x: facilitator.reschedule(ctx, r, x.meeting_id))
+        on(act.CancelMeeting, lambda ctx, x: facilitator.cancel_meeting_ask(ctx, x.meeting_id))
+        on(act.CancelMeetingConfirmed, lambda ctx, x: facilitator.cancel_meeting(ctx, x.meeting_id))
+        on(act.AddMeeting, lambda ctx, x: facilitator.add_meeting(ctx, r, x.circle_id))
+        on(act.ChangeVenue, lambda ctx, x: facilitator.change_venue(ctx, r, x.circle_id))
+        on(act.CancelCircle, lambda ctx, x: facilitator.cancel_circle_ask(ctx, x.circle_id))
+        on(act.CancelCircleConfirmed, lambda ctx, x: facilitator.cancel_circle(ctx, x.circle_id))
+        on(act.InviteCoFacilitator, lambda ctx, x: facilitator.invite_cofacilitator(ctx, x.circle_id))
+        on(act.RemoveCoFacilitator, lambda ctx, x: facilitator.remove_co_ask(ctx, x.circle_id, x.person_id))
+        on(act.RemoveCoFacilitatorConfirmed, lambda ctx, x: facilitator.remove_co(ctx, x.circle_id, x.person_id))
+        on(act.StepDown, lambda ctx, x: facilitator.step_down_ask(ctx, x.circle_id))
+        on(act.StepDownConfirmed, lambda ctx, x: facilitator.step_down(ctx, x.circle_id))
+        on(act.PreviewReport, lambda ctx, x: report_handlers.preview(ctx, x.circle_id))
+        on(act.SendReport, lambda ctx, x: report_handlers.send(ctx, x.circle_id))
+        on(act.ShareInReport, lambda ctx, x: report_handlers.share(ctx, x.circle_id, x.include))
+        # Delivery: /message, /reminder, /feedback and the buttons of reminders and prompts.
+        on(act.WriteToLearners, lambda ctx, x: delivery.start_message(ctx, r, x.circle_id))
+        on(act.ShowReminder, lambda ctx, x: delivery.show_reminder(ctx, x.circle_id))
+        on(act.EditReminder, lambda ctx, x: delivery.edit_reminder(ctx, r, x.meeting_id))
+        on(act.ResetReminder, lambda ctx, x: delivery.reset_reminder(ctx, x.meeting_id))
+        on(act.EditDefaultReminder, lambda ctx, x: delivery.edit_default(ctx, r, x.circle_id))
+        on(act.EditReminderLead, lambda ctx, x: delivery.edit_lead(ctx, r, x.circle_id))
+        on(act.GiveFeedback, lambda ctx, x: delivery.start_feedback(ctx, r, x.meeting_id))
+        on(act.RateMeeting, lambda ctx, x: delivery.start_feedback(ctx, r, x.meeting_id, x.rating))
+
+    def _team_actions(self) -> None:
+        on, r = self._on, self.runner
+        on(act.ShowTeam, lambda ctx, x: team.team(ctx, r, edit=True))
+        on(act.CreateTeam, lambda ctx, x: team.create(ctx, r))
+        on(act.JoinTeam, lambda ctx, x: team.join(ctx, x.code))
+        on(act.DeclineTeam, lambda ctx, x: team.decline(ctx))
+        on(act.TeamWeek, lambda ctx, x: team.this_week(ctx))
+        on(act.TeamFeedback, lambda ctx, x: team.feedback(ctx))
+        on(act.TeamCircles, lambda ctx, x: team.circles(ctx))
+        on(act.TeamMembers, lambda ctx, x: team.members(ctx))
+        on(act.InviteToTeam, lambda ctx, x: team.invite(ctx, x.kind))
+        on(act.AnswerJoinRequest, lambda ctx, x: team.decide(ctx, x.request_id, x.approve))
+        on(act.SummaryHere, lambda ctx, x: team.summary_here(ctx))
+        on(act.SummaryTime, lambda ctx, x: team.summary_time(ctx, r))
+        on(act.RemoveMember, lambda ctx, x: team.remove_ask(ctx, x.person_id))
+        on(act.RemoveMemberConfirmed, lambda ctx, x: team.remove(ctx, x.person_id))
+        on(act.LeaveTeam, lambda ctx, x: team.leave_ask(ctx))
+        on(act.LeaveTeamConfirmed, lambda ctx, x: team.leave(ctx))
+        on(act.CloseTeam, lambda ctx, x: team.close_ask(ctx))
+        on(act.CloseTeamConfirmed, lambda ctx, x: team.close(ctx))
+
+    def _command_words(self) -> dict[str, Callable[[Context], Awaitable[None]]]:
         r = self.runner
-        C = Capability
-        # token verb: (number of arguments, what it asks for in the role model, handler)
-        self.actions: dict[str, tuple[int, Capability, Action]] = {
-            "c": (1, C.VIEW_CARD, lambda ctx, a: learner.circle_card(ctx, _int(a[0]))),
-            "su": (1, C.SIGN_UP, lambda ctx, a: learner.sign_up(ctx, r, _int(a[0]))),
-            "rl": (1, C.RSVP, lambda ctx, a: learner.rsvp_list(ctx, _int(a[0]))),
-            "rsvp": (2, C.RSVP, self._rsvp),
-            "lv": (1, C.LEAVE_CIRCLE, lambda ctx, a: learner.leave_ask(ctx, _int(a[0]))),
-            "lvy": (1, C.LEAVE_CIRCLE, lambda ctx, a: learner.leave_confirm(ctx, _int(a[0]))),
-            "ics": (1, C.CALENDAR, lambda ctx, a: learner.calendar_file(ctx, _int(a[0]))),
-            "sv": (2, C.ANSWER_SURVEY, lambda ctx, a: start_survey(ctx, r, a[0], _int(a[1]))),
-            "fg": (1, C.OWN_ACCOUNT, lambda ctx, a: general.confirm_forget(ctx, a[0])),
-            "lang": (1, C.OWN_ACCOUNT, lambda ctx, a: general.choose_language(ctx, a[0])),
-            identity_handlers.CONFIRM: (1, C.OWN_ACCOUNT, lambda ctx, a: identity_handlers.confirm(ctx, a[0])),
-            identity_handlers.DECLINE: (0, C.OWN_ACCOUNT, lambda ctx, a: identity_handlers.decline(ctx)),
-            DIALOG_TOKEN: (2, C.OWN_ACCOUNT, lambda ctx, a: r.press(ctx, a[0], a[1])),
-            # Running a circle
-            "m": (1, C.MANAGE, lambda ctx, a: facilitator.manage(ctx, _int(a[0]))),
-            "ms": (1, C.VIEW_SIGNUPS, lambda ctx, a: facilitator.signups(ctx, _int(a[0]))),
-            "mr": (1, C.VIEW_SIGNUPS, lambda ctx, a: facilitator.rsvps(ctx, _int(a[0]))),
-            "mcsv": (1, C.EXPORT_SIGNUPS, lambda ctx, a: facilitator.export_signups(ctx, _int(a[0]))),
-            "mp": (1, C.PUBLISH, lambda ctx, a: facilitator.publish(ctx, _int(a[0]))),
-            "mo": (2, C.OPEN_SIGNUP, lambda ctx, a: facilitator.set_signup_open(ctx, _int(a[0]), a[1] == "1")),
-            "mm": (2, C.CHANGE_MEETINGS, lambda ctx, a: facilitator.pick_meeting(ctx, _int(a[0]), a[1])),
-            "mx": (1, C.CHANGE_MEETINGS, lambda ctx, a: facilitator.reschedule(ctx, r, _int(a[0]))),
-            "mc": (1, C.CHANGE_MEETINGS, lambda ctx, a: facilitator.cancel_meeting_ask(ctx, _int(a[0]))),
-            "mcy": (1, C.CHANGE_MEETINGS, lambda ctx, a: facilitator.cancel_meeting(ctx, _int(a[0]))),
-            "ma": (1, C.CHANGE_MEETINGS, lambda ctx, a: facilitator.add_meeting(ctx, r, _int(a[0]))),
-            "mv": (1, C.CHANGE_VENUE, lambda ctx, a: facilitator.change_venue(ctx, r, _int(a[0]))),
-            "mk": (1, C.CANCEL_CIRCLE, lambda ctx, a: facilitator.cancel_circle_ask(ctx, _int(a[0]))),
-            "mky": (1, C.CANCEL_CIRCLE, lambda ctx, a: facilitator.cancel_circle(ctx, _int(a[0]))),
-            "mf": (1, C.INVITE_FACILITATOR, lambda ctx, a: facilitator.invite_cofacilitator(ctx, _int(a[0]))),
-            "mfr": (
-                2,
-                C.REMOVE_FACILITATOR,
-                lambda ctx, a: facilitator.remove_cofacilitator_ask(ctx, _int(a[0]), _int(a[1])),
-            ),
-            "mfry": (
-                2,
-                C.REMOVE_FACILITATOR,
-                lambda ctx, a: facilitator.remove_cofacilitator(ctx, _int(a[0]), _int(a[1])),
-            ),
-            "msd": (1, C.STEP_DOWN, lambda ctx, a: facilitator.step_down_ask(ctx, _int(a[0]))),
-            "msdy": (1, C.STEP_DOWN, lambda ctx, a: facilitator.step_down(ctx, _int(a[0]))),
-            "rp": (1, C.REPORT, lambda ctx, a: report_handlers.preview(ctx, _int(a[0]))),
-            "rps": (1, C.REPORT, lambda ctx, a: report_handlers.send(ctx, _int(a[0]))),
-            # Delivery: /message, /reminder, /feedback and the buttons of reminders and prompts.
-            "bm": (1, C.MESSAGE_LEARNERS, lambda ctx, a: delivery.start_message(ctx, r, _int(a[0]))),
-            "rm": (1, C.EDIT_REMINDERS, lambda ctx, a: delivery.show_reminder(ctx, _int(a[0]))),
-            "rme": (1, C.EDIT_REMINDERS, lambda ctx, a: delivery.edit_reminder(ctx, r, _int(a[0]))),
-            "rmr": (1, C.EDIT_REMINDERS, lambda ctx, a: delivery.reset_reminder(ctx, _int(a[0]))),
-            "rmd": (1, C.EDIT_REMINDERS, lambda ctx, a: delivery.edit_default(ctx, r, _int(a[0]))),
-            "rml": (1, C.EDIT_REMINDERS, lambda ctx, a: delivery.edit_lead(ctx, r, _int(a[0]))),
-            "fb": (1, C.GIVE_FEEDBACK, lambda ctx, a: delivery.start_feedback(ctx, r, _int(a[0]))),
-            "fbr": (2, C.GIVE_FEEDBACK, lambda ctx, a: delivery.start_feedback(ctx, r, _int(a[0]), _rating(a[1]))),
-            # Teams
-            "t": (0, C.OWN_ACCOUNT, lambda ctx, a: team.team(ctx, r, edit=True)),
-            "tc": (0, C.CREATE_TEAM, lambda ctx, a: team.create(ctx, r)),
-            "tj": (1, C.OWN_ACCOUNT, lambda ctx, a: team.join(ctx, a[0])),
-            "tjn": (0, C.OWN_ACCOUNT, lambda ctx, a: team.decline(ctx)),
-            "tw": (0, C.VIEW_TEAM_WEEK, lambda ctx, a: team.this_week(ctx)),
-            "tf": (0, C.VIEW_TEAM_FEEDBACK, lambda ctx, a: team.feedback(ctx)),
-            "tl": (0, C.VIEW_TEAM_CIRCLES, lambda ctx, a: team.circles(ctx)),
-            "tm": (0, C.VIEW_TEAM_MEMBERS, lambda ctx, a: team.members(ctx)),
-            "ti": (1, C.INVITE_TO_TEAM, lambda ctx, a: team.invite(ctx, a[0])),
-            "ta": (2, C.APPROVE_JOINING, lambda ctx, a: team.decide(ctx, _int(a[0]), _yes(a[1]))),
-            "th": (0, C.CHOOSE_SUMMARY, lambda ctx, a: team.summary_here(ctx)),
-            "ts": (0, C.CHOOSE_SUMMARY, lambda ctx, a: team.summary_time(ctx, r)),
-            "tr": (1, C.REMOVE_FROM_TEAM, lambda ctx, a: team.remove_ask(ctx, _int(a[0]))),
-            "try": (1, C.REMOVE_FROM_TEAM, lambda ctx, a: team.remove(ctx, _int(a[0]))),
-            "tx": (0, C.LEAVE_TEAM, lambda ctx, a: team.leave_ask(ctx)),
-            "txy": (0, C.LEAVE_TEAM, lambda ctx, a: team.leave(ctx)),
-        }
         # The command words of SPEC §3 (bot/commands.py), each to its handler.
-        self.commands: dict[str, Callable[[Context], Awaitable[None]]] = {
+        commands: dict[str, Callable[[Context], Awaitable[None]]] = {
             "start": self._start,
             "help": general.help_command,
             "browse": lambda ctx: learner.browse(ctx, r),
@@ -215,14 +204,15 @@ class Circles:
             "language": general.language,
             "cancel": self._cancel,
         }
-        assert set(self.commands) == COMMAND_WORDS, "every command word needs a handler"
+        assert set(commands) == COMMAND_WORDS, "every command word needs a handler"
+        return commands
 
     def share_link(self, platform: str) -> Callable[[str], str]:
         return self.share_links.get(platform, lambda code: f"/start {code}")
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle one event, counted in the metrics; every log line meanwhile names the event."""
-        command = command_label(incoming, self.actions)
+        command = command_label(incoming, act.ACTIONS)
         self.metrics.in_flight.inc()
         started = time.perf_counter()  # real elapsed time, not the business clock
         try:
@@ -350,7 +340,10 @@ class Circles:
         await handler(ctx)
 
     async def _start(self, ctx: Context) -> None:
-        await self.runner.cancel(ctx)  # a deep link opens something new
+        # A deep link opens something new (a card to sign up from, an invitation), which the
+        # unfinished dialog would swallow the answers of: it stops, and says so like other commands.
+        if await self.runner.cancel(ctx):
+            ctx.say(ctx.t("(I stopped the previous conversation.)"))
         await learner.start(ctx, self.runner, general.help_text(ctx))
 
     async def _cancel(self, ctx: Context) -> None:
@@ -359,25 +352,19 @@ class Circles:
         else:
             ctx.say(ctx.t("There is nothing to cancel."))
 
+    def _on(self, kind: type[A], handler: Callable[[Context, A], Awaitable[None]]) -> None:
+        self.handlers[kind] = handler
+
     async def _action(self, ctx: Context, token: str) -> None:
-        """A pressed button. Its token names what to do; who does it comes from the event."""
-        verb, _, rest = token.partition(":")
-        if ctx.incoming.in_group and verb not in GROUP_ACTIONS:
+        """A pressed button. Its token names what to do; who does it comes from the event, and the
+        handler's use case asks the role model (domain/roles.py) whether they may."""
+        try:
+            pressed = act.decode(token)
+        except act.BadToken:
+            ctx.say(ctx.t("That button no longer works. Send /help to start again."))
+            return
+        if ctx.incoming.in_group and type(pressed) not in GROUP_ACTIONS:
             # Dialogs and personal answers cannot continue in a group, where plain text is ignored.
             ctx.say(private_please(ctx))
             return
-        handler = self.actions.get(verb)
-        # The last argument may itself contain ':' (a dialog choice such as a time, 18:00).
-        args = rest.split(":", handler[0] - 1) if handler is not None and rest else []
-        if handler is None or len(args) != handler[0] or not all(args):
-            ctx.say(ctx.t("That button no longer works. Send /help to start again."))
-            return
-        try:
-            await handler[2](ctx, args)
-        except BadToken:
-            ctx.say(ctx.t("That button no longer works. Send /help to start again."))
-
-    async def _rsvp(self, ctx: Context, args: list[str]) -> None:
-        if args[1] not in ("y", "n"):
-            raise BadToken(args[1])
-        await learner.rsvp_answer(ctx, _int(args[0]), args[1] == "y")
+        await self.handlers[type(pressed)](ctx, pressed)

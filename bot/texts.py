@@ -31,7 +31,14 @@ DOMAIN_ERRORS = {
     "circle.lead_only": N_("Only the circle's lead facilitator or the team's organizers can do that."),
     "team.none": N_("You are not in a team yet. Create one with /team, or ask an organizer for an invitation."),
     "team.already": N_("You are already in the team {team}. Leave it first to join another."),
-    "team.last_organizer": N_("You are the team's only organizer. Invite another organizer before you leave."),
+    "team.last_organizer": N_(
+        "You are the team's only organizer. Invite another organizer before you leave, or close the team."
+    ),
+    "forget.only_organizer": N_(
+        "You are the only organizer of {team}, so I cannot forget you yet: the team would have nobody to "
+        "look after it. Invite another organizer first (/team → Invite an organizer), or close the team "
+        "(/team → Close the team), then send /forget again. Nothing was deleted."
+    ),
     "schedule.invalid": N_("A circle meets between 1 and 52 times."),
 }
 
@@ -75,3 +82,38 @@ def input_error_text(t: Translator, error: InputError) -> str:
     if suggestions:
         text += " " + t("Did you mean: {names}?", names=", ".join(suggestions))
     return text
+
+
+# Who reads the answer to a free-text question (SPEC §1: "read only by the people the question
+# names"). Each sentence must stay true to the code: the views, copies and summaries that show
+# the answer.
+
+
+def readers_of_learner_words(t: Translator) -> str:
+    """Learners' survey comment, how they will help peers, the custom answer: the circle's
+    signups and the report preview (facilitators, organizers) and the organizers' report copy."""
+    return t("Only your circle's facilitators and its team's organizers read this.")
+
+
+def readers_of_goal(t: Translator) -> str:
+    """The signup goal: as above, and the team's weekly summary lists new signups with their goals."""
+    return t(
+        "Your circle's facilitators and its team's organizers read this; it also appears in the team's weekly summary."
+    )
+
+
+def readers_of_reflection(t: Translator) -> str:
+    """A meeting's reflection: the report preview, the team's feedback view and weekly summary,
+    and the learners' report copy only when its author chose so."""
+    return t(
+        "Your co-facilitators and your team's organizers read this, also in the team's weekly summary. "
+        "Learners see it only if you include your reflections when you send them the report."
+    )
+
+
+def readers_of_survey_comment(t: Translator) -> str:
+    """The facilitator survey's comment: the report, for learners only when its author chose so."""
+    return t(
+        "Your co-facilitators and your team's organizers read this. Learners see it only if you "
+        "include your reflections when you send them the report."
+    )

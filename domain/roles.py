@@ -48,6 +48,7 @@ class Capability(enum.StrEnum):
     EDIT_REMINDERS = "edit reminders"
     GIVE_FEEDBACK = "give feedback on a meeting"
     REPORT = "see and send the end-of-circle report"
+    SHARE_REFLECTIONS = "include one's own reflections in the learners' report"
     PUBLISH = "publish a draft"
     CANCEL_CIRCLE = "cancel the whole circle"
     INVITE_FACILITATOR = "invite a co-facilitator"
@@ -64,6 +65,7 @@ class Capability(enum.StrEnum):
     REMOVE_FROM_TEAM = "remove a member"
     CHOOSE_SUMMARY = "choose where and when the weekly summary goes"
     LEAVE_TEAM = "leave the team"
+    CLOSE_TEAM = "close the team"
     CREATE_TEAM = "create a team"
 
 
@@ -99,6 +101,8 @@ RULES: dict[Capability, frozenset[Role]] = {
     # Feedback is a facilitator's own account of a meeting they ran.
     Capability.GIVE_FEEDBACK: frozenset({LEAD, CO}),
     Capability.REPORT: RUNS,
+    # Only the author of a reflection decides whether learners read it.
+    Capability.SHARE_REFLECTIONS: frozenset({LEAD, CO}),
     Capability.PUBLISH: frozenset({LEAD, ORG}),
     Capability.CANCEL_CIRCLE: frozenset({LEAD, ORG}),
     Capability.INVITE_FACILITATOR: frozenset({LEAD, ORG}),
@@ -114,6 +118,7 @@ RULES: dict[Capability, frozenset[Role]] = {
     Capability.REMOVE_FROM_TEAM: frozenset({ORG}),
     Capability.CHOOSE_SUMMARY: frozenset({ORG}),
     Capability.LEAVE_TEAM: frozenset({M, ORG}),
+    Capability.CLOSE_TEAM: frozenset({ORG}),
     Capability.CREATE_TEAM: frozenset({S}),
 }
 
@@ -123,6 +128,7 @@ TEAM_CAPABILITIES |= {
     Capability.INVITE_TO_TEAM,
     Capability.REMOVE_FROM_TEAM,
     Capability.LEAVE_TEAM,
+    Capability.CLOSE_TEAM,
     Capability.CREATE_TEAM,
 }
 

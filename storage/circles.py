@@ -197,6 +197,47 @@ class Circles:
         )
         return [r.person_id for r in rows]
 
+    async def set_shares_reflections(self, circle_id: int, person_id: int, shares: bool) -> None:
+        await self.conn.execute(
+            update(facilitators)
+            .where(facilitators.c.circle_id == circle_id, facilitators.c.person_id == person_id)
+            .values(shares_reflections=shares)
+        )
+
+    async def sharing_reflections(self, circle_id: int) -> set[int]:
+        """The facilitators who chose to include their reflections in the learners' report."""
+        rows = await self.conn.execute(
+            select(facilitators.c.person_id).where(
+                facilitators.c.circle_id == circle_id, facilitators.c.shares_reflections.is_(True)
+            )
+        )
+        return {r.person_id for r in rows}
+
+    async def led_by(self, person_id: int) -> list[Circle]:
+        query = (
+            select(circles)
+            .join(facilitators, facilitators.c.circle_id == circles.c.id)
+            .where(facilitators.c.person_id == person_id, facilitators.c.role == FacilitatorRole.LEAD.value)
+            .order_by(circles.c.id)
+        )
+        return [_circle(r) for r in (await self.conn.execute(query)).mappings()]
+
+    async def make_lead(self, circle_id: int, person_id: int) -> None:
+        """``person_id`` (already a facilitator of the circle) becomes its lead; any other lead
+        becomes a co-facilitator, so that a circle has one lead at most."""
+        await self.conn.execute(
+            update(facilitators).where(facilitators.c.circle_id == circle_id).values(role=FacilitatorRole.CO.value)
+        )
+        await self.conn.execute(
+            update(facilitators)
+            .where(facilitators.c.circle_id == circle_id, facilitators.c.person_id == person_id)
+            .values(role=FacilitatorRole.LEAD.value)
+        )
+
+    async def stop_facilitating(self, person_id: int) -> None:
+        """The person facilitates no circle any more (leaving Circles for good)."""
+        await self.conn.execute(delete(facilitators).where(facilitators.c.person_id == person_id))
+
     # Meetings
 
     async def replace_meetings(self, circle: Circle, starts: list[datetime]) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 
 from storage.types import UTCDateTime
@@ -90,6 +91,9 @@ facilitators = Table(
     Column("circle_id", ForeignKey("circles.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
     Column("role", String(8), nullable=False),
+    # F7/L5: the learners' copy of the report quotes this facilitator's reflections and survey
+    # comment only when they chose so in the report's preview.
+    Column("shares_reflections", Boolean, nullable=False, server_default=false()),
 )
 
 meetings = Table(

@@ -100,6 +100,10 @@ class Teams:
         return bool(result.rowcount)
 
 
+    async def delete(self, team_id: int) -> None:
+        """Close a team: its members and invitations go with it; its circles stay, outside any team."""
+        await self.conn.execute(delete(teams).where(teams.c.id == team_id))
+
 @dataclass
 class JoinRequest:
     """A person asking to join a team through an invitation that needs an organizer's approval."""

@@ -41,6 +41,12 @@ class Unit:
         self.feedback = Feedbacks(conn)
         self.broadcasts = Broadcasts(conn)
 
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """When the block raises, undo what it changed, and only that: the transaction goes on."""
+        async with self.conn.begin_nested():
+            yield
+
 
 @asynccontextmanager
 async def unit_of_work(db: Database) -> AsyncIterator[Unit]:

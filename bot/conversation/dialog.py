@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from bot.actions import DialogChoice, decode
 from bot.conversation.context import Context
 from bot.conversation.messages import Button, Location, Reply
 from bot.parsing import InputError
-from bot.texts import input_error_text
+from bot.texts import domain_error_text, input_error_text
+from domain.errors import DomainError
 from storage.dialogs import DialogState
 
-DIALOG_TOKEN = "d"
 HISTORY = "_history"
 DONE = "__done__"
 
@@ -32,7 +33,7 @@ class Answer:
 
 def choice(step: str, value: str, label: str) -> Button:
     """A button answering ``step`` of the current dialog with ``value``."""
-    return Button(label, f"{DIALOG_TOKEN}:{step}:{value}")
+    return Button(label, DialogChoice(step, value).token)
 
 
 class Dialog:
@@ -45,6 +46,9 @@ class Dialog:
 
     name: ClassVar[str]
     first_step: ClassVar[str]
+    # Keys of ``data`` holding words the person wrote (a message, a reflection): when the rules
+    # refuse the dialog, these are given back so that nothing they wrote is lost.
+    written: ClassVar[tuple[str, ...]] = ()
 
     async def ask(self, ctx: Context, step: str, data: dict[str, Any]) -> Reply:
         reply: Reply = await getattr(self, f"ask_{step}")(ctx, data)
@@ -88,6 +92,18 @@ class DialogRunner:
             await ctx.unit.dialogs.clear(ctx.person_id)
             ctx.say(ctx.t("That conversation has expired. Please start again."))
             return
+        said = len(ctx.replies)
+        try:
+            await self._answer(ctx, dialog, state, answer)
+        except DomainError as error:
+            # The rules refuse what the dialog was for (the meeting was cancelled meanwhile, the
+            # circle is gone): answering again cannot help. Raising would roll back the dialog's
+            # end with everything else, and every later answer would be refused the same way.
+            del ctx.replies[said:]
+            typed = answer.text if state.step in dialog.written else None
+            await self._refused(ctx, dialog, state, error, typed)
+
+    async def _answer(self, ctx: Context, dialog: Dialog, state: DialogState, answer: Answer) -> None:
         if answer.choice == "back" or (answer.text is not None and answer.text.strip().casefold() in BACK_WORDS):
             await self.back(ctx, dialog, state)
             return
@@ -101,11 +117,15 @@ class DialogRunner:
             return
         if following == DONE:
             await ctx.unit.dialogs.clear(ctx.person_id)
+            said = len(ctx.replies)
             try:
-                await dialog.finish(ctx, state.data)
+                # A savepoint: a refusal undoes what finish() had begun, and only that.
+                async with ctx.unit.savepoint():
+                    await dialog.finish(ctx, state.data)
             except InputError as error:
                 # Something changed while the person was answering (a date passed, a circle
                 # filled up): keep them at this step with their answers and say what is wrong.
+                del ctx.replies[said:]
                 await ctx.unit.dialogs.save(ctx.person_id, state, ctx.now)
                 prompt = await dialog.ask(ctx, state.step, state.data)
                 prompt.text = f"{explain_input(ctx, error)}\n\n{prompt.text}"
@@ -114,6 +134,19 @@ class DialogRunner:
         state.data[HISTORY] = [*state.data.get(HISTORY, []), state.step]
         state.step = following
         await self._ask(ctx, dialog, state)
+
+    async def _refused(
+        self, ctx: Context, dialog: Dialog, state: DialogState, error: DomainError, typed: str | None = None
+    ) -> None:
+        """End the dialog, say why, and give back what the person wrote in it."""
+        await ctx.unit.dialogs.clear(ctx.person_id)
+        text = domain_error_text(ctx.t, error) + " " + ctx.t("(I stopped the conversation; nothing was saved.)")
+        words = [str(state.data[key]) for key in dialog.written if state.data.get(key)]
+        if typed and typed.strip() and typed not in words:
+            words.append(typed.strip())
+        if words:
+            text += "\n\n" + ctx.t("Your answers, so they are not lost:") + "\n" + "\n".join(f"• {w}" for w in words)
+        ctx.say(text)
 
     async def press(self, ctx: Context, step: str, value: str) -> None:
         """A dialog button. Only a button the current question offers counts; anything else
@@ -126,9 +159,13 @@ class DialogRunner:
         if dialog is None:
             await self.answer(ctx, state, Answer(choice=value))  # explains the expired dialog
             return
-        prompt = await dialog.ask(ctx, state.step, state.data)
+        try:
+            prompt = await dialog.ask(ctx, state.step, state.data)
+        except DomainError as error:  # the question itself is refused now: see ``answer``
+            await self._refused(ctx, dialog, state, error)
+            return
         offered = {button.token for row in prompt.buttons for button in row}
-        if state.step != step or f"{DIALOG_TOKEN}:{step}:{value}" not in offered:
+        if state.step != step or DialogChoice(step, value).token not in offered:
             prompt.text = ctx.t("That button is from an earlier question.") + "\n\n" + prompt.text
             ctx.replies.append(prompt)
             return
@@ -154,9 +191,11 @@ class DialogRunner:
         prompt = await dialog.ask(ctx, state.step, state.data)
         for row in prompt.buttons:
             for button in row:
-                prefix = f"{DIALOG_TOKEN}:{state.step}:"
-                if button.token.startswith(prefix) and button.label.strip().casefold() == typed:
-                    return Answer(choice=button.token[len(prefix) :])
+                offered = decode(button.token)
+                mine = isinstance(offered, DialogChoice) and offered.step == state.step
+                if mine and button.label.strip().casefold() == typed:
+                    assert isinstance(offered, DialogChoice)
+                    return Answer(choice=offered.value)
         return answer
 
 

@@ -12,8 +12,10 @@ Only published circles take part: a cancelled circle gets no surveys.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.actions import PreviewReport, StartSurvey
 from bot.conversation.messages import Button, Reply
 from bot.delivery.reasons import LEFT
 from bot.delivery.render import Drop, Snapshot
@@ -101,12 +103,14 @@ async def load(unit: Unit, rows: Sequence[OutboxRow], snap: Snapshot) -> None:
     }
     for row in rows:
         if row.kind == REPORT:
-            # The report is computed with a facilitator's rights, as they would see it.
-            circle_facilitators = sorted(snap.facilitators.get(row.circle_id or 0, set()))
-            if circle_facilitators:
-                snap.extra[row.id] = await report_cases.build(
-                    unit, row.circle_id or 0, circle_facilitators[0], snap.now
-                )
+            # The report is computed with a facilitator's rights (an organizer's when the circle
+            # has none left), as they would see it; who gets which copy is decided now, at send time.
+            circle = snap.circles.get(row.circle_id or 0)
+            organizers = await unit.teams.organizer_ids(circle.team_id) if circle and circle.team_id else []
+            managers = sorted(snap.facilitators.get(row.circle_id or 0, set())) + sorted(organizers)
+            if managers:
+                figures = await report_cases.build(unit, row.circle_id or 0, managers[0], snap.now)
+                snap.extra[row.id] = ReportCopy(figures, for_learners=row.person_id not in organizers)
         elif row.kind in (LEARNER_SURVEY, FACILITATOR_SURVEY):
             kind = LEARNER if row.kind == LEARNER_SURVEY else FACILITATOR
             snap.extra[row.id] = row.person_id in answered.get((row.circle_id or 0, kind), set())
@@ -136,7 +140,7 @@ def render_learner_survey(row: OutboxRow, snap: Snapshot, t: Translator) -> Repl
             "They help your facilitator and future circles.",
             circle=name,
         ),
-        buttons=[[Button(t("Answer the survey"), f"sv:l:{circle_id}")]],
+        buttons=[[Button(t("Answer the survey"), StartSurvey("l", circle_id).token)]],
     )
 
 
@@ -151,7 +155,7 @@ def render_facilitator_survey(row: OutboxRow, snap: Snapshot, t: Translator) -> 
         return Drop("already answered")
     return Reply(
         text=t("{circle} has ended. How did it go? A few questions for the circle's report.", circle=name),
-        buttons=[[Button(t("Answer the survey"), f"sv:f:{circle_id}")]],
+        buttons=[[Button(t("Answer the survey"), StartSurvey("f", circle_id).token)]],
     )
 
 
@@ -166,17 +170,25 @@ def render_offer(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
             "results. Look at it, then send it to your learners.",
             circle=name,
         ),
-        buttons=[[Button(t("See the report"), f"rp:{circle_id}")]],
+        buttons=[[Button(t("See the report"), PreviewReport(circle_id).token)]],
     )
 
 
+@dataclass(frozen=True)
+class ReportCopy:
+    """The report as one reader gets it: organizers read all of it, learners their copy."""
+
+    report: report_cases.Report
+    for_learners: bool
+
+
 def render_report(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
-    figures = snap.extra.get(row.id)
-    if not isinstance(figures, report_cases.Report):
+    copy = snap.extra.get(row.id)
+    if not isinstance(copy, ReportCopy):
         return Drop("circle removed")
+    figures = copy.report
     heading = t("The facilitators of {circle} share the circle's report:", circle=figures.circle.name)
-    # Learners' comments were written for the facilitators, not for everyone in the circle.
-    text = report_text(t, figures, with_comments=False)
+    text = report_text(t, figures, for_learners=copy.for_learners)
     return Reply(text=f"{heading}\n\n{text}", attachment=report_chart(t, figures))
 
 

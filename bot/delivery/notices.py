@@ -139,3 +139,31 @@ async def stepped_down(unit: Unit, circle_id: int, person_id: int, now: datetime
     return await _tell(
         unit, others, f"stepped-down:{circle_id}:{person_id}-at-{stamp}", payload, now, circle_id=circle_id
     )
+
+
+# Leaving for good (/forget) and closing a team: the people who take over are told.
+
+
+async def lead_passed(unit: Unit, circle_id: int, new_lead: int, now: datetime) -> int:
+    """Tell a co-facilitator that they lead the circle now (its lead left Circles)."""
+    stamp = int(now.timestamp() * 1_000_000)
+    payload: dict[str, object] = {"change": "lead_passed"}
+    return await _tell(
+        unit, [new_lead], f"circle:{circle_id}:lead-{new_lead}-at-{stamp}", payload, now, circle_id=circle_id
+    )
+
+
+async def lead_left(unit: Unit, circle_id: int, organizer_ids: list[int], now: datetime) -> int:
+    """Tell the team's organizers that a circle of theirs has no facilitator any more."""
+    stamp = int(now.timestamp() * 1_000_000)
+    payload: dict[str, object] = {"change": "lead_left"}
+    return await _tell(
+        unit, organizer_ids, f"circle:{circle_id}:lead-left-at-{stamp}", payload, now, circle_id=circle_id
+    )
+
+
+async def team_closed(unit: Unit, team_id: int, team_name: str, member_ids: list[int], now: datetime) -> int:
+    """Tell the members of a team that it was closed. The rows name the team only in their
+    payload: the team's own row is about to go."""
+    payload: dict[str, object] = {"change": "team_closed", "team": team_name}
+    return await _tell(unit, member_ids, f"team:{team_id}:closed", payload, now)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
+from bot.actions import AnswerJoinRequest, AnswerRsvp, Manage, RateMeeting, ShowReminder, stored
 from bot.conversation.messages import Button, Reply
 from bot.delivery.reasons import LEFT, reason_text
 from bot.i18n import Translator
@@ -147,13 +148,13 @@ def reminder_reply(
     ]
     buttons: list[list[Button]] = []
     if copy:
-        buttons = [[Button(t("Edit reminders"), f"rm:{circle.id}")]]
+        buttons = [[Button(t("Edit reminders"), ShowReminder(stored(circle.id)).token)]]
     else:
         lines.append(t("Will you come?"))
         buttons = [
             [
-                Button(t("I'll be there"), f"rsvp:{meeting.id}:y"),
-                Button(t("I can't make it"), f"rsvp:{meeting.id}:n"),
+                Button(t("I'll be there"), AnswerRsvp(stored(meeting.id), True).token),
+                Button(t("I can't make it"), AnswerRsvp(stored(meeting.id), False).token),
             ]
         ]
     return Reply(text="\n".join(lines), buttons=buttons)
@@ -198,7 +199,8 @@ def feedback_prompt(t: Translator, circle: Circle, meeting: Meeting) -> Reply:
         circle=circle.name,
         when=when(t, circle, meeting),
     )
-    return Reply(text=text, buttons=[[Button(str(n), f"fbr:{meeting.id}:{n}") for n in range(1, 6)]])
+    ratings: tuple[Literal[1, 2, 3, 4, 5], ...] = (1, 2, 3, 4, 5)
+    return Reply(text=text, buttons=[[Button(str(n), RateMeeting(stored(meeting.id), n).token) for n in ratings]])
 
 
 def _render_feedback(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
@@ -227,7 +229,12 @@ def _render_role_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply 
         request = row.payload["request"]
         return Reply(
             text=t("{name} would like to join {team} as a facilitator. Let them in?", name=name, team=team.name),
-            buttons=[[Button(t("Let them in"), f"ta:{request}:y"), Button(t("Decline"), f"ta:{request}:n")]],
+            buttons=[
+                [
+                    Button(t("Let them in"), AnswerJoinRequest(request, True).token),
+                    Button(t("Decline"), AnswerJoinRequest(request, False).token),
+                ]
+            ],
         )
     if change == JOIN_ANSWER and team is not None:
         if row.payload.get("approved"):
@@ -246,9 +253,43 @@ def _render_role_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply 
     return Drop("team or circle removed")
 
 
+def _render_handover(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    """Someone left Circles for good: the people who take over their circle or team are told."""
+    change = row.payload.get("change")
+    if change == "team_closed":
+        return Reply(
+            text=t(
+                "The team {team} was closed by its organizer. Your circles go on as before, outside the team.",
+                team=str(row.payload.get("team", "")),
+            )
+        )
+    circle = snap.circles.get(row.circle_id or 0)
+    if circle is None:
+        return Drop("circle removed")
+    manage = [[Button(t("Manage the circle"), Manage(stored(circle.id)).token)]]
+    if change == "lead_passed":
+        if row.person_id not in snap.facilitators.get(circle.id or 0, set()):
+            return Drop("no longer a facilitator")
+        text = t(
+            "You are now the lead facilitator of {circle}: its lead facilitator has left Circles.", circle=circle.name
+        )
+        return Reply(text=text, buttons=manage)
+    text = t(
+        "{circle}: Its lead facilitator has left Circles, and it has no co-facilitator. The circle goes on, "
+        "and your team's organizers look after it: you can manage it, and invite a co-facilitator from there.",
+        circle=circle.name,
+    )
+    return Reply(text=text, buttons=manage)
+
+
+HANDOVERS = ("team_closed", "lead_passed", "lead_left")
+
+
 def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
     if row.payload.get("change") in (JOIN_REQUEST, JOIN_ANSWER, FACILITATOR_REMOVED, STEPPED_DOWN):
         return _render_role_notice(row, snap, t)
+    if row.payload.get("change") in HANDOVERS:
+        return _render_handover(row, snap, t)
     circle = snap.circles.get(row.circle_id or 0)
     if circle is not None and row.payload.get("change") == "circle_cancelled":
         if row.person_id not in snap.learners.get(circle.id or 0, set()):
@@ -293,8 +334,8 @@ def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Dro
         lines.append(t("Will you come?"))
         buttons = [
             [
-                Button(t("I'll be there"), f"rsvp:{meeting.id}:y"),
-                Button(t("I can't make it"), f"rsvp:{meeting.id}:n"),
+                Button(t("I'll be there"), AnswerRsvp(stored(meeting.id), True).token),
+                Button(t("I can't make it"), AnswerRsvp(stored(meeting.id), False).token),
             ]
         ]
     return Reply(text="\n".join(lines), buttons=buttons)

@@ -19,6 +19,7 @@ class BroadcastDialog(Dialog):
     """``data``: ``circle_id``."""
 
     name = "broadcast"
+    written = ("text",)
     first_step = "text"
 
     async def _audience(self, ctx: Context, data: dict[str, Any]) -> tuple[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.actions import ShowCircle, stored
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog
 from bot.conversation.messages import Button, Reply
@@ -25,7 +26,7 @@ async def show_results(ctx: Context, found: list[learners.Listed], where: str) -
         return
     lines = [ctx.t("Circles open for signup in {place}:", place=where), ""]
     lines += [listing(ctx.t, entry.circle, entry.meetings, ctx.now, entry.distance_km) for entry in found]
-    buttons = [[Button(entry.circle.name[:60], f"c:{entry.circle.id}")] for entry in found]
+    buttons = [[Button(entry.circle.name[:60], ShowCircle(stored(entry.circle.id)).token)] for entry in found]
     ctx.say("\n".join(lines), buttons)
 
 

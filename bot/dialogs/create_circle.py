@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 
+from bot.actions import Manage, stored
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Button, Reply
@@ -374,12 +375,12 @@ class CreateCircle(Dialog):
                     name=saved.name,
                     link=ctx.share_link(saved.code),
                 ),
-                [[Button(ctx.t("Manage the circle"), f"m:{saved.id}")]],
+                [[Button(ctx.t("Manage the circle"), Manage(stored(saved.id)).token)]],
             )
         else:
             ctx.say(
                 ctx.t("{name} is saved as a draft. Publish it from /mycircles when you are ready.", name=saved.name),
-                [[Button(ctx.t("Manage the circle"), f"m:{saved.id}")]],
+                [[Button(ctx.t("Manage the circle"), Manage(stored(saved.id)).token)]],
             )
 
 
@@ -407,5 +408,5 @@ class ChangeVenue(CreateCircle):
                 circle=circle.name,
                 venue=venue_text(ctx.t, circle.venue),
             ),
-            [[Button(ctx.t("Manage the circle"), f"m:{circle.id}")]],
+            [[Button(ctx.t("Manage the circle"), Manage(stored(circle.id)).token)]],
         )

@@ -10,6 +10,7 @@ from bot.conversation.messages import Reply
 from bot.delivery import usecases
 from bot.parsing import clean_text, parse_int_in_range
 from bot.render.circles import when
+from bot.texts import readers_of_reflection
 from storage.feedback import MeetingFeedback
 
 MAX_ATTENDANCE = 1000
@@ -19,6 +20,7 @@ class FeedbackDialog(Dialog):
     """``data``: ``meeting_id``."""
 
     name = "feedback"
+    written = ("reflection",)
     first_step = "rating"
 
     async def _heading(self, ctx: Context, data: dict[str, Any]) -> str:
@@ -47,7 +49,9 @@ class FeedbackDialog(Dialog):
 
     async def ask_reflection(self, ctx: Context, data: dict[str, Any]) -> Reply:
         return Reply(
-            text=ctx.t("A short reflection: what went well, what would you change next time?"),
+            text=ctx.t("A short reflection: what went well, what would you change next time?")
+            + "\n"
+            + readers_of_reflection(ctx.t),
             buttons=[[choice("reflection", "skip", ctx.t("Skip"))]],
             expects_text=True,
         )

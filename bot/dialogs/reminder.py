@@ -30,6 +30,7 @@ class ReminderTextDialog(Dialog):
     """``data``: ``circle_id`` and, for one meeting's reminder, ``meeting_id`` (else: the default)."""
 
     name = "reminder_text"
+    written = ("text",)
     first_step = "text"
 
     async def ask_text(self, ctx: Context, data: dict[str, Any]) -> Reply:

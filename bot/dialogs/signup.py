@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.actions import AnswerRsvp
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, DialogRunner, choice
 from bot.conversation.messages import Button, Reply
 from bot.parsing import InputError, clean_text
 from bot.render.circles import venue_text, when
 from bot.render.files import calendar
-from bot.texts import domain_error_text
+from bot.texts import domain_error_text, readers_of_goal, readers_of_learner_words
 from bot.usecases import learners
 from domain.errors import DomainError, NotFound
 from domain.model import Signup
@@ -34,7 +35,10 @@ class SignupDialog(Dialog):
         return circle.name
 
     def _question(self, ctx: Context, step: str, text: str, data: dict[str, Any]) -> Reply:
-        """A signup question; someone signing up again may keep their earlier answer."""
+        """A signup question, saying who reads the answer; someone signing up again may keep their
+        earlier answer."""
+        readers = readers_of_goal(ctx.t) if step == "goal" else readers_of_learner_words(ctx.t)
+        text += "\n" + readers
         buttons = []
         earlier = data.get(f"earlier_{step}")
         if earlier:
@@ -51,8 +55,9 @@ class SignupDialog(Dialog):
         name = await self._circle_name(ctx, data)
         text = ctx.t(
             "To sign up for {circle}, Circles keeps your name and your answers and shares them with "
-            "the circle's facilitators, and sends you reminders before each meeting. You can leave "
-            "the circle with /leave, or delete all your data with /forget, at any time. Do you agree?",
+            "the circle's facilitators and its team's organizers, and sends you reminders before each "
+            "meeting. You can leave the circle with /leave, or delete all your data with /forget, "
+            "at any time. Do you agree?",
             circle=name,
         )
         return Reply(
@@ -130,8 +135,8 @@ class SignupDialog(Dialog):
         if upcoming is not None and upcoming.id is not None:
             buttons = [
                 [
-                    Button(ctx.t("I'll be there"), f"rsvp:{upcoming.id}:y"),
-                    Button(ctx.t("I can't make it"), f"rsvp:{upcoming.id}:n"),
+                    Button(ctx.t("I'll be there"), AnswerRsvp(upcoming.id, True).token),
+                    Button(ctx.t("I can't make it"), AnswerRsvp(upcoming.id, False).token),
                 ]
             ]
         reply = ctx.say("\n".join(lines), buttons)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.actions import PreviewReport
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, DialogRunner, choice
 from bot.conversation.messages import Button, Reply
 from bot.parsing import InputError, clean_text
+from bot.texts import readers_of_learner_words, readers_of_survey_comment
 from domain.errors import NotAllowed, NotFound, SurveyTooEarly
 from domain.model import CirclePhase
 from domain.schedule import phase
@@ -36,6 +38,7 @@ async def _circle_name(ctx: Context, data: dict[str, Any]) -> str:
 
 class LearnerSurvey(Dialog):
     name = "learner_survey"
+    written = ("comments",)
     first_step = "goal_met"
 
     async def ask_goal_met(self, ctx: Context, data: dict[str, Any]) -> Reply:
@@ -77,7 +80,7 @@ class LearnerSurvey(Dialog):
 
     async def ask_comments(self, ctx: Context, data: dict[str, Any]) -> Reply:
         return Reply(
-            text=ctx.t("Anything else you want to tell the facilitator?"),
+            text=ctx.t("Anything else you want to tell the facilitator?") + "\n" + readers_of_learner_words(ctx.t),
             buttons=[[choice("comments", "skip", ctx.t("Skip"))]],
             expects_text=True,
         )
@@ -94,11 +97,17 @@ class LearnerSurvey(Dialog):
     async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
         answers = {k: data[k] for k in ("goal_met", "confidence", "recommend", "comments")}
         await ctx.unit.surveys.save(SurveyResponse(data["circle_id"], ctx.person_id, LEARNER, answers, ctx.now))
-        ctx.say(ctx.t("Thank you! Your answers are saved and shared with your facilitator."))
+        ctx.say(
+            ctx.t(
+                "Thank you! Your answers are saved. Your scores count in the circle's report; your words "
+                "stay with your facilitators and your team's organizers."
+            )
+        )
 
 
 class FacilitatorSurvey(Dialog):
     name = "facilitator_survey"
+    written = ("course_reason",)
     first_step = "happened"
 
     async def ask_happened(self, ctx: Context, data: dict[str, Any]) -> Reply:
@@ -138,7 +147,8 @@ class FacilitatorSurvey(Dialog):
         return "course_reason"
 
     async def ask_course_reason(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        return Reply(text=ctx.t("Why that rating for the course?"), expects_text=True)
+        text = ctx.t("Why that rating for the course?") + "\n" + readers_of_survey_comment(ctx.t)
+        return Reply(text=text, expects_text=True)
 
     async def take_course_reason(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
         if answer.text is None:
@@ -152,7 +162,7 @@ class FacilitatorSurvey(Dialog):
         await ctx.unit.surveys.save(SurveyResponse(data["circle_id"], ctx.person_id, FACILITATOR, answers, ctx.now))
         ctx.say(
             ctx.t("Thank you! Your answers are in the circle's report."),
-            [[Button(ctx.t("See the report"), f"rp:{data['circle_id']}")]],
+            [[Button(ctx.t("See the report"), PreviewReport(data["circle_id"]).token)]],
         )
 
 

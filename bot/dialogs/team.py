@@ -7,6 +7,7 @@ from typing import Any
 
 from babel.dates import get_day_names
 
+from bot.actions import ShowTeam
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Button, Reply
@@ -58,7 +59,7 @@ class CreateTeam(Dialog):
                 "and run /team in the channel where the weekly summary should go.",
                 team=team.name,
             ),
-            [[Button(ctx.t("Open the team"), "t")]],
+            [[Button(ctx.t("Open the team"), ShowTeam().token)]],
         )
 
 

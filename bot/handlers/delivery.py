@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from bot.actions import (
+    Action,
+    EditDefaultReminder,
+    EditReminder,
+    EditReminderLead,
+    GiveFeedback,
+    ResetReminder,
+    ShowReminder,
+    WriteToLearners,
+    stored,
+)
 from bot.conversation.context import Context
 from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
@@ -25,7 +38,9 @@ async def _my_circles(ctx: Context, *, published_only: bool) -> list[Circle]:
     return [c for c in circles if c.status is not CircleStatus.CANCELLED]
 
 
-async def _pick_circle(ctx: Context, verb: str, question: str, *, published_only: bool) -> int | None:
+async def _pick_circle(
+    ctx: Context, kind: Callable[[int], Action], question: str, *, published_only: bool
+) -> int | None:
     """The facilitator's only circle, or a question with one button per circle (None)."""
     circles = await _my_circles(ctx, published_only=published_only)
     if not circles:
@@ -37,7 +52,7 @@ async def _pick_circle(ctx: Context, verb: str, question: str, *, published_only
         return None
     if len(circles) == 1:
         return circles[0].id
-    ctx.say(question, [[Button(c.name[:60], f"{verb}:{c.id}")] for c in circles])
+    ctx.say(question, [[Button(c.name[:60], kind(c.id or 0).token)] for c in circles])
     return None
 
 
@@ -46,7 +61,7 @@ async def _pick_circle(ctx: Context, verb: str, question: str, *, published_only
 
 async def message_command(ctx: Context, runner: DialogRunner) -> None:
     circle_id = await _pick_circle(
-        ctx, "bm", ctx.t("To the learners of which circle do you want to write?"), published_only=True
+        ctx, WriteToLearners, ctx.t("To the learners of which circle do you want to write?"), published_only=True
     )
     if circle_id is not None:
         await start_message(ctx, runner, circle_id)
@@ -67,7 +82,7 @@ async def start_message(ctx: Context, runner: DialogRunner, circle_id: int) -> N
 
 async def reminder_command(ctx: Context) -> None:
     circle_id = await _pick_circle(
-        ctx, "rm", ctx.t("The reminders of which circle do you want to see?"), published_only=False
+        ctx, ShowReminder, ctx.t("The reminders of which circle do you want to see?"), published_only=False
     )
     if circle_id is not None:
         await show_reminder(ctx, circle_id)
@@ -80,7 +95,10 @@ async def show_reminder(ctx: Context, circle_id: int) -> None:
     lead = ctx.t("Reminders go out {lead} before each meeting.", lead=lead_text(ctx, hours))
     upcoming = await usecases.next_reminder(ctx.unit, managed, ctx.now)
     buttons = [
-        [Button(ctx.t("Edit the default text"), f"rmd:{circle_id}"), Button(ctx.t("Change when"), f"rml:{circle_id}")]
+        [
+            Button(ctx.t("Edit the default text"), EditDefaultReminder(circle_id).token),
+            Button(ctx.t("Change when"), EditReminderLead(circle_id).token),
+        ]
     ]
     if upcoming is None:
         ctx.say(ctx.t("There is no reminder left to send for {circle}.", circle=circle.name) + "\n" + lead, buttons)
@@ -106,10 +124,10 @@ async def show_reminder(ctx: Context, circle_id: int) -> None:
         "",
         preview.text,
     ]
-    edit_row = [Button(ctx.t("Edit this reminder"), f"rme:{meeting.id}")]
+    edit_row = [Button(ctx.t("Edit this reminder"), EditReminder(stored(meeting.id)).token)]
     if upcoming.state.text:
         lines.insert(3, ctx.t("(You wrote the text of this reminder.)"))
-        edit_row.append(Button(ctx.t("Use the default text"), f"rmr:{meeting.id}"))
+        edit_row.append(Button(ctx.t("Use the default text"), ResetReminder(stored(meeting.id)).token))
     ctx.say("\n".join(lines), [edit_row, *buttons])
 
 
@@ -154,7 +172,12 @@ async def feedback_command(ctx: Context) -> None:
         return
     if overview.awaiting:
         buttons = [
-            [Button(ctx.t("{circle}, meeting {number}", circle=c.name[:40], number=m.number), f"fb:{m.id}")]
+            [
+                Button(
+                    ctx.t("{circle}, meeting {number}", circle=c.name[:40], number=m.number),
+                    GiveFeedback(stored(m.id)).token,
+                )
+            ]
             for c, m in overview.awaiting[:MAX_LISTED]
         ]
         ctx.say(ctx.t("Which meeting do you want to give feedback on?"), buttons)

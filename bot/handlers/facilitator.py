@@ -4,6 +4,27 @@ from __future__ import annotations
 
 from functools import partial
 
+from bot.actions import (
+    AddMeeting,
+    CancelCircle,
+    CancelCircleConfirmed,
+    CancelMeeting,
+    CancelMeetingConfirmed,
+    ChangeVenue,
+    ExportSignups,
+    InviteCoFacilitator,
+    Manage,
+    PickMeeting,
+    Publish,
+    RemoveCoFacilitator,
+    RemoveCoFacilitatorConfirmed,
+    Reschedule,
+    SetSignupOpen,
+    ShowSchedule,
+    ShowSignups,
+    StepDown,
+    StepDownConfirmed,
+)
 from bot.conversation.context import Context
 from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
@@ -29,41 +50,49 @@ async def manage(ctx: Context, circle_id: int, *, edit: bool = False) -> None:
     names = await ctx.unit.people.names(managed.facilitator_ids)
     team = [(names.get(f.person_id, "?"), f.role is FacilitatorRole.LEAD) for f in managed.facilitators]
     text = manage_view(ctx.t, circle, managed.meetings, count, ctx.now, ctx.share_link(circle.code), team)
-    buttons = [[Button(ctx.t("Signups"), f"ms:{circle_id}"), Button(ctx.t("Schedule and RSVPs"), f"mr:{circle_id}")]]
+    buttons = [
+        [
+            Button(ctx.t("Signups"), ShowSignups(circle_id).token),
+            Button(ctx.t("Schedule and RSVPs"), ShowSchedule(circle_id).token),
+        ]
+    ]
     if allowed(Capability.EXPORT_SIGNUPS):
-        buttons.append([Button(ctx.t("Export signups (CSV)"), f"mcsv:{circle_id}")])
+        buttons.append([Button(ctx.t("Export signups (CSV)"), ExportSignups(circle_id).token)])
     if circle.status is CircleStatus.CANCELLED:
         ctx.say(text, buttons, edit=edit)  # the record stays readable; nothing is left to change
         return
     if circle.status is CircleStatus.DRAFT and allowed(Capability.PUBLISH):
-        buttons.append([Button(ctx.t("Publish"), f"mp:{circle_id}")])
+        buttons.append([Button(ctx.t("Publish"), Publish(circle_id).token)])
     if circle.status is CircleStatus.PUBLISHED:
         row = [
-            Button(ctx.t("Close signup"), f"mo:{circle_id}:0")
+            Button(ctx.t("Close signup"), SetSignupOpen(circle_id, False).token)
             if circle.signup_open
-            else Button(ctx.t("Reopen signup"), f"mo:{circle_id}:1")
+            else Button(ctx.t("Reopen signup"), SetSignupOpen(circle_id, True).token)
         ]
         if allowed(Capability.INVITE_FACILITATOR):
-            row.append(Button(ctx.t("Add a co-facilitator"), f"mf:{circle_id}"))
+            row.append(Button(ctx.t("Add a co-facilitator"), InviteCoFacilitator(circle_id).token))
         buttons.append(row)
     buttons.append(
         [
-            Button(ctx.t("Reschedule a meeting"), f"mm:{circle_id}:r"),
-            Button(ctx.t("Cancel a meeting"), f"mm:{circle_id}:c"),
+            Button(ctx.t("Reschedule a meeting"), PickMeeting(circle_id, "r").token),
+            Button(ctx.t("Cancel a meeting"), PickMeeting(circle_id, "c").token),
         ]
     )
     buttons.append(
-        [Button(ctx.t("Add a meeting"), f"ma:{circle_id}"), Button(ctx.t("Change the venue"), f"mv:{circle_id}")]
+        [
+            Button(ctx.t("Add a meeting"), AddMeeting(circle_id).token),
+            Button(ctx.t("Change the venue"), ChangeVenue(circle_id).token),
+        ]
     )
     if allowed(Capability.REMOVE_FACILITATOR):
         for co in managed.facilitators:
             if co.role is FacilitatorRole.CO:
                 label = ctx.t("Remove {name} as co-facilitator", name=names.get(co.person_id, "?"))
-                buttons.append([Button(label[:60], f"mfr:{circle_id}:{co.person_id}")])
+                buttons.append([Button(label[:60], RemoveCoFacilitator(circle_id, co.person_id).token)])
     if allowed(Capability.STEP_DOWN):
-        buttons.append([Button(ctx.t("Step down as co-facilitator"), f"msd:{circle_id}")])
+        buttons.append([Button(ctx.t("Step down as co-facilitator"), StepDown(circle_id).token)])
     if allowed(Capability.CANCEL_CIRCLE):
-        buttons.append([Button(ctx.t("Cancel the circle"), f"mk:{circle_id}")])
+        buttons.append([Button(ctx.t("Cancel the circle"), CancelCircle(circle_id).token)])
     ctx.say(text, buttons, edit=edit)
 
 
@@ -118,12 +147,12 @@ async def pick_meeting(ctx: Context, circle_id: int, purpose: str) -> None:
     if not ahead:
         ctx.say(ctx.t("There are no meetings ahead to change."))
         return
-    verb = "mx" if purpose == "r" else "mc"
+    kind = Reschedule if purpose == "r" else CancelMeeting
     buttons = [
         [
             Button(
                 ctx.t("Meeting {number}: {when}", number=m.number, when=when(ctx.t, managed.circle, m))[:60],
-                f"{verb}:{m.id}",
+                kind(m.id or 0).token,
             )
         ]
         for m in ahead
@@ -171,8 +200,8 @@ async def cancel_meeting_ask(ctx: Context, meeting_id: int) -> None:
         ),
         [
             [
-                Button(ctx.t("Yes, cancel it"), f"mcy:{meeting_id}"),
-                Button(ctx.t("No, keep it"), f"m:{meeting.circle_id}"),
+                Button(ctx.t("Yes, cancel it"), CancelMeetingConfirmed(meeting_id).token),
+                Button(ctx.t("No, keep it"), Manage(meeting.circle_id).token),
             ]
         ],
     )
@@ -199,7 +228,12 @@ async def cancel_circle_ask(ctx: Context, circle_id: int) -> None:
             "Cancel {circle} altogether? It disappears from browse and its meetings are off. This cannot be undone.",
             circle=managed.circle.name,
         ),
-        [[Button(ctx.t("Yes, cancel the circle"), f"mky:{circle_id}"), Button(ctx.t("No, keep it"), f"m:{circle_id}")]],
+        [
+            [
+                Button(ctx.t("Yes, cancel the circle"), CancelCircleConfirmed(circle_id).token),
+                Button(ctx.t("No, keep it"), Manage(circle_id).token),
+            ]
+        ],
     )
 
 
@@ -221,7 +255,7 @@ async def invite_cofacilitator(ctx: Context, circle_id: int) -> None:
     )
 
 
-async def remove_cofacilitator_ask(ctx: Context, circle_id: int, co_id: int) -> None:
+async def remove_co_ask(ctx: Context, circle_id: int, co_id: int) -> None:
     managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.REMOVE_FACILITATOR)
     co = next((f for f in managed.facilitators if f.person_id == co_id and f.role is FacilitatorRole.CO), None)
     if co is None:
@@ -234,11 +268,16 @@ async def remove_cofacilitator_ask(ctx: Context, circle_id: int, co_id: int) -> 
             name=name,
             circle=managed.circle.name,
         ),
-        [[Button(ctx.t("Yes, remove"), f"mfry:{circle_id}:{co_id}"), Button(ctx.t("No"), f"m:{circle_id}")]],
+        [
+            [
+                Button(ctx.t("Yes, remove"), RemoveCoFacilitatorConfirmed(circle_id, co_id).token),
+                Button(ctx.t("No"), Manage(circle_id).token),
+            ]
+        ],
     )
 
 
-async def remove_cofacilitator(ctx: Context, circle_id: int, co_id: int) -> None:
+async def remove_co(ctx: Context, circle_id: int, co_id: int) -> None:
     name = (await ctx.unit.people.names([co_id])).get(co_id, "?")
     circle = await circle_cases.remove_cofacilitator(ctx.unit, circle_id, ctx.person_id, co_id, ctx.now)
     ctx.say(ctx.t("{name} is no longer a co-facilitator of {circle}.", name=name, circle=circle.name), edit=True)
@@ -251,7 +290,12 @@ async def step_down_ask(ctx: Context, circle_id: int) -> None:
             "Step down as co-facilitator of {circle}? The other facilitators will be told.",
             circle=managed.circle.name,
         ),
-        [[Button(ctx.t("Yes, step down"), f"msdy:{circle_id}"), Button(ctx.t("No"), f"m:{circle_id}")]],
+        [
+            [
+                Button(ctx.t("Yes, step down"), StepDownConfirmed(circle_id).token),
+                Button(ctx.t("No"), Manage(circle_id).token),
+            ]
+        ],
     )
 
 

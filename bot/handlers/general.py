@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bot.actions import ChooseLanguage, Forget
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
 from bot.i18n import Translator, available_languages
-from bot.usecases import learners
+from bot.usecases import learners, leaving
 
 
 def help_text(ctx: Context) -> str:
@@ -47,7 +48,7 @@ async def help_command(ctx: Context) -> None:
 
 
 async def language(ctx: Context) -> None:
-    buttons = [[Button(ctx.t.language_name(code), f"lang:{code}")] for code in available_languages()]
+    buttons = [[Button(ctx.t.language_name(code), ChooseLanguage(code).token)] for code in available_languages()]
     ctx.say(ctx.t("Which language should I speak with you?"), buttons)
 
 
@@ -61,17 +62,20 @@ async def choose_language(ctx: Context, code: str) -> None:
 
 
 async def forget(ctx: Context) -> None:
+    await leaving.check_can_forget(ctx.unit, ctx.person_id)  # say so before asking, not after
     ctx.say(
         ctx.t(
             "This deletes your name, your signup answers and your link to this chat, leaves all your "
-            "circles and stops every message from me. It cannot be undone. Are you sure?"
+            "circles and your team, and stops every message from me. Circles you lead pass to a "
+            "co-facilitator, else to your team's organizers, else they are cancelled and their learners "
+            "told. It cannot be undone. Are you sure?"
         ),
-        [[Button(ctx.t("Yes, forget me"), "fg:y"), Button(ctx.t("No, keep my data"), "fg:n")]],
+        [[Button(ctx.t("Yes, forget me"), Forget(True).token), Button(ctx.t("No, keep my data"), Forget(False).token)]],
     )
 
 
-async def confirm_forget(ctx: Context, answer: str) -> None:
-    if answer != "y":
+async def confirm_forget(ctx: Context, confirmed: bool) -> None:
+    if not confirmed:
         ctx.say(ctx.t("Nothing was deleted."), edit=True)
         return
     await learners.forget(ctx.unit, ctx.person_id, ctx.now)

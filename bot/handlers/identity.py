@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from bot.actions import ConfirmLink, DeclineLink
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
 from bot.i18n import Translator
 from bot.texts import N_
 from bot.usecases import identity
 from bot.usecases.identity import LinkRefused
-
-CONFIRM = "lk"  # lk:<code> links; lkn says no
-DECLINE = "lkn"
 
 PLATFORM_NAMES = {"telegram": N_("Telegram"), "slack": N_("Slack"), "console": N_("the terminal")}
 
@@ -64,7 +62,7 @@ async def link_command(ctx: Context) -> None:
             name=preview.other.name,
             platforms=platform_names(ctx.t, preview.other_platforms),
         ),
-        [[Button(ctx.t("Yes, link them"), f"{CONFIRM}:{preview.code}"), Button(ctx.t("No"), DECLINE)]],
+        [[Button(ctx.t("Yes, link them"), ConfirmLink(preview.code).token), Button(ctx.t("No"), DeclineLink().token)]],
     )
 
 

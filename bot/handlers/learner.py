@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from bot.actions import (
+    AnswerRsvp,
+    CalendarFile,
+    LeaveCircle,
+    LeaveCircleConfirmed,
+    Manage,
+    RsvpList,
+    ShowCircle,
+    SignUp,
+    stored,
+)
 from bot.conversation.context import Context
 from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button, Reply
@@ -27,12 +38,23 @@ async def start(ctx: Context, runner: DialogRunner, help_text: str) -> None:
     if circle is not None and circle.status is not CircleStatus.DRAFT:
         await show_card(ctx, circle)
         return
-    joined = await circle_cases.accept_cofacilitator(ctx.unit, code, ctx.person_id, ctx.now)
-    if joined is not None:
-        ctx.say(
-            ctx.t("You are now a co-facilitator of {circle}.", circle=joined.name),
-            [[Button(ctx.t("Manage the circle"), f"m:{joined.id}")]],
-        )
+    opened = await circle_cases.accept_cofacilitator(ctx.unit, code, ctx.person_id, ctx.now)
+    if opened is not None:
+        joined = opened.circle
+        if opened.outcome == "own":
+            text = ctx.t(
+                "This is your own co-facilitator link for {circle}. Share it with the person who should "
+                "co-facilitate; it stays valid for them.",
+                circle=joined.name,
+            )
+        elif opened.outcome == "already":
+            text = ctx.t(
+                "You already facilitate {circle}, so this link stays unused for the person it was meant for.",
+                circle=joined.name,
+            )
+        else:
+            text = ctx.t("You are now a co-facilitator of {circle}.", circle=joined.name)
+        ctx.say(text, [[Button(ctx.t("Manage the circle"), Manage(stored(joined.id)).token)]])
         return
     if await team_handlers.offer(ctx, code):
         return
@@ -45,7 +67,7 @@ async def show_card(ctx: Context, circle: Circle, *, edit: bool = False) -> None
     text = card(ctx.t, circle, meetings, ctx.now)
     buttons: list[list[Button]] = []
     if ctx.person_id in await ctx.unit.circles.facilitator_ids(circle.id):
-        buttons.append([Button(ctx.t("Manage the circle"), f"m:{circle.id}")])
+        buttons.append([Button(ctx.t("Manage the circle"), Manage(circle.id).token)])
     signup = await ctx.unit.signups.get(circle.id, ctx.person_id)
     if circle.status is CircleStatus.CANCELLED:
         # Nothing to answer or add to a calendar: the meetings are off.
@@ -54,13 +76,19 @@ async def show_card(ctx: Context, circle: Circle, *, edit: bool = False) -> None
     if signup is not None and signup.active:
         text += "\n\n" + ctx.t("You are signed up.")
         buttons.append(
-            [Button(ctx.t("RSVP"), f"rl:{circle.id}"), Button(ctx.t("Update my answers"), f"su:{circle.id}")]
+            [
+                Button(ctx.t("RSVP"), RsvpList(circle.id).token),
+                Button(ctx.t("Update my answers"), SignUp(circle.id).token),
+            ]
         )
         buttons.append(
-            [Button(ctx.t("Calendar file"), f"ics:{circle.id}"), Button(ctx.t("Leave the circle"), f"lv:{circle.id}")]
+            [
+                Button(ctx.t("Calendar file"), CalendarFile(circle.id).token),
+                Button(ctx.t("Leave the circle"), LeaveCircle(circle.id).token),
+            ]
         )
     elif circle.status is CircleStatus.PUBLISHED:
-        buttons.append([Button(ctx.t("Sign up"), f"su:{circle.id}")])
+        buttons.append([Button(ctx.t("Sign up"), SignUp(circle.id).token)])
     ctx.say(text, buttons, edit=edit)
 
 
@@ -105,8 +133,14 @@ def rsvp_reply(ctx: Context, circle: Circle, meetings: list[Meeting], answers: d
         yes, no = ctx.t("Yes"), ctx.t("No")
         buttons.append(
             [
-                Button(f"{'✓ ' if answer is True else ''}{meeting.number}: {yes}", f"rsvp:{meeting.id}:y"),
-                Button(f"{'✓ ' if answer is False else ''}{meeting.number}: {no}", f"rsvp:{meeting.id}:n"),
+                Button(
+                    f"{'✓ ' if answer is True else ''}{meeting.number}: {yes}",
+                    AnswerRsvp(stored(meeting.id), True).token,
+                ),
+                Button(
+                    f"{'✓ ' if answer is False else ''}{meeting.number}: {no}",
+                    AnswerRsvp(stored(meeting.id), False).token,
+                ),
             ]
         )
     if not ahead:
@@ -161,7 +195,7 @@ async def my_circles(ctx: Context) -> None:
         ctx.say(ctx.t("You have no circles yet. Find one with /browse, or create one with /new."))
         return
     if facilitated:
-        buttons = [[Button(c.name[:60], f"m:{c.id}")] for c in facilitated]
+        buttons = [[Button(c.name[:60], Manage(stored(c.id)).token)] for c in facilitated]
         ctx.say(ctx.t("Circles you facilitate:"), buttons)
     if signups:
         lines = [ctx.t("Circles you signed up for:")]
@@ -177,7 +211,7 @@ async def my_circles(ctx: Context) -> None:
             else:
                 nxt = ctx.t("next: {when}", when=ahead)
                 lines.append(f"• {circle.name} — {nxt}")
-            buttons.append([Button(circle.name[:60], f"c:{circle.id}")])
+            buttons.append([Button(circle.name[:60], ShowCircle(circle.id).token)])
         ctx.say("\n".join(lines), buttons)
 
 
@@ -190,7 +224,7 @@ async def leave_command(ctx: Context) -> None:
     for signup in signups:
         circle = await ctx.unit.circles.get(signup.circle_id)
         if circle is not None:
-            buttons.append([Button(circle.name[:60], f"lv:{circle.id}")])
+            buttons.append([Button(circle.name[:60], LeaveCircle(stored(circle.id)).token)])
     ctx.say(ctx.t("Which circle do you want to leave?"), buttons)
 
 
@@ -201,7 +235,12 @@ async def leave_ask(ctx: Context, circle_id: int) -> None:
         raise NotFound()
     ctx.say(
         ctx.t("Leave {circle}? You will get no more reminders for it.", circle=circle.name),
-        [[Button(ctx.t("Yes, leave"), f"lvy:{circle_id}"), Button(ctx.t("No, stay"), f"c:{circle_id}")]],
+        [
+            [
+                Button(ctx.t("Yes, leave"), LeaveCircleConfirmed(circle_id).token),
+                Button(ctx.t("No, stay"), ShowCircle(circle_id).token),
+            ]
+        ],
     )
 
 

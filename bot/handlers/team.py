@@ -6,6 +6,27 @@ from datetime import timedelta
 
 from babel.dates import get_day_names
 
+from bot.actions import (
+    CloseTeam,
+    CloseTeamConfirmed,
+    CreateTeam,
+    DeclineTeam,
+    InviteToTeam,
+    JoinTeam,
+    LeaveTeam,
+    LeaveTeamConfirmed,
+    Manage,
+    RemoveMember,
+    RemoveMemberConfirmed,
+    ShowTeam,
+    SummaryHere,
+    SummaryTime,
+    TeamCircles,
+    TeamFeedback,
+    TeamMembers,
+    TeamWeek,
+    stored,
+)
 from bot.conversation.context import Context
 from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
@@ -26,7 +47,7 @@ async def team(ctx: Context, runner: DialogRunner, *, edit: bool = False) -> Non
                 "You are not in a team. A team lets organizers look after the circles and facilitators "
                 "of a town or city. Create one, or ask an organizer for an invitation link."
             ),
-            [[Button(ctx.t("Create a team"), "tc")]],
+            [[Button(ctx.t("Create a team"), CreateTeam().token)]],
             edit=edit,
         )
         return
@@ -46,7 +67,7 @@ async def team(ctx: Context, runner: DialogRunner, *, edit: bool = False) -> Non
         own = {c.id for c in await ctx.unit.circles.facilitated_by(ctx.person_id)}
         mine_in_team = [c.name for c in circles if c.id in own]
         lines.append(t("Your circles in the team: {circles}", circles=", ".join(mine_in_team) or "—"))
-        ctx.say("\n".join(lines), [[Button(t("Leave the team"), "tx")]], edit=edit)
+        ctx.say("\n".join(lines), [[Button(t("Leave the team"), LeaveTeam().token)]], edit=edit)
         return
     lines += [t("Members: {count}", count=len(members)), t("Circles: {count}", count=len(circles))]
     day = get_day_names("wide", locale=t.locale)[found.summary_weekday]
@@ -62,11 +83,17 @@ async def team(ctx: Context, runner: DialogRunner, *, edit: bool = False) -> Non
     else:
         lines.append(t("Weekly summary: no channel chosen yet. Run /team in the channel where it should go."))
     buttons = [
-        [Button(t("This week's meetings"), "tw"), Button(t("Recent feedback"), "tf")],
-        [Button(t("Circles"), "tl"), Button(t("Members"), "tm")],
-        [Button(t("Invite a facilitator"), "ti:m"), Button(t("Invite an organizer"), "ti:o")],
-        [Button(t("Send the weekly summary here"), "th"), Button(t("Summary day and time"), "ts")],
-        [Button(t("Leave the team"), "tx")],
+        [Button(t("This week's meetings"), TeamWeek().token), Button(t("Recent feedback"), TeamFeedback().token)],
+        [Button(t("Circles"), TeamCircles().token), Button(t("Members"), TeamMembers().token)],
+        [
+            Button(t("Invite a facilitator"), InviteToTeam("m").token),
+            Button(t("Invite an organizer"), InviteToTeam("o").token),
+        ],
+        [
+            Button(t("Send the weekly summary here"), SummaryHere().token),
+            Button(t("Summary day and time"), SummaryTime().token),
+        ],
+        [Button(t("Leave the team"), LeaveTeam().token), Button(t("Close the team"), CloseTeam().token)],
     ]
     ctx.say("\n".join(lines), buttons, edit=edit)
 
@@ -96,7 +123,10 @@ async def offer(ctx: Context, code: str) -> bool:
                 circles=", ".join(c.name for c in led),
             )
         )
-    ctx.say("\n".join(lines), [[Button(ctx.t("Join the team"), f"tj:{code}"), Button(ctx.t("No, thanks"), "tjn")]])
+    ctx.say(
+        "\n".join(lines),
+        [[Button(ctx.t("Join the team"), JoinTeam(code).token), Button(ctx.t("No, thanks"), DeclineTeam().token)]],
+    )
     return True
 
 
@@ -120,7 +150,7 @@ async def join(ctx: Context, code: str) -> None:
             team=membership.team.name,
             role=_role_text(ctx, membership.role),
         ),
-        [[Button(ctx.t("Open the team"), "t")]],
+        [[Button(ctx.t("Open the team"), ShowTeam().token)]],
         edit=True,
     )
 
@@ -165,7 +195,7 @@ async def invite(ctx: Context, kind: str) -> None:
             days=days,
             link=link,
         )
-        ctx.say(text, [[Button(ctx.t("A link for several people, with my approval"), "ti:a")]])
+        ctx.say(text, [[Button(ctx.t("A link for several people, with my approval"), InviteToTeam("a").token)]])
 
 
 async def decide(ctx: Context, request_id: int, approve: bool) -> None:
@@ -206,7 +236,7 @@ async def members(ctx: Context) -> None:
         lines.append(f"• {names.get(member.person_id, '?')} — {role}")
         if member.person_id != ctx.person_id:
             label = ctx.t("Remove {name}", name=names.get(member.person_id, "?"))
-            buttons.append([Button(label[:60], f"tr:{member.person_id}")])
+            buttons.append([Button(label[:60], RemoveMember(member.person_id).token)])
     ctx.say("\n".join(lines), buttons)
 
 
@@ -218,7 +248,7 @@ async def remove_ask(ctx: Context, person_id: int) -> None:
         raise NotFound()  # never a name from outside the team
     ctx.say(
         ctx.t("Remove {name} from {team}? Their circles leave the team too.", name=name, team=mine.team.name),
-        [[Button(ctx.t("Yes, remove"), f"try:{person_id}"), Button(ctx.t("No"), "t")]],
+        [[Button(ctx.t("Yes, remove"), RemoveMemberConfirmed(person_id).token), Button(ctx.t("No"), ShowTeam().token)]],
     )
 
 
@@ -232,13 +262,30 @@ async def leave_ask(ctx: Context) -> None:
     mine = await teams.authorized(ctx.unit, ctx.person_id, Capability.LEAVE_TEAM)
     ctx.say(
         ctx.t("Leave the team {team}? Your circles leave it with you.", team=mine.team.name),
-        [[Button(ctx.t("Yes, leave"), "txy"), Button(ctx.t("No, stay"), "t")]],
+        [[Button(ctx.t("Yes, leave"), LeaveTeamConfirmed().token), Button(ctx.t("No, stay"), ShowTeam().token)]],
     )
 
 
 async def leave(ctx: Context) -> None:
     found = await teams.leave(ctx.unit, ctx.person_id)
     ctx.say(ctx.t("You left the team {team}.", team=found.name), edit=True)
+
+
+async def close_ask(ctx: Context) -> None:
+    mine = await teams.authorized(ctx.unit, ctx.person_id, Capability.CLOSE_TEAM)
+    ctx.say(
+        ctx.t(
+            "Close {team}? Every member leaves the team and is told, its invitation links stop working, "
+            "and its circles go on outside any team. This cannot be undone.",
+            team=mine.team.name,
+        ),
+        [[Button(ctx.t("Yes, close the team"), CloseTeamConfirmed().token), Button(ctx.t("No"), ShowTeam().token)]],
+    )
+
+
+async def close(ctx: Context) -> None:
+    found = await teams.close(ctx.unit, ctx.person_id, ctx.now)
+    ctx.say(ctx.t("The team {team} is closed.", team=found.name), edit=True)
 
 
 async def circles(ctx: Context) -> None:
@@ -261,7 +308,7 @@ async def circles(ctx: Context) -> None:
         }[circle.status]
         led_by = ", ".join(names.get(p, "?") for p in facilitators[circle.id])
         lines.append(f"• {circle.name} ({status}) — {led_by}")
-        buttons.append([Button(circle.name[:60], f"m:{circle.id}")])
+        buttons.append([Button(circle.name[:60], Manage(stored(circle.id)).token)])
     ctx.say("\n".join(lines), buttons)
 
 

@@ -13,8 +13,10 @@ def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}/5"
 
 
-def report_text(t: Translator, report: Report, *, with_comments: bool = True) -> str:
-    """The report; ``with_comments`` False leaves out learners' own words (the copy sent to them)."""
+def report_text(t: Translator, report: Report, *, for_learners: bool = False) -> str:
+    """The report. The learners' copy (``for_learners``) leaves out words written for the
+    facilitators and organizers: learners' survey comments always, and facilitators' reflections
+    and survey comments unless their author chose to share them (``Report.shared_by``)."""
     circle = report.circle
     lines = [t("Report: {circle}", circle=circle.name), t("Course: {title}", title=circle.course_title), ""]
     if report.signups == 0:
@@ -45,21 +47,7 @@ def report_text(t: Translator, report: Report, *, with_comments: bool = True) ->
     rate = report.rsvp_rate
     if rate is not None:
         lines.append(t("Learners answered {percent}% of the RSVP questions.", percent=round(rate * 100)))
-    lines += ["", t("Facilitator feedback:")]
-    rated = [f for f in report.meetings if f.rating is not None]
-    if not rated:
-        lines.append(t("No feedback was given."))
-    else:
-        lines.append(t("Average rating: {score}", score=_score(report.average_rating)))
-        for figures in rated:
-            lines.append(
-                t(
-                    "• Meeting {number}: {rating}/5 — {reflection}",
-                    number=figures.meeting.number,
-                    rating=figures.rating,
-                    reflection=figures.reflection or "",
-                )
-            )
+    lines += _feedback(t, report, for_learners)
     lines += ["", t("Learner survey:")]
     if not report.learner_surveys:
         lines.append(t("No learner has answered the survey yet."))
@@ -71,27 +59,63 @@ def report_text(t: Translator, report: Report, *, with_comments: bool = True) ->
         }
         lines.append(t.plural("{n} answer", "{n} answers", len(report.learner_surveys)))
         lines.append(", ".join(f"{names[s]} {_score(report.learner_average(s))}" for s in LEARNER_SCALES))
-        for response in report.learner_surveys if with_comments else []:
+        for response in [] if for_learners else report.learner_surveys:
             comment = response.answers.get("comments")
             if comment:
                 lines.append(f"• “{comment}”")
-    lines += ["", t("Facilitator survey:")]
+    lines += _facilitator_survey(t, report, for_learners)
+    return "\n".join(lines)
+
+
+def _feedback(t: Translator, report: Report, for_learners: bool) -> list[str]:
+    lines = ["", t("Facilitator feedback:")]
+    rated = [f for f in report.meetings if f.rating is not None]
+    if not rated:
+        lines.append(t("No feedback was given."))
+    else:
+        lines.append(t("Average rating: {score}", score=_score(report.average_rating)))
+        for figures in rated:
+            shown = not for_learners or figures.reflection_by in report.shared_by
+            if figures.reflection and shown:
+                lines.append(
+                    t(
+                        "• Meeting {number}: {rating}/5 — {reflection}",
+                        number=figures.meeting.number,
+                        rating=figures.rating,
+                        reflection=figures.reflection,
+                    )
+                )
+            else:
+                lines.append(t("• Meeting {number}: {rating}/5", number=figures.meeting.number, rating=figures.rating))
+    return lines
+
+
+def _facilitator_survey(t: Translator, report: Report, for_learners: bool) -> list[str]:
+    lines = ["", t("Facilitator survey:")]
     if not report.facilitator_surveys:
         lines.append(t("Not answered yet."))
     for response in report.facilitator_surveys:
         answers = response.answers
         if answers.get("happened") is False:
             lines.append(t("The circle did not happen."))
-        else:
+        elif answers.get("course_reason") and (not for_learners or response.person_id in report.shared_by):
             lines.append(
                 t(
                     "Goal met {goal}/5; course rated {rating}/5: {why}",
                     goal=answers.get("goal_met", "—"),
                     rating=answers.get("course_rating", "—"),
-                    why=answers.get("course_reason", ""),
+                    why=answers["course_reason"],
                 )
             )
-    return "\n".join(lines)
+        else:
+            lines.append(
+                t(
+                    "Goal met {goal}/5; course rated {rating}/5",
+                    goal=answers.get("goal_met", "—"),
+                    rating=answers.get("course_rating", "—"),
+                )
+            )
+    return lines
 
 
 def report_chart(t: Translator, report: Report) -> Attachment:

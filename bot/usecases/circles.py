@@ -17,6 +17,7 @@ from storage.inbox import Invite
 from storage.unit import Unit
 
 ONLINE_KEY = "online"
+COFACILITATOR_INVITE = "cofacilitator"
 
 
 def city_key(venue: Venue) -> str:
@@ -167,20 +168,41 @@ async def add_meeting(unit: Unit, circle_id: int, person_id: int, day: date, at:
 
 async def invite_cofacilitator(unit: Unit, circle_id: int, person_id: int, now: datetime, days: int) -> Invite:
     await load_managed(unit, circle_id, person_id, Capability.INVITE_FACILITATOR)
-    invite = Invite(new_code(10, prefix="f"), "cofacilitator", circle_id, person_id, now + timedelta(days=days), None)
+    invite = Invite(
+        new_code(10, prefix="f"), COFACILITATOR_INVITE, circle_id, person_id, now + timedelta(days=days), None
+    )
     await unit.invites.add(invite)
     return invite
 
 
-async def accept_cofacilitator(unit: Unit, code: str, person_id: int, now: datetime) -> Circle | None:
+@dataclass
+class CoInvitation:
+    """What opening a co-facilitator link did: ``joined`` (the link is used up now), or nothing
+    because it is the person's ``own`` link or they ``already`` facilitate the circle (the link
+    stays unused, for the person it was meant for)."""
+
+    circle: Circle
+    outcome: str
+
+
+async def accept_cofacilitator(unit: Unit, code: str, person_id: int, now: datetime) -> CoInvitation | None:
     """Use a co-facilitator invitation; None when the code is unknown, used or expired."""
     invite = await unit.invites.get(code)
-    if invite is None or invite.kind != "cofacilitator" or invite.circle_id is None:
+    if invite is None or invite.kind != COFACILITATOR_INVITE or invite.circle_id is None:
         return None
-    if invite.expires_at <= now or not await unit.invites.use(code, person_id):
+    if invite.expires_at <= now or invite.used_by is not None:
+        return None
+    circle = await unit.circles.get(invite.circle_id)
+    if circle is None:
+        return None
+    if invite.created_by == person_id:
+        return CoInvitation(circle, "own")
+    if person_id in await unit.circles.facilitator_ids(invite.circle_id):
+        return CoInvitation(circle, "already")
+    if not await unit.invites.use(code, person_id):
         return None
     await unit.circles.add_facilitator(Facilitator(invite.circle_id, person_id, FacilitatorRole.CO))
-    return await unit.circles.get(invite.circle_id)
+    return CoInvitation(circle, "joined")
 
 
 async def remove_cofacilitator(unit: Unit, circle_id: int, person_id: int, co_id: int, now: datetime) -> Circle:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.geo import distance_km, normalise_place
+from bot.usecases import leaving
 from bot.usecases.circles import city_key
 from domain.errors import NotFound
 from domain.model import Circle, Meeting, Rsvp, Signup, Venue
@@ -88,7 +89,11 @@ async def leave(unit: Unit, circle_id: int, person_id: int, now: datetime) -> bo
 
 
 async def forget(unit: Unit, person_id: int, now: datetime) -> None:
-    """L6: anonymise the person's records and stop every message to them."""
+    """L6: anonymise the person's records and stop every message to them.
+
+    Refused (``OnlyOrganizer``) for a team's only organizer while the team has other members;
+    their circles are handed over first (``bot.usecases.leaving``)."""
+    await leaving.leave_for_good(unit, person_id, now)
     for identity in await unit.people.identities_of(person_id):
         await unit.kept_inputs.forget(identity.platform, identity.external_id)
     await unit.signups.anonymise_person(person_id, now)

@@ -25,6 +25,7 @@ class MeetingFigures:
     attendance: int | None  # from the facilitator's feedback, when given
     rating: int | None
     reflection: str | None
+    reflection_by: int | None = None  # the facilitator who wrote it
 
     @property
     def attended(self) -> int | None:
@@ -41,6 +42,9 @@ class Report:
     meetings: list[MeetingFigures]
     learner_surveys: list[SurveyResponse] = field(default_factory=list)
     facilitator_surveys: list[SurveyResponse] = field(default_factory=list)
+    # Facilitators who chose to include their reflections and survey comment in the learners' copy.
+    shared_by: set[int] = field(default_factory=set)
+    facilitator_ids: list[int] = field(default_factory=list)
 
     @property
     def held(self) -> list[MeetingFigures]:
@@ -88,6 +92,7 @@ async def build(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Re
                 attendance=given.attendance if given else None,
                 rating=given.rating if given else None,
                 reflection=given.reflection if given else None,
+                reflection_by=given.person_id if given else None,
             )
         )
     return Report(
@@ -96,4 +101,17 @@ async def build(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Re
         meetings=figures,
         learner_surveys=await unit.surveys.of_circle(circle_id, LEARNER),
         facilitator_surveys=await unit.surveys.of_circle(circle_id, FACILITATOR),
+        shared_by=await unit.circles.sharing_reflections(circle_id),
+        facilitator_ids=managed.facilitator_ids,
     )
+
+
+async def share_reflections(unit: Unit, circle_id: int, person_id: int, share: bool) -> Circle:
+    """A facilitator's choice: does the learners' copy quote their reflections and survey comment?
+
+    Stored, not applied to a text: the copies are rendered when they are sent, with the choice
+    current then."""
+    # An organizer has no reflections of their own in the circle: only facilitators choose.
+    managed = await load_managed(unit, circle_id, person_id, Capability.SHARE_REFLECTIONS)
+    await unit.circles.set_shares_reflections(circle_id, person_id, share)
+    return managed.circle

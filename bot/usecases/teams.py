@@ -183,6 +183,17 @@ async def leave(unit: Unit, person_id: int) -> Team:
     return mine.team
 
 
+async def close(unit: Unit, person_id: int, now: datetime) -> Team:
+    """An organizer closes the team: every member leaves it (and is told), its invitations end,
+    and its circles go on outside any team."""
+    mine = await authorized(unit, person_id, Capability.CLOSE_TEAM)
+    assert mine.team.id is not None
+    others = [m.person_id for m in await unit.teams.members(mine.team.id) if m.person_id != person_id]
+    await notices.team_closed(unit, mine.team.id, mine.team.name, others, now)
+    await unit.teams.delete(mine.team.id)
+    return mine.team
+
+
 async def remove_member(unit: Unit, organizer_id: int, member_id: int) -> Team:
     mine = await authorized(unit, organizer_id, Capability.REMOVE_FROM_TEAM)
     assert mine.team.id is not None

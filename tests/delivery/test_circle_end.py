@@ -88,7 +88,7 @@ async def test_an_answered_survey_is_not_sent(
 ) -> None:
     await two_meeting_circle(chat)
     clock.set(LAST_START - timedelta(hours=2))
-    await chat.press_token("sv:l:1", as_="alice")
+    await chat.press_token("survey:l:1", as_="alice")
     for answer in ("5", "5", "5"):
         await chat.say(answer)
     await chat.press("Skip")
@@ -111,4 +111,4 @@ async def test_the_report_goes_to_learners_with_its_chart_once(
         (report,) = [r for r in sender.to(learner) if "share the circle's report" in r.text]
         assert "Signups: 2" in report.text
         assert report.attachment is not None and report.attachment.filename == "attendance.png"
-    assert "Only the circle's facilitators" in await chat.press_token("rps:1", as_="alice")
+    assert "Only the circle's facilitators" in await chat.press_token("report-send:1", as_="alice")

@@ -32,7 +32,7 @@ async def test_a_co_facilitator_runs_meetings_but_cannot_cancel_the_circle_or_in
     for lead_only in ("Cancel the circle", "Add a co-facilitator", "Export signups (CSV)"):
         assert lead_only not in labels
     lead_only_text = "Only the circle's lead facilitator or the team's organizers can do that."
-    for forged in ("mky:1", "mk:1", "mf:1", "mcsv:1"):
+    for forged in ("cancel-circle-yes:1", "cancel-circle:1", "invite-co:1", "csv:1"):
         assert lead_only_text in await chat.press_token(forged, as_="carl"), forged
     assert "is cancelled" not in await chat.say("/mycircles", as_="carl")
 
@@ -48,12 +48,12 @@ async def test_the_lead_removes_a_co_facilitator_who_is_told_and_loses_access(
     assert "They will be told, and can no longer manage it." in asked
     assert "Carl is no longer a co-facilitator of Python for Everybody." in await chat.press("Yes, remove")
     # At once: his next press is refused, before any message reaches him.
-    assert "Only the circle's facilitators can do that." in await chat.press_token("ms:1", as_="carl")
+    assert "Only the circle's facilitators can do that." in await chat.press_token("signups:1", as_="carl")
     await dispatcher.run_pass()
     told = sender.to("carl")[-1].text
     assert told == "Fiona removed you as a co-facilitator of Python for Everybody. Thank you for your help!"
     # The lead cannot be removed, by a forged token either.
-    assert "I could not find that" in await chat.press_token("mfry:1:1", as_="fiona")
+    assert "I could not find that" in await chat.press_token("remove-co-yes:1:1", as_="fiona")
 
 
 async def test_a_co_facilitator_steps_down_and_the_lead_is_told(
@@ -81,7 +81,7 @@ async def test_team_members_see_the_team_but_not_others_reflections(chat: Consol
     assert "Your circles in the team: —" in card
     assert "Fiona" not in card and "Python for Everybody" not in card
     assert [b.label for b in chat.buttons()] == ["Leave the team"]
-    for forged in ("tf", "tm", "tl", "tw"):
+    for forged in ("team-feedback", "team-members", "team-circles", "team-week"):
         assert "Only the team's organizers can do that." in await chat.press_token(forged, as_="mallory"), forged
     assert "Your circles in the team: Python for Everybody" in await chat.say("/team", as_="fiona")
 

@@ -39,7 +39,12 @@ async def team_with_circle(chat: ConsoleDriver) -> None:
 async def choose_channel(chat: ConsoleDriver) -> None:
     """Olga runs /team in the team's channel and chooses it for the summary."""
     incoming = Incoming(
-        platform="console", user_id="olga", chat_id="#organizers", user_name="Olga", action="th", in_group=True
+        platform="console",
+        user_id="olga",
+        chat_id="#organizers",
+        user_name="Olga",
+        action="team-summary-here",
+        in_group=True,
     )
     (answer,) = await chat.app.handle(incoming)
     assert "will be posted in this chat" in answer.text

@@ -10,12 +10,12 @@ verb without a rule in the role model, or without a sample token here, fails thi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import select
 
 from adapters.console.driver import PLATFORM, ConsoleDriver
+from bot.actions import ACTIONS, Action, RemoveCoFacilitator, RemoveCoFacilitatorConfirmed
 from bot.app import Circles
 from bot.texts import DOMAIN_ERRORS
 from domain.roles import TEAM_CAPABILITIES, Capability, Role, may, roles_in_circle, roles_in_team
@@ -38,66 +38,28 @@ class Scope:
     request: int  # a request to join the team
 
 
-TOKENS: dict[str, Callable[[Scope], str]] = {
-    "c": lambda s: f"c:{s.circle}",
-    "su": lambda s: f"su:{s.circle}",
-    "rl": lambda s: f"rl:{s.circle}",
-    "rsvp": lambda s: f"rsvp:{s.meeting}:y",
-    "lv": lambda s: f"lv:{s.circle}",
-    "lvy": lambda s: f"lvy:{s.circle}",
-    "ics": lambda s: f"ics:{s.circle}",
-    "sv": lambda s: f"sv:f:{s.circle}",
-    "fg": lambda s: "fg:n",
-    "lang": lambda s: "lang:de",
-    "lk": lambda s: "lk:abcdefgh",
-    "lkn": lambda s: "lkn",
-    "d": lambda s: "d:step:value",
-    "m": lambda s: f"m:{s.circle}",
-    "ms": lambda s: f"ms:{s.circle}",
-    "mr": lambda s: f"mr:{s.circle}",
-    "mcsv": lambda s: f"mcsv:{s.circle}",
-    "mp": lambda s: f"mp:{s.circle}",
-    "mo": lambda s: f"mo:{s.circle}:0",
-    "mm": lambda s: f"mm:{s.circle}:r",
-    "mx": lambda s: f"mx:{s.meeting}",
-    "mc": lambda s: f"mc:{s.meeting}",
-    "mcy": lambda s: f"mcy:{s.meeting}",
-    "ma": lambda s: f"ma:{s.circle}",
-    "mv": lambda s: f"mv:{s.circle}",
-    "mk": lambda s: f"mk:{s.circle}",
-    "mky": lambda s: f"mky:{s.circle}",
-    "mf": lambda s: f"mf:{s.circle}",
-    "mfr": lambda s: f"mfr:{s.circle}:{s.co}",
-    "mfry": lambda s: f"mfry:{s.circle}:{s.co}",
-    "msd": lambda s: f"msd:{s.circle}",
-    "msdy": lambda s: f"msdy:{s.circle}",
-    "rp": lambda s: f"rp:{s.circle}",
-    "rps": lambda s: f"rps:{s.circle}",
-    "bm": lambda s: f"bm:{s.circle}",
-    "rm": lambda s: f"rm:{s.circle}",
-    "rme": lambda s: f"rme:{s.meeting}",
-    "rmr": lambda s: f"rmr:{s.meeting}",
-    "rmd": lambda s: f"rmd:{s.circle}",
-    "rml": lambda s: f"rml:{s.circle}",
-    "fb": lambda s: f"fb:{s.meeting}",
-    "fbr": lambda s: f"fbr:{s.meeting}:4",
-    "t": lambda s: "t",
-    "tc": lambda s: "tc",
-    "tj": lambda s: "tj:tnosuchcode",
-    "tjn": lambda s: "tjn",
-    "tw": lambda s: "tw",
-    "tf": lambda s: "tf",
-    "tl": lambda s: "tl",
-    "tm": lambda s: "tm",
-    "ti": lambda s: "ti:m",
-    "ta": lambda s: f"ta:{s.request}:y",
-    "th": lambda s: "th",
-    "ts": lambda s: "ts",
-    "tr": lambda s: f"tr:{s.member}",
-    "try": lambda s: f"try:{s.member}",
-    "tx": lambda s: "tx",
-    "txy": lambda s: "txy",
+# Values for the fields of an action that are not ids: any well-formed value will do.
+SAMPLES: dict[str, object] = {
+    "attending": True,
+    "kind": "f",
+    "confirmed": False,
+    "code": "tnosuchcode",
+    "step": "step",
+    "value": "value",
+    "open": False,
+    "purpose": "r",
+    "include": True,
+    "rating": 4,
+    "approve": True,
 }
+
+
+def token(kind: type[Action], scope: Scope) -> str:
+    """A token for ``kind`` aimed at the scope's circle, meeting, member or request, by field name."""
+    ids = {"circle_id": scope.circle, "meeting_id": scope.meeting, "request_id": scope.request}
+    ids["person_id"] = scope.co if kind in (RemoveCoFacilitator, RemoveCoFacilitatorConfirmed) else scope.member
+    values = {f.name: ids[f.name] if f.name in ids else SAMPLES[f.name] for f in fields(kind)}
+    return kind(**values).token
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -210,7 +172,7 @@ async def _roles(app: Circles, people: dict[str, int], scopes: tuple[Scope, ...]
 
 
 async def test_every_verb_is_refused_to_every_role_the_role_model_excludes(chat: ConsoleDriver, app: Circles) -> None:
-    assert set(TOKENS) == set(app.actions), "every button verb needs a sample token here"
+    assert set(app.handlers) == set(ACTIONS.values())
     await _seed(chat)
     people = await _ids(app)
     own, other = await _scopes(app, people)
@@ -218,15 +180,16 @@ async def test_every_verb_is_refused_to_every_role_the_role_model_excludes(chat:
     assert roles.in_circle["carl", own.circle] == {Role.CO_FACILITATOR}  # the cast is what it says
     before = await _snapshot(app)
     checked = 0
-    for verb, (_, capability, _) in sorted(app.actions.items()):
+    for verb, kind in sorted(ACTIONS.items()):
+        capability = kind.capability
         if capability is Capability.OWN_ACCOUNT:
             continue  # about the presser alone: no one else's circle or team to protect
         for name in CAST:
             for scope in (own, other):
                 if roles.allow(capability, name, scope):
                     continue
-                answer = await chat.press_token(TOKENS[verb](scope), as_=name)
-                assert refused(answer), f"{name} pressed {TOKENS[verb](scope)} ({capability}): {answer!r}"
+                answer = await chat.press_token(token(kind, scope), as_=name)
+                assert refused(answer), f"{name} pressed {token(kind, scope)} ({capability}): {answer!r}"
                 checked += 1
         assert await _snapshot(app) == before, f"a refused {verb!r} changed the database"
     assert checked > 300  # the matrix really ran: most pairs are refusals

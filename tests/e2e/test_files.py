@@ -103,7 +103,7 @@ async def test_the_signup_export_reads_back_with_every_answer(chat: ConsoleDrive
 
 async def test_only_facilitators_export(chat: ConsoleDriver) -> None:
     await create_circle(chat)
-    assert "Only the circle's facilitators" in await chat.press_token("mcsv:1", as_="mallory")
+    assert "Only the circle's facilitators" in await chat.press_token("csv:1", as_="mallory")
 
 
 async def test_the_terminal_saves_files_and_shows_their_path(chat: ConsoleDriver, tmp_path: Path) -> None:

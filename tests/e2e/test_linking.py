@@ -311,10 +311,10 @@ async def test_the_confirmation_acts_for_whoever_pressed_it(chat: ConsoleDriver,
     """A token carries the code only; the account linked is the one that pressed the button."""
     code = code_in(await chat.say("/link", as_="alice"))
     # Mallory forges the confirmation with Alice's code on the terminal: that is Alice's platform.
-    assert "Both accounts are on the terminal" in await chat.press_token(f"lk:{code}", as_="mallory")
+    assert "Both accounts are on the terminal" in await chat.press_token(f"link:{code}", as_="mallory")
     # A made-up code in a forged token.
-    assert "That code is not valid" in await slack.press_token("lk:zzzzzzzz", as_="mallory")
-    assert "That button no longer works" in await slack.press_token("lk:", as_="mallory")
+    assert "That code is not valid" in await slack.press_token("link:zzzzzzzz", as_="mallory")
+    assert "That button no longer works" in await slack.press_token("link:", as_="mallory")
 
 
 async def test_linking_is_refused_in_a_group(app: Circles) -> None:

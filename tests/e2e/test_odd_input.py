@@ -79,7 +79,7 @@ async def test_forget_removes_words_a_learner_wrote_in_surveys(
     code = await create_circle(chat)
     await sign_up(chat, code, "alice", "Learn", "Help", "Build")
     clock.set(clock.now() + timedelta(days=10))
-    await chat.press_token("sv:l:1", as_="alice")
+    await chat.press_token("survey:l:1", as_="alice")
     for answer in ("4", "4", "5"):
         await chat.say(answer)
     await chat.say("My private thoughts about Fiona")

@@ -45,15 +45,15 @@ async def test_the_report_adds_up_from_a_seeded_circle(chat: ConsoleDriver, db: 
 
     clock.set(clock.now() + timedelta(days=17))  # 15 December: meetings 1 and 2 are over
     await seed_feedback(db, clock, 1, 5, 3, "Great start, everyone came")
-    await chat.press_token("sv:l:1", as_="alice")
+    await chat.press_token("survey:l:1", as_="alice")
     for answer in ("4", "3", "5"):
         await chat.say(answer)
     assert "Thank you!" in await chat.say("Loved it, thanks")
-    await chat.press_token("sv:l:1", as_="bob")
+    await chat.press_token("survey:l:1", as_="bob")
     for answer in ("2", "#2", "#4"):
         await chat.say(answer)
     await chat.press("Skip")
-    await chat.press_token("sv:f:1", as_="fiona")
+    await chat.press_token("survey:f:1", as_="fiona")
     await chat.press("Yes, it took place")
     await chat.press("4")
     await chat.press("5")
@@ -92,7 +92,7 @@ async def test_an_empty_report_says_so(chat: ConsoleDriver) -> None:
 
 async def test_a_circle_that_did_not_happen(chat: ConsoleDriver) -> None:
     await create_circle(chat)
-    await chat.press_token("sv:f:1", as_="fiona")
+    await chat.press_token("survey:f:1", as_="fiona")
     await chat.press("It did not happen")
     assert "The circle did not happen." in await chat.say("/report")
 
@@ -100,18 +100,18 @@ async def test_a_circle_that_did_not_happen(chat: ConsoleDriver) -> None:
 async def test_surveys_and_reports_are_for_their_people(chat: ConsoleDriver) -> None:
     code = await create_circle(chat)
     await sign_up(chat, code, "alice", "Learn", "Help", "Build")
-    assert "Only the circle's facilitators" in await chat.press_token("sv:f:1", as_="alice")
-    assert "Only the circle's facilitators" in await chat.press_token("rp:1", as_="alice")
-    assert "Only the circle's facilitators" in await chat.press_token("sv:l:1", as_="mallory")
+    assert "Only the circle's facilitators" in await chat.press_token("survey:f:1", as_="alice")
+    assert "Only the circle's facilitators" in await chat.press_token("report:1", as_="alice")
+    assert "Only the circle's facilitators" in await chat.press_token("survey:l:1", as_="mallory")
     assert "Reports are for facilitators" in await chat.say("/report", as_="alice")
 
 
 async def test_survey_answers_are_checked(chat: ConsoleDriver, clock: FixedClock) -> None:
     code = await create_circle(chat)
     await sign_up(chat, code, "alice", "Learn", "Help", "Build")
-    assert "The survey opens once the circle has met." in await chat.press_token("sv:l:1", as_="alice")
+    assert "The survey opens once the circle has met." in await chat.press_token("survey:l:1", as_="alice")
     clock.set(clock.now() + timedelta(days=10))  # after the first meeting
-    await chat.press_token("sv:l:1", as_="alice")
+    await chat.press_token("survey:l:1", as_="alice")
     assert "Please send a whole number from 1 to 5." in await chat.say("7")
     assert "Please send a whole number from 1 to 5." in await chat.say("great")
     assert "How confident" in await chat.say("5")

@@ -63,9 +63,16 @@ async def test_facilitators_cannot_organize(chat: ConsoleDriver) -> None:
     card = await chat.say("/team", as_="fiona")
     assert "you are a member" in card
     assert "Invite a facilitator" not in card
-    for forged in ("ti:m", "ti:o", "th", "ts", "tr:1", "try:1"):
+    for forged in (
+        "team-invite:m",
+        "team-invite:o",
+        "team-summary-here",
+        "team-summary-time",
+        "team-remove:1",
+        "team-remove-yes:1",
+    ):
         assert "Only the team's organizers can do that." in await chat.press_token(forged), forged
-    await chat.press_token("tm")
+    await chat.press_token("team-members")
     assert "Remove" not in chat.shown["fiona"][-1].text
 
 
@@ -77,12 +84,14 @@ async def test_organizers_of_one_team_cannot_touch_another(chat: ConsoleDriver) 
     await chat.press("Create a team")
     await chat.say("Learning Circles Hamburg")
     await chat.say("Europe/Berlin")
-    for forged in ("m:1", "ms:1", "mr:1", "mcsv:1", "mo:1:0", "mk:1"):
+    for forged in ("manage:1", "signups:1", "schedule:1", "csv:1", "signup-open:1:n", "cancel-circle:1"):
         assert "Only the circle's facilitators can do that." in await chat.press_token(forged, as_="bert"), forged
-    assert "I could not find that" in await chat.press_token("try:2", as_="bert")  # Fiona is not in his team
+    assert "I could not find that" in await chat.press_token(
+        "team-remove-yes:2", as_="bert"
+    )  # Fiona is not in his team
     await chat.say("/team", as_="bert")
     assert "The team has no circles yet." in await chat.press("Circles")
-    assert await chat.press_token("tm") == "Members of Learning Circles Hamburg:\n• Bert — organizer"
+    assert await chat.press_token("team-members") == "Members of Learning Circles Hamburg:\n• Bert — organizer"
 
 
 async def test_removing_and_leaving(chat: ConsoleDriver) -> None:
@@ -90,14 +99,14 @@ async def test_removing_and_leaving(chat: ConsoleDriver) -> None:
     await join(chat, await invite_link(chat), "fiona")
     await create_circle(chat, as_="fiona")
     await chat.say("/team", as_="olga")
-    assert "only organizer" in await chat.press_token("txy")
+    assert "only organizer" in await chat.press_token("team-leave-yes")
     await chat.press("Members")
     await chat.press("Remove Fiona")
     assert "Fiona is no longer in Learning Circles Berlin." in await chat.press("Yes, remove")
     await chat.say("/team")
     assert "The team has no circles yet." in await chat.press("Circles")
     assert "You are not in a team." in await chat.say("/team", as_="fiona")
-    assert "You left the team" in await chat.press_token("txy", as_="olga")
+    assert "You left the team" in await chat.press_token("team-leave-yes", as_="olga")
 
 
 async def test_invitations_expire_and_one_team_per_person(chat: ConsoleDriver, clock: FixedClock) -> None:
@@ -152,6 +161,6 @@ async def test_joining_asks_first_and_names_the_circles_that_move(chat: ConsoleD
     assert "The circles you facilitate (Python for Everybody) will belong to the team" in asked
     assert "you did not join the team" in await chat.press("No, thanks")
     # Mallory's team got nothing: she cannot see Fiona's signups.
-    assert "Only the circle's facilitators can do that." in await chat.press_token("ms:1", as_="mallory")
+    assert "Only the circle's facilitators can do that." in await chat.press_token("signups:1", as_="mallory")
     await chat.say("/team", as_="mallory")
     assert "The team has no circles yet." in await chat.press("Circles")

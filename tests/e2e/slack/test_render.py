@@ -29,21 +29,21 @@ def test_what_people_typed_cannot_break_a_message_or_ping_a_channel() -> None:
 def test_buttons_become_actions_with_unique_ids_and_the_token_as_value() -> None:
     reply = Reply(
         text="Will you come?",
-        buttons=[[Button("1: Yes", "rsvp:1:y"), Button("1: No", "rsvp:1:n")], [Button("x" * 90, "c:2")]],
+        buttons=[[Button("1: Yes", "rsvp:1:y"), Button("1: No", "rsvp:1:n")], [Button("x" * 90, "circle:2")]],
     )
     [message] = messages(reply)
     actions = [b for b in message.blocks if b["type"] == "actions"]
     assert len(actions) == 2
     elements = [e for block in actions for e in block["elements"]]
     assert [e["action_id"] for e in elements] == ["circles:1", "circles:2", "circles:3"]
-    assert [e["value"] for e in elements] == ["rsvp:1:y", "rsvp:1:n", "c:2"]
+    assert [e["value"] for e in elements] == ["rsvp:1:y", "rsvp:1:n", "circle:2"]
     assert len(elements[2]["text"]["text"]) == 75 and elements[2]["text"]["text"].endswith("…")
     assert check_blocks(message.blocks) is None
 
 
 def test_long_texts_and_many_buttons_stay_within_slacks_limits() -> None:
     text = "\n\n".join(f"Circle {n} & friends: " + "word " * 300 for n in range(60))
-    buttons = [[Button(f"Circle {n}", f"c:{n}")] for n in range(80)]
+    buttons = [[Button(f"Circle {n}", f"circle:{n}")] for n in range(80)]
     parts = messages(Reply(text=text, buttons=buttons))
     assert len(parts) >= 2
     for part in parts:
@@ -51,7 +51,7 @@ def test_long_texts_and_many_buttons_stay_within_slacks_limits() -> None:
         assert check_blocks(part.blocks) is None, check_blocks(part.blocks)
         assert all(len(b["text"]["text"]) <= MAX_SECTION for b in part.blocks if b["type"] == "section")
     values = [e["value"] for part in parts for b in part.blocks if b["type"] == "actions" for e in b["elements"]]
-    assert values == [f"c:{n}" for n in range(80)]
+    assert values == [f"circle:{n}" for n in range(80)]
     assert (
         "\n".join(decode(b["text"]["text"]) for p in parts for b in p.blocks if b["type"] == "section").count(
             "& friends"

@@ -78,7 +78,7 @@ async def test_a_forged_button_press_and_event_are_refused_too(slack: SlackChat,
         "user": {"id": "U0ALICE"},
         "trigger_id": "1.2.3",
         "container": {"channel_id": message.channel, "message_ts": message.ts},
-        "actions": [{"action_id": "circles:1", "value": "fg:y", "type": "button"}],
+        "actions": [{"action_id": "circles:1", "value": "forget:y", "type": "button"}],
     }
     action = form({"payload": json.dumps(payload)})
     assert (await fake.post_to_app(action, FORM, fake.sign(action, secret="guess"))).status == 401

@@ -80,7 +80,7 @@ async def test_a_long_text_becomes_several_messages_within_slacks_limits(
     ada = fake_slack.user("U0ADA", "Ada")
     paragraph = "Week notes & <details>: " + "word " * 500
     text = "\n\n".join(paragraph for _ in range(70))  # about 180,000 characters
-    result = await sender.send(ada.dm, Reply(text=text, buttons=[[Button("OK", "c:1")]]))
+    result = await sender.send(ada.dm, Reply(text=text, buttons=[[Button("OK", "circle:1")]]))
     assert result.outcome is Outcome.SENT, result
     posted = fake_slack.messages_in(ada.dm)
     assert len(posted) >= 2

@@ -77,9 +77,9 @@ async def test_forged_callback_data_gets_a_clear_answer_and_changes_nothing(
         # Another circle's meeting: Alice is not signed up there.
         f"rsvp:{other_meeting}:y": "You can only answer for meetings of circles you signed up for.",
         # Her own circle, but a facilitator's action.
-        f"mcy:{own_meeting}": "Only the circle's facilitators can do that.",
-        f"m:{berlin}": "Only the circle's facilitators can do that.",
-        f"mp:{berlin}": "Only the circle's facilitators can do that.",
+        f"cancel-meeting-yes:{own_meeting}": "Only the circle's facilitators can do that.",
+        f"manage:{berlin}": "Only the circle's facilitators can do that.",
+        f"publish:{berlin}": "Only the circle's facilitators can do that.",
         # Garbage of every shape.
         "garbage": NO_LONGER_WORKS,
         "rsvp:1": NO_LONGER_WORKS,

@@ -67,6 +67,6 @@ def test_only_a_single_text_with_inline_buttons_or_none_is_edited_in_place() -> 
 
 
 def test_button_tokens_are_the_callback_data() -> None:
-    keyboard = inline_keyboard([[Button("Yes", "rsvp:1:y")], [], [Button("Signups", "ms:3")]])
+    keyboard = inline_keyboard([[Button("Yes", "rsvp:1:y")], [], [Button("Signups", "signups:3")]])
     assert isinstance(keyboard, InlineKeyboardMarkup)
-    assert [[b.callback_data for b in row] for row in keyboard.inline_keyboard] == [["rsvp:1:y"], ["ms:3"]]
+    assert [[b.callback_data for b in row] for row in keyboard.inline_keyboard] == [["rsvp:1:y"], ["signups:3"]]
