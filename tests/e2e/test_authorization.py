@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from typing import Literal, get_args, get_origin, get_type_hints
 
 from sqlalchemy import select
 
@@ -38,27 +39,24 @@ class Scope:
     request: int  # a request to join the team
 
 
-# Values for the fields of an action that are not ids: any well-formed value will do.
-SAMPLES: dict[str, object] = {
-    "attending": True,
-    "kind": "f",
-    "confirmed": False,
-    "code": "tnosuchcode",
-    "step": "step",
-    "value": "value",
-    "open": False,
-    "purpose": "r",
-    "include": True,
-    "rating": 4,
-    "approve": True,
-}
+# Values for the text fields of an action: any well-formed value will do.
+TEXTS = {"code": "tnosuchcode", "step": "step", "value": "value"}
+
+
+def _sample(kind: object, name: str) -> object:
+    if kind is bool:
+        return True
+    if get_origin(kind) is Literal:
+        return get_args(kind)[0]
+    return TEXTS[name]
 
 
 def token(kind: type[Action], scope: Scope) -> str:
     """A token for ``kind`` aimed at the scope's circle, meeting, member or request, by field name."""
     ids = {"circle_id": scope.circle, "meeting_id": scope.meeting, "request_id": scope.request}
     ids["person_id"] = scope.co if kind in (RemoveCoFacilitator, RemoveCoFacilitatorConfirmed) else scope.member
-    values = {f.name: ids[f.name] if f.name in ids else SAMPLES[f.name] for f in fields(kind)}
+    hints = get_type_hints(kind)
+    values = {f.name: ids[f.name] if f.name in ids else _sample(hints[f.name], f.name) for f in fields(kind)}
     return kind(**values).token
 
 
