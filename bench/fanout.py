@@ -112,7 +112,7 @@ async def overhead(url: str | None, messages: int) -> None:
 async def unlimited(url: str | None, messages: int) -> None:
     db, clock = await _fresh(url, messages)
     try:
-        async with FakeTelegram(validate_formatting=False) as tg:
+        async with FakeTelegram() as tg:
             bot = _bot(tg)
             await bot.initialize()
             dispatcher = Dispatcher(db, clock, {"telegram": TelegramSender(bot)}, limits={"telegram": None})
@@ -129,7 +129,7 @@ async def unlimited(url: str | None, messages: int) -> None:
 async def limited(url: str | None, messages: int) -> None:
     db, clock = await _fresh(url, messages)
     try:
-        async with FakeTelegram(enforce_limits=True, validate_formatting=False) as tg:
+        async with FakeTelegram(enforce_limits=True) as tg:
             bot = _bot(tg)
             await bot.initialize()
             settings = DispatchSettings(concurrency=32)
@@ -140,7 +140,7 @@ async def limited(url: str | None, messages: int) -> None:
             rate = sent / seconds
             print(
                 f"limited:   {sent} messages in {seconds:.1f} s -> {rate:.1f} messages/s = "
-                f"{rate / 30:.1%} of Telegram's 30/s; 429s answered: {tg.stats.rate_limited} "
+                f"{rate / 30:.1%} of Telegram's 30/s; 429s answered: {tg.rate_limited} "
                 f"(fake received {received})"
             )
     finally:

@@ -7,10 +7,13 @@ changes: the acting user is the one in the update, and every action is authorise
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.i18n import Translator
 from storage.db import Database
 from storage.tables import meetings, rsvps, signups
 from tests.e2e.flows import BERLIN_CIRCLE
@@ -115,3 +118,24 @@ async def test_a_button_acts_for_whoever_pressed_it(telegram: TelegramChat, db: 
     assert "You are signed up." not in text_of(bobs_card)
     assert bobs_card[-1].chat_id == group.id
     assert "Sign up" in bobs_card[-1].button_texts
+
+
+async def test_a_german_telegram_gets_german_buttons_and_answers(telegram: TelegramChat) -> None:
+    """Bob's Telegram speaks German, and so does the bot with him: he can't make it (from his
+    confirmation's button), then changes his mind in the /rsvp list, which is edited in place."""
+    tg = telegram.tg
+    code = await create_circle(telegram, tg.user(101, "Fiona"))
+    bob = tg.user(103, "Bob", language_code="de")
+    await sign_up(telegram, bob, code, "Learn to code", "Bring snacks", "A game")
+    de = Translator("de")
+    assert de("I can't make it") != "I can't make it"  # there is a German catalogue
+
+    answered = await telegram.press(bob, de("I can't make it"))
+    said = de("You said you cannot come to meeting {number}. Thank you for letting us know!", number=1)
+    assert said in text_of(answered)
+    [listing] = await telegram.say(bob, "/rsvp")
+    first = de.moment(datetime(2026, 12, 7, 18, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+    assert de("Meeting {number}, {when}: {answer}", number=1, when=first, answer=de("no")) in listing.body
+    changed, _ = await telegram.press(bob, f"1: {de('Yes')}")
+    assert changed.message_id == listing.message_id
+    assert de("Meeting {number}, {when}: {answer}", number=1, when=first, answer=de("yes")) in changed.body

@@ -1,83 +1,49 @@
-"""Telegram updates to the core's Incoming: who acts, in which chat, saying what."""
+"""Recorded Telegram updates (``payloads/*.json``) become the core's ``Incoming``: who acts, in which
+chat, saying what — or nothing, for what is not addressed to the bot. One row per recorded update."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from telegram import Update
 
 from adapters.telegram.translate import to_incoming
 from bot.conversation.messages import Incoming, Location
-from tests.fakes.telegram_api import FakeTelegram
 
+PAYLOADS = Path(__file__).parent / "payloads"
 BOT = "circles_test_bot"
+ADA = Incoming(platform="telegram", user_id="1001", chat_id="1001", user_name="Ada Lovelace", language="pt-br")
+IN_GROUP = replace(ADA, chat_id="-1001234567890", in_group=True)
+
+EXPECTED: dict[str, Incoming | None] = {
+    "private_text": replace(ADA, text="Python for Everybody", update_id="900000001"),
+    "command_with_arguments": replace(ADA, command="start", args="abc123", update_id="900000002"),
+    "command_for_this_bot_in_group": replace(IN_GROUP, command="help", update_id="900000003"),
+    "command_for_another_bot_in_group": None,
+    "group_text": replace(IN_GROUP, text="Who is coming on Monday?", update_id="900000005"),
+    "location": replace(ADA, location=Location(52.52, 13.405), update_id="900000006"),
+    # The acting person is whoever pressed, never anything carried in the button's data.
+    "callback_query": replace(ADA, action="rsvp:17:y", update_id="900000007"),
+    # A photo in the private chat: the core answers that it did not understand the caption.
+    "photo_with_caption": replace(ADA, text="our venue", update_id="900000008"),
+    "edited_message": None,
+    "message_from_a_bot": None,
+    "member_joined_group": None,
+    "command_from_a_user_without_language": Incoming(
+        platform="telegram", user_id="1002", chat_id="1002", user_name="Bob", command="rsvp", update_id="900000012"
+    ),
+}
 
 
-@pytest.fixture
-def tg() -> FakeTelegram:
-    return FakeTelegram(bot_username=BOT)  # only its update builders are used: nothing listens
+def test_every_recorded_update_has_an_expectation() -> None:
+    assert sorted(path.stem for path in PAYLOADS.glob("*.json")) == sorted(EXPECTED)
 
 
-def incoming(data: dict[str, Any]) -> Incoming | None:
-    return to_incoming(Update.de_json(data, None), BOT)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_recorded_update_translates_to_the_expected_incoming(name: str) -> None:
+    update = Update.de_json(json.loads((PAYLOADS / f"{name}.json").read_text()), None)
 
-
-def test_a_command_with_its_arguments(tg: FakeTelegram) -> None:
-    ada = tg.user(1001, "Ada", last_name="Lovelace", language_code="pt-br")
-    update = tg.build_text_update(ada, "/START  abc123 ")
-
-    event = incoming(update)
-
-    assert event == Incoming(
-        platform="telegram",
-        user_id="1001",
-        chat_id="1001",
-        user_name="Ada Lovelace",
-        language="pt-br",
-        command="start",
-        args="abc123",
-        update_id=str(update["update_id"]),
-    )
-
-
-def test_commands_addressed_to_this_bot_or_to_none_count_and_others_do_not(tg: FakeTelegram) -> None:
-    ada = tg.user(1001, "Ada")
-    group = tg.group(-300, "Circle")
-
-    ours = incoming(tg.build_text_update(ada, "/help@Circles_Test_Bot", group))
-    anyone = incoming(tg.build_text_update(ada, "/browse Berlin", group))
-    theirs = incoming(tg.build_text_update(ada, "/help@other_bot", group))
-
-    assert ours is not None and (ours.command, ours.in_group, ours.chat_id) == ("help", True, "-300")
-    assert anyone is not None and (anyone.command, anyone.args) == ("browse", "Berlin")
-    assert theirs is None
-
-
-def test_text_location_and_button(tg: FakeTelegram) -> None:
-    ada = tg.user(1001, "Ada", language_code=None)
-    typed = incoming(tg.build_text_update(ada, "Python for Everybody"))
-    shared = incoming(tg.build_location_update(ada, 52.52, 13.405))
-    bots_message = {"message_id": 5, "date": 0, "chat": ada.private_chat.to_dict(), "from": tg.bot_user, "text": "?"}
-    query = {"id": "7", "from": ada.to_dict(), "chat_instance": "1", "data": "rsvp:1:y", "message": bots_message}
-    pressed = incoming({"update_id": 9, "callback_query": query})
-
-    assert typed is not None and (typed.text, typed.command, typed.language) == ("Python for Everybody", None, None)
-    assert shared is not None and shared.location == Location(52.52, 13.405)
-    assert pressed is not None and (pressed.action, pressed.user_id, pressed.chat_id) == ("rsvp:1:y", "1001", "1001")
-
-
-def test_what_is_not_for_the_core_is_dropped(tg: FakeTelegram) -> None:
-    ada = tg.user(1001, "Ada")
-    group = tg.group(-300, "Circle")
-    edited = tg.build_text_update(ada, "/start")
-    edited["edited_message"] = edited.pop("message")
-    from_a_bot = tg.build_text_update(ada, "/start")
-    from_a_bot["message"]["from"] = {"id": 5, "is_bot": True, "first_name": "Other bot"}
-    joined = tg.build_text_update(ada, "x", group)
-    del joined["message"]["text"]
-    joined["message"]["new_chat_members"] = [ada.to_dict()]
-
-    assert incoming(edited) is None
-    assert incoming(from_a_bot) is None
-    assert incoming(joined) is None
+    assert to_incoming(update, BOT) == EXPECTED[name]

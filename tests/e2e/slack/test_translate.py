@@ -1,0 +1,93 @@
+"""Recorded Slack requests (``payloads/*.json``: slash-command form bodies, Events API envelopes,
+``block_actions`` payloads) become the core's ``Incoming`` and the way back (``Origin``) — or
+nothing, for what is not a person talking to the bot. One row per recorded request."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.slack.translate import (
+    Origin,
+    Profile,
+    from_action,
+    from_command,
+    from_message,
+    is_personal_message,
+    pressed,
+)
+from bot.conversation.messages import Incoming
+
+PAYLOADS = Path(__file__).parent / "payloads"
+ADA = Profile("Ada Lovelace", "en-US")
+IN_DM = Incoming(
+    platform="slack",
+    user_id="U0ADA",
+    chat_id="D0ADA",
+    user_name="Ada Lovelace",
+    language="en-US",
+    can_share_location=False,
+)
+DM_ORIGIN = Origin(user_id="U0ADA", channel_id="D0ADA", private=True, team_id="T0CIRCLES", app_id="A0CIRCLES")
+COMMAND_URL = "https://hooks.slack.com/commands/T0CIRCLES/1/abc"
+ACTION_URL = "https://hooks.slack.com/actions/T0CIRCLES/2/def"
+IN_CHANNEL = replace(IN_DM, chat_id="C0LEARN", in_group=True, private_chat_id="U0ADA")
+CHANNEL_ORIGIN = replace(DM_ORIGIN, channel_id="C0LEARN", private=False)
+
+EXPECTED: dict[str, tuple[Incoming, Origin] | None] = {
+    "slash_command_in_direct_message": (
+        replace(IN_DM, command="browse", args="Berlin", update_id="command:1.T0CIRCLES.6a2c"),
+        replace(DM_ORIGIN, response_url=COMMAND_URL),
+    ),
+    # In the direct message, words after /circles that are no command answer the question asked.
+    "slash_command_answer_in_direct_message": (
+        replace(IN_DM, text="Python & friends https://www.py4e.com", update_id="command:2.T0CIRCLES.7b3d"),
+        replace(DM_ORIGIN, response_url=COMMAND_URL),
+    ),
+    "slash_command_in_channel": (
+        replace(IN_CHANNEL, command="rsvp", update_id="command:3.T0CIRCLES.8c4e"),
+        replace(CHANNEL_ORIGIN, response_url=COMMAND_URL),
+    ),
+    "slash_command_bare": (
+        replace(IN_DM, command="help", update_id="command:4.T0CIRCLES.9d5f"),
+        replace(DM_ORIGIN, response_url=COMMAND_URL),
+    ),
+    "message_im": (replace(IN_DM, text="Automate my spreadsheets & more", update_id="event:Ev0MESSAGE1"), DM_ORIGIN),
+    "message_changed": None,
+    "message_from_a_bot": None,
+    "app_mention": None,  # the app does not subscribe to mentions: people use /circles in channels
+    "block_actions_in_direct_message": (
+        replace(IN_DM, action="rsvp:17:y", update_id="action:5.T0CIRCLES.ae60"),
+        replace(DM_ORIGIN, response_url=ACTION_URL, message_ts="1800000020.000200"),
+    ),
+    # A button on an ephemeral answer in a channel: answered ephemerally again, through its response URL.
+    "block_actions_on_ephemeral_in_channel": (
+        replace(IN_CHANNEL, action="rsvp:17:y", update_id="action:6.T0CIRCLES.bf71"),
+        replace(CHANNEL_ORIGIN, response_url=ACTION_URL, message_ts="1800000022.000400", ephemeral=True),
+    ),
+}
+
+
+def translate(body: dict[str, Any]) -> tuple[Incoming, Origin] | None:
+    """What the adapter does with each kind of request before the core sees it."""
+    if "command" in body:  # a slash command's form body; private: in the person's DM with the bot
+        return from_command(body, ADA, private=str(body["channel_id"]).startswith("D"))
+    if body.get("type") == "block_actions":
+        return from_action(body, ADA) if pressed(body) is not None else None
+    event = body["event"]
+    return from_message(body, event, ADA) if is_personal_message(event) else None
+
+
+def test_every_recorded_request_has_an_expectation() -> None:
+    assert sorted(path.stem for path in PAYLOADS.glob("*.json")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_recorded_request_translates_to_the_expected_incoming(name: str) -> None:
+    body = json.loads((PAYLOADS / f"{name}.json").read_text())
+
+    assert translate(body) == EXPECTED[name]
