@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Concatenate, ParamSpec, TypeVar
 
 from bot.config import Settings
 from bot.conversation.messages import Button, Incoming, Reply
 from bot.i18n import Translator
 from domain.model import Person
 from storage.unit import Unit
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -23,6 +28,11 @@ class Context:
     settings: Settings
     share_link: Callable[[str], str]
     replies: list[Reply] = field(default_factory=list)
+
+    async def run(self, case: Callable[Concatenate[Unit, P], Awaitable[R]], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Call a use case (bot/usecases) in this event's unit of work: handlers and dialogs reach
+        state only this way, never through the unit itself."""
+        return await case(self.unit, *args, **kwargs)
 
     @property
     def person_id(self) -> int:
