@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.dialogs import DialogState
 from storage.tables import dialogs
 from storage.upsert import upsert
 
-
-@dataclass
-class DialogState:
-    name: str
-    step: str
-    data: dict[str, Any] = field(default_factory=dict)
+__all__ = ["DialogState", "Dialogs"]
 
 
 class Dialogs:

@@ -17,8 +17,15 @@ from bot.conversation.context import Context
 from bot.conversation.messages import Button, Location, Reply
 from bot.parsing import InputError
 from bot.texts import domain_error_text, input_error_text
+from bot.usecases.dialogs import (
+    DialogState,
+    cancel_dialog,
+    dialog_state,
+    end_dialog,
+    finish_dialog,
+    save_dialog,
+)
 from domain.errors import DomainError
-from storage.dialogs import DialogState
 
 HISTORY = "_history"
 DONE = "__done__"
@@ -77,19 +84,15 @@ class DialogRunner:
         await self._ask(ctx, dialog, state)
 
     async def active(self, ctx: Context) -> DialogState | None:
-        return await ctx.unit.dialogs.get(ctx.person_id)
+        return await ctx.run(dialog_state, ctx.person_id)
 
     async def cancel(self, ctx: Context) -> bool:
-        state = await ctx.unit.dialogs.get(ctx.person_id)
-        if state is None:
-            return False
-        await ctx.unit.dialogs.clear(ctx.person_id)
-        return True
+        return await ctx.run(cancel_dialog, ctx.person_id)
 
     async def answer(self, ctx: Context, state: DialogState, answer: Answer) -> None:
         dialog = self.dialogs.get(state.name)
         if dialog is None:  # a dialog removed by an upgrade: start over rather than fail
-            await ctx.unit.dialogs.clear(ctx.person_id)
+            await ctx.run(end_dialog, ctx.person_id)
             ctx.say(ctx.t("That conversation has expired. Please start again."))
             return
         said = len(ctx.replies)
@@ -116,17 +119,15 @@ class DialogRunner:
             ctx.replies.append(prompt)
             return
         if following == DONE:
-            await ctx.unit.dialogs.clear(ctx.person_id)
             said = len(ctx.replies)
             try:
-                # A savepoint: a refusal undoes what finish() had begun, and only that.
-                async with ctx.unit.savepoint():
-                    await dialog.finish(ctx, state.data)
+                # A refusal undoes what finish() had begun, and only that (finish_dialog).
+                await ctx.run(finish_dialog, ctx.person_id, lambda: dialog.finish(ctx, state.data))
             except InputError as error:
                 # Something changed while the person was answering (a date passed, a circle
                 # filled up): keep them at this step with their answers and say what is wrong.
                 del ctx.replies[said:]
-                await ctx.unit.dialogs.save(ctx.person_id, state, ctx.now)
+                await ctx.run(save_dialog, ctx.person_id, state, ctx.now)
                 prompt = await dialog.ask(ctx, state.step, state.data)
                 prompt.text = f"{explain_input(ctx, error)}\n\n{prompt.text}"
                 ctx.replies.append(prompt)
@@ -139,7 +140,7 @@ class DialogRunner:
         self, ctx: Context, dialog: Dialog, state: DialogState, error: DomainError, typed: str | None = None
     ) -> None:
         """End the dialog, say why, and give back what the person wrote in it."""
-        await ctx.unit.dialogs.clear(ctx.person_id)
+        await ctx.run(end_dialog, ctx.person_id)
         text = domain_error_text(ctx.t, error) + " " + ctx.t("(I stopped the conversation; nothing was saved.)")
         words = [str(state.data[key]) for key in dialog.written if state.data.get(key)]
         if typed and typed.strip() and typed not in words:
@@ -151,7 +152,7 @@ class DialogRunner:
     async def press(self, ctx: Context, step: str, value: str) -> None:
         """A dialog button. Only a button the current question offers counts; anything else
         (an older question's button, a forged token) is explained and the question asked again."""
-        state = await ctx.unit.dialogs.get(ctx.person_id)
+        state = await ctx.run(dialog_state, ctx.person_id)
         if state is None:
             ctx.say(ctx.t("That button belongs to a conversation that has ended."))
             return
@@ -179,7 +180,7 @@ class DialogRunner:
         await self._ask(ctx, dialog, state)
 
     async def _ask(self, ctx: Context, dialog: Dialog, state: DialogState) -> None:
-        await ctx.unit.dialogs.save(ctx.person_id, state, ctx.now)
+        await ctx.run(save_dialog, ctx.person_id, state, ctx.now)
         reply = await dialog.ask(ctx, state.step, state.data)
         ctx.replies.append(reply)
 

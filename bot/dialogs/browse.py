@@ -31,7 +31,7 @@ async def show_results(ctx: Context, found: list[learners.Listed], where: str) -
 
 
 async def browse_city(ctx: Context, city: str) -> None:
-    await show_results(ctx, await learners.browse_city(ctx.unit, city, ctx.now), city)
+    await show_results(ctx, await ctx.run(learners.browse_city, city, ctx.now), city)
 
 
 class BrowseDialog(Dialog):
@@ -60,5 +60,5 @@ class BrowseDialog(Dialog):
         if "city" in data:
             await browse_city(ctx, data["city"])
             return
-        found = await learners.browse_near(ctx.unit, data["latitude"], data["longitude"], ctx.now)
+        found = await ctx.run(learners.browse_near, data["latitude"], data["longitude"], ctx.now)
         await show_results(ctx, found, ctx.t("your area"))

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.actions import AnswerRsvp
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, DialogRunner, choice
-from bot.conversation.messages import Button, Reply
+from bot.conversation.messages import Reply
 from bot.parsing import InputError, clean_text
-from bot.render.circles import venue_text, when
-from bot.render.files import calendar
+from bot.render.learner import signup_confirmation
 from bot.texts import domain_error_text, readers_of_goal, readers_of_learner_words
-from bot.usecases import learners
+from bot.usecases import learner_views
 from domain.errors import DomainError, NotFound
 from domain.model import Signup
-from domain.schedule import next_meeting
 
 
 def _answer(ctx: Context, answer: Answer) -> str:
@@ -29,7 +26,7 @@ class SignupDialog(Dialog):
     first_step = "consent"
 
     async def _circle_name(self, ctx: Context, data: dict[str, Any]) -> str:
-        circle = await ctx.unit.circles.get(data["circle_id"])
+        circle = await ctx.run(learner_views.find_circle, data["circle_id"])
         if circle is None:
             raise NotFound()
         return circle.name
@@ -85,11 +82,11 @@ class SignupDialog(Dialog):
 
     async def take_help_peers(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
         data["help_peers"] = self._take(ctx, "help_peers", data, answer)
-        circle = await ctx.unit.circles.get(data["circle_id"])
+        circle = await ctx.run(learner_views.find_circle, data["circle_id"])
         return "custom" if circle is not None and circle.custom_question else DONE
 
     async def ask_custom(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        circle = await ctx.unit.circles.get(data["circle_id"])
+        circle = await ctx.run(learner_views.find_circle, data["circle_id"])
         question = circle.custom_question if circle and circle.custom_question else ""
         return self._question(ctx, "custom", ctx.t("The facilitator asks: {question}", question=question), data)
 
@@ -110,45 +107,19 @@ class SignupDialog(Dialog):
             custom_answer=data.get("custom"),
         )
         try:
-            is_new = await learners.sign_up(ctx.unit, signup, ctx.now)
+            signed = await ctx.run(learner_views.sign_up_for, signup, ctx.now)
         except DomainError as error:
             answers = "\n".join(f"• {data[k]}" for k in ("goal", "help_peers", "custom") if data.get(k))
             ctx.say(
                 domain_error_text(ctx.t, error) + "\n\n" + ctx.t("Your answers, so they are not lost:") + "\n" + answers
             )
             return
-        circle = await ctx.unit.circles.get(signup.circle_id)
-        assert circle is not None and circle.id is not None
-        meetings = await ctx.unit.circles.meetings(circle.id)
-        upcoming = next_meeting(meetings, ctx.now)
-        lines = [
-            ctx.t("You are signed up for {circle}!", circle=circle.name)
-            if is_new
-            else ctx.t("Your signup for {circle} is updated.", circle=circle.name)
-        ]
-        if upcoming is not None:
-            lines.append(ctx.t("Next meeting: {when}", when=when(ctx.t, circle, upcoming)))
-        lines.append(ctx.t("Where: {venue}", venue=venue_text(ctx.t, circle.venue)))
-        lines.append(ctx.t("You will get a reminder before each meeting. Answer it, or use /rsvp, to say if you come."))
-        lines.append(ctx.t("The calendar file has every meeting; open it to add them to your calendar."))
-        buttons = []
-        if upcoming is not None and upcoming.id is not None:
-            buttons = [
-                [
-                    Button(ctx.t("I'll be there"), AnswerRsvp(upcoming.id, True).token),
-                    Button(ctx.t("I can't make it"), AnswerRsvp(upcoming.id, False).token),
-                ]
-            ]
-        reply = ctx.say("\n".join(lines), buttons)
-        reply.attachment = calendar(ctx.t, circle, meetings, ctx.now)
+        ctx.replies.append(signup_confirmation(ctx.t, signed, ctx.now))
 
 
 async def start_signup(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
     """Begin the signup dialog, after checking the person may sign up at all."""
-    circle = await ctx.unit.circles.get(circle_id)
-    if circle is None:
-        raise NotFound()
-    earlier = await learners.check_signup(ctx.unit, circle, ctx.person_id, ctx.now)
+    earlier = await ctx.run(learner_views.begin_signup, circle_id, ctx.person_id, ctx.now)
     data: dict[str, Any] = {"circle_id": circle_id}
     if earlier is not None and earlier.active:
         data.update(

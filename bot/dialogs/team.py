@@ -52,7 +52,7 @@ class CreateTeam(Dialog):
         return DONE
 
     async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
-        team = await teams.create_team(ctx.unit, ctx.person_id, data["team_name"], data["team_timezone"], ctx.now)
+        team = await ctx.run(teams.create_team, ctx.person_id, data["team_name"], data["team_timezone"], ctx.now)
         ctx.say(
             ctx.t(
                 "The team {team} is created and you are its organizer. Invite facilitators from /team, "
@@ -93,7 +93,7 @@ class SummaryTime(Dialog):
         return "zone"
 
     async def ask_zone(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        mine = await teams.membership(ctx.unit, ctx.person_id)
+        mine = await ctx.run(teams.membership, ctx.person_id)
         return Reply(
             text=ctx.t("In which time zone? Keep the team's, or send another."),
             buttons=[[choice("zone", mine.team.timezone, mine.team.timezone)]],
@@ -105,8 +105,8 @@ class SummaryTime(Dialog):
         return DONE
 
     async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
-        team = await teams.set_summary_time(
-            ctx.unit, ctx.person_id, data["weekday"], time.fromisoformat(data["at"]), data["zone"]
+        team = await ctx.run(
+            teams.set_summary_time, ctx.person_id, data["weekday"], time.fromisoformat(data["at"]), data["zone"]
         )
         day = get_day_names("wide", locale=ctx.t.locale)[team.summary_weekday]
         ctx.say(

@@ -12,6 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.console.driver import ConsoleDriver
 from adapters.console.sender import ConsoleSender
+from bot.actions import SignUp
 from bot.app import Circles
 from bot.clock import FixedClock
 from bot.conversation.messages import Reply
@@ -58,7 +59,8 @@ async def test_metrics_show_the_reminder_sent_and_the_events_handled(
     _, before = await scrape(server)
     assert value(before, "circles_sends_total", platform="console", outcome="sent") == 0
     assert value(before, "circles_events_handled_seconds_count", platform="console", command="new") == 1
-    assert value(before, "circles_events_handled_seconds_count", platform="console", command="button:su") == 1
+    signed_up = f"button:{SignUp.verb}"
+    assert value(before, "circles_events_handled_seconds_count", platform="console", command=signed_up) == 1
     assert value(before, "circles_updates_in_flight") == 0
 
     sender = ConsoleSender(driver=chat)

@@ -1,0 +1,159 @@
+"""What learners see of their circles: a circle's card, the RSVP list, their circles, leaving,
+and the confirmation of a signup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.actions import (
+    AnswerRsvp,
+    CalendarFile,
+    LeaveCircle,
+    LeaveCircleConfirmed,
+    Manage,
+    RsvpList,
+    ShowCircle,
+    SignUp,
+    stored,
+)
+from bot.conversation.messages import Button, Reply
+from bot.i18n import Translator
+from bot.render.circles import card, venue_text, when
+from bot.render.files import calendar
+from bot.usecases.learner_views import CircleCard, MyCircles, RsvpSheet, SignedUp
+from domain.model import Circle, CircleStatus
+from domain.schedule import active
+
+RSVP_AHEAD = 8  # meetings listed at once: two buttons each, well within what chats show
+
+
+def card_reply(t: Translator, shown: CircleCard, now: datetime) -> Reply:
+    """The circle's card with what this person can do with it."""
+    circle = shown.circle
+    text = card(t, circle, shown.meetings, now)
+    buttons: list[list[Button]] = []
+    if shown.facilitates:
+        buttons.append([Button(t("Manage the circle"), Manage(stored(circle.id)).token)])
+    if circle.status is CircleStatus.CANCELLED:
+        # Nothing to answer or add to a calendar: the meetings are off.
+        return Reply(text=text, buttons=buttons)
+    if shown.signed_up:
+        text += "\n\n" + t("You are signed up.")
+        buttons.append(
+            [
+                Button(t("RSVP"), RsvpList(stored(circle.id)).token),
+                Button(t("Update my answers"), SignUp(stored(circle.id)).token),
+            ]
+        )
+        buttons.append(
+            [
+                Button(t("Calendar file"), CalendarFile(stored(circle.id)).token),
+                Button(t("Leave the circle"), LeaveCircle(stored(circle.id)).token),
+            ]
+        )
+    elif circle.status is CircleStatus.PUBLISHED:
+        buttons.append([Button(t("Sign up"), SignUp(stored(circle.id)).token)])
+    return Reply(text=text, buttons=buttons)
+
+
+def rsvp_reply(t: Translator, sheet: RsvpSheet, now: datetime) -> Reply:
+    """One message per circle: the next meetings with yes/no buttons, the current answer ticked."""
+    circle = sheet.circle
+    ahead = [m for m in active(sheet.meetings) if m.start > now][:RSVP_AHEAD]
+    lines = [t("{circle} — will you come?", circle=circle.name)]
+    buttons: list[list[Button]] = []
+    for meeting in ahead:
+        answer = sheet.answers.get(meeting.id or 0)
+        state = {True: t("yes"), False: t("no"), None: t("no answer yet")}[answer]
+        lines.append(
+            t(
+                "Meeting {number}, {when}: {answer}",
+                number=meeting.number,
+                when=when(t, circle, meeting),
+                answer=state,
+            )
+        )
+        yes, no = t("Yes"), t("No")
+        buttons.append(
+            [
+                Button(
+                    f"{'✓ ' if answer is True else ''}{meeting.number}: {yes}",
+                    AnswerRsvp(stored(meeting.id), True).token,
+                ),
+                Button(
+                    f"{'✓ ' if answer is False else ''}{meeting.number}: {no}",
+                    AnswerRsvp(stored(meeting.id), False).token,
+                ),
+            ]
+        )
+    if not ahead:
+        lines.append(t("There are no meetings ahead."))
+    return Reply(text="\n".join(lines), buttons=buttons)
+
+
+def my_circles_replies(t: Translator, mine: MyCircles) -> list[Reply]:
+    """/mycircles: the circles one facilitates, then those one signed up for, each as a message."""
+    if not mine.facilitated and not mine.signed_up:
+        return [Reply(text=t("You have no circles yet. Find one with /browse, or create one with /new."))]
+    replies = []
+    if mine.facilitated:
+        buttons = [[Button(c.name[:60], Manage(stored(c.id)).token)] for c in mine.facilitated]
+        replies.append(Reply(text=t("Circles you facilitate:"), buttons=buttons))
+    if mine.signed_up:
+        lines = [t("Circles you signed up for:")]
+        buttons = []
+        for entry in mine.signed_up:
+            circle = entry.circle
+            ahead = when(t, circle, entry.upcoming) if entry.upcoming else t("no meetings ahead")
+            if circle.status is CircleStatus.CANCELLED:
+                lines.append(f"• {circle.name} — {t('cancelled')}")
+            else:
+                nxt = t("next: {when}", when=ahead)
+                lines.append(f"• {circle.name} — {nxt}")
+            buttons.append([Button(circle.name[:60], ShowCircle(stored(circle.id)).token)])
+        replies.append(Reply(text="\n".join(lines), buttons=buttons))
+    return replies
+
+
+def leave_choice(t: Translator, circles: list[Circle]) -> Reply:
+    """/leave: which of one's circles to leave."""
+    if not circles:
+        return Reply(text=t("You are not signed up for any circle."))
+    buttons = [[Button(c.name[:60], LeaveCircle(stored(c.id)).token)] for c in circles]
+    return Reply(text=t("Which circle do you want to leave?"), buttons=buttons)
+
+
+def leave_question(t: Translator, circle: Circle) -> Reply:
+    return Reply(
+        text=t("Leave {circle}? You will get no more reminders for it.", circle=circle.name),
+        buttons=[
+            [
+                Button(t("Yes, leave"), LeaveCircleConfirmed(stored(circle.id)).token),
+                Button(t("No, stay"), ShowCircle(stored(circle.id)).token),
+            ]
+        ],
+    )
+
+
+def signup_confirmation(t: Translator, signed: SignedUp, now: datetime) -> Reply:
+    """L2: what a signup means from here on, with the next meeting's RSVP buttons and the calendar file."""
+    circle, upcoming = signed.circle, signed.upcoming
+    lines = [
+        t("You are signed up for {circle}!", circle=circle.name)
+        if signed.is_new
+        else t("Your signup for {circle} is updated.", circle=circle.name)
+    ]
+    if upcoming is not None:
+        lines.append(t("Next meeting: {when}", when=when(t, circle, upcoming)))
+    lines.append(t("Where: {venue}", venue=venue_text(t, circle.venue)))
+    lines.append(t("You will get a reminder before each meeting. Answer it, or use /rsvp, to say if you come."))
+    lines.append(t("The calendar file has every meeting; open it to add them to your calendar."))
+    buttons = []
+    if upcoming is not None and upcoming.id is not None:
+        buttons = [
+            [
+                Button(t("I'll be there"), AnswerRsvp(upcoming.id, True).token),
+                Button(t("I can't make it"), AnswerRsvp(upcoming.id, False).token),
+            ]
+        ]
+    return Reply(text="\n".join(lines), buttons=buttons, attachment=calendar(t, circle, signed.meetings, now))
