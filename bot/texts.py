@@ -39,7 +39,7 @@ DOMAIN_ERRORS = {
         "look after it. Invite another organizer first (/team → Invite an organizer), or close the team "
         "(/team → Close the team), then send /forget again. Nothing was deleted."
     ),
-    "schedule.invalid": N_("A circle meets between 1 and 52 times."),
+    "schedule.invalid": N_("A circle meets between 1 and {max} times."),
 }
 
 INPUT_ERRORS = {
@@ -51,7 +51,7 @@ INPUT_ERRORS = {
     "time.unrecognised": N_("I could not read that as a time. Try 18:30 or 6:30pm."),
     "number.range": N_("Please send a whole number from {lo} to {hi}."),
     "duration.unrecognised": N_("Please send the length in minutes, such as 90, or like 1h30."),
-    "duration.range": N_("Please send a duration between 15 minutes and 8 hours, e.g. 90 or 1h30."),
+    "duration.range": N_("Please send a duration between {lo} minutes and {max_hours} hours, e.g. 90 or 1h30."),
     "timezone.unknown": N_("I do not know that time zone. Send a name like Europe/Berlin or America/New_York."),
     "text.empty": N_("Please send some text."),
     "name.invisible": N_("That name has no visible letters. Please send a name people can read."),

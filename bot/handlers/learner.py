@@ -25,7 +25,7 @@ from bot.usecases import circles as circle_cases
 from bot.usecases import learners
 from domain.errors import NotFound, NotSignedUp
 from domain.model import Circle, CircleStatus, Meeting
-from domain.schedule import active, next_meeting
+from domain.schedule import meetings_ahead, next_meeting
 
 
 async def start(ctx: Context, runner: DialogRunner, help_text: str) -> None:
@@ -116,7 +116,7 @@ RSVP_AHEAD = 8  # meetings listed at once: two buttons each, well within what ch
 
 def rsvp_reply(ctx: Context, circle: Circle, meetings: list[Meeting], answers: dict[int, bool]) -> Reply:
     """One message per circle: the next meetings with yes/no buttons, the current answer ticked."""
-    ahead = [m for m in active(meetings) if m.start > ctx.now][:RSVP_AHEAD]
+    ahead = meetings_ahead(meetings, ctx.now)[:RSVP_AHEAD]
     lines = [ctx.t("{circle} — will you come?", circle=circle.name)]
     buttons: list[list[Button]] = []
     for meeting in ahead:

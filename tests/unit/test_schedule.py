@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.delivery import facilitator_survey_due, feedback_window, learner_survey_due, reminder_due
 from domain.errors import InvalidSchedule
 from domain.model import CirclePhase, Meeting
-from domain.delivery import facilitator_survey_due, feedback_window, learner_survey_due, reminder_due
 from domain.schedule import next_meeting, phase, weekly_starts
 
 
