@@ -389,7 +389,7 @@ def parse_duration_minutes(text: str) -> int:
     """Read a meeting length in whole minutes: ``90``, ``90 min``, ``1.5h``, ``1h30``, ``2 hours``, ``1:30``.
 
     A bare number means minutes. Raises ``duration.unrecognised`` for other text and
-    ``duration.range`` (``lo``, ``hi``, ``max_hours``, ``value``) outside the circle's bounds
+    ``duration.range`` (``lo``, ``hi``, ``value``) outside the circle's bounds
     (MIN_DURATION_MINUTES..MAX_DURATION_MINUTES).
     """
     s = _squash(text).rstrip(".")  # "90 min."
@@ -406,7 +406,6 @@ def parse_duration_minutes(text: str) -> int:
                 "duration.range",
                 lo=DURATION_MIN_MINUTES,
                 hi=DURATION_MAX_MINUTES,
-                max_hours=DURATION_MAX_MINUTES // 60,
                 value=value,
             )
         return value

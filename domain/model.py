@@ -161,7 +161,7 @@ class Circle:
         at most MAX_WEEKS times, counting cancelled meetings, which keep their place."""
         self.check_not_cancelled()
         if len(meetings) >= MAX_WEEKS:
-            raise InvalidSchedule(weeks=len(meetings) + 1, max=MAX_WEEKS)
+            raise InvalidSchedule(weeks=len(meetings) + 1)
         return Meeting(None, self._id, 0, start, self.duration_minutes)
 
     @property

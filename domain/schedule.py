@@ -40,7 +40,7 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
 def weekly_starts(first_date: date, at: time, timezone: str, weeks: int) -> list[datetime]:
     """Start instants (UTC) of ``weeks`` weekly meetings from ``first_date`` at local ``at``."""
     if not 1 <= weeks <= MAX_WEEKS:
-        raise InvalidSchedule(weeks=weeks, max=MAX_WEEKS)
+        raise InvalidSchedule(weeks=weeks)
     zone = ZoneInfo(timezone)
     return [local_to_utc(first_date + timedelta(weeks=n), at, zone) for n in range(weeks)]
 

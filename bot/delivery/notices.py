@@ -1,10 +1,11 @@
 """F8: learners are told when a meeting that was still ahead moves or is cancelled.
 
-Called by the schedule use cases inside their transaction, so the notices exist exactly when
-the change does. A notice's key names the change: "cancelled" (a meeting is cancelled once), or
-for a move the new start and the instant of the change, so that moving a meeting there and back
-and there again notifies each time. A double-tapped button is no second change: the platform's
-update id is recorded and its repeat ignored before any use case runs.
+The use cases hand what an aggregate reported (domain/events.py) to ``announce`` inside
+their transaction, so the notices exist exactly when the change does. A notice's key names
+the change: "cancelled" (a meeting is cancelled once), or for a move the new start and the
+instant of the change, so that moving a meeting there and back and there again notifies each
+time. A double-tapped button is no second change: the platform's update id is recorded and its
+repeat ignored before any use case runs.
 """
 
 from __future__ import annotations
