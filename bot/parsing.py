@@ -26,6 +26,7 @@ from datetime import date, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from domain.model import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from domain.schedule import latest_date
 
 __all__ = [
@@ -366,8 +367,9 @@ def parse_int_in_range(text: str, lo: int, hi: int, key: str = "number.range") -
     return value
 
 
-DURATION_MIN_MINUTES = 15
-DURATION_MAX_MINUTES = 480
+# The bounds are the circle's (domain/model.py); the refusal names them.
+DURATION_MIN_MINUTES = MIN_DURATION_MINUTES
+DURATION_MAX_MINUTES = MAX_DURATION_MINUTES
 
 _MINUTE_UNITS = r"(?:m|min|mins|minute|minutes|minuten)"
 _HOUR_UNITS = r"(?:h|hr|hrs|hour|hours|std|stunde|stunden)"
@@ -387,7 +389,8 @@ def parse_duration_minutes(text: str) -> int:
     """Read a meeting length in whole minutes: ``90``, ``90 min``, ``1.5h``, ``1h30``, ``2 hours``, ``1:30``.
 
     A bare number means minutes. Raises ``duration.unrecognised`` for other text and
-    ``duration.range`` (``lo``, ``hi``, ``value``) outside 15..480 minutes.
+    ``duration.range`` (``lo``, ``hi``, ``value``) outside the circle's bounds
+    (MIN_DURATION_MINUTES..MAX_DURATION_MINUTES).
     """
     s = _squash(text).rstrip(".")  # "90 min."
     for pattern, first_unit, second_unit in _DURATION_FORMS:

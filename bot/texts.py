@@ -9,10 +9,20 @@ from __future__ import annotations
 from bot.i18n import Translator
 from bot.parsing import InputError
 from domain.errors import DomainError
+from domain.model import MAX_DURATION_MINUTES, MAX_WEEKS, MIN_DURATION_MINUTES
 
 
 def N_(message: str) -> str:
     return message
+
+
+# The limits a refusal may name, as placeholders, from the one place that states them
+# (domain/model.py): the texts never restate a number.
+LIMITS = {
+    "max_weeks": MAX_WEEKS,
+    "min_minutes": MIN_DURATION_MINUTES,
+    "max_hours": MAX_DURATION_MINUTES // 60,
+}
 
 
 DOMAIN_ERRORS = {
@@ -39,7 +49,7 @@ DOMAIN_ERRORS = {
         "look after it. Invite another organizer first (/team → Invite an organizer), or close the team "
         "(/team → Close the team), then send /forget again. Nothing was deleted."
     ),
-    "schedule.invalid": N_("A circle meets between 1 and 52 times."),
+    "schedule.invalid": N_("A circle meets between 1 and {max_weeks} times."),
 }
 
 INPUT_ERRORS = {
@@ -51,7 +61,9 @@ INPUT_ERRORS = {
     "time.unrecognised": N_("I could not read that as a time. Try 18:30 or 6:30pm."),
     "number.range": N_("Please send a whole number from {lo} to {hi}."),
     "duration.unrecognised": N_("Please send the length in minutes, such as 90, or like 1h30."),
-    "duration.range": N_("Please send a duration between 15 minutes and 8 hours, e.g. 90 or 1h30."),
+    "duration.range": N_(
+        "Please send a duration between {min_minutes} minutes and {max_hours} hours, e.g. 90 or 1h30."
+    ),
     "timezone.unknown": N_("I do not know that time zone. Send a name like Europe/Berlin or America/New_York."),
     "text.empty": N_("Please send some text."),
     "name.invisible": N_("That name has no visible letters. Please send a name people can read."),
@@ -71,13 +83,13 @@ INPUT_ERRORS = {
 
 def domain_error_text(t: Translator, error: DomainError) -> str:
     template = DOMAIN_ERRORS.get(error.reason, DOMAIN_ERRORS["not_found"])
-    return t(template, **error.params)
+    return t(template, **{**LIMITS, **error.params})
 
 
 def input_error_text(t: Translator, error: InputError) -> str:
     template = INPUT_ERRORS.get(error.reason, INPUT_ERRORS["choice.needed"])
     params = {k: v for k, v in error.params.items() if k != "suggestions"}
-    text = t(template, **params) if params else t(template)
+    text = t(template, **{**LIMITS, **params})
     suggestions = error.params.get("suggestions")
     if suggestions:
         text += " " + t("Did you mean: {names}?", names=", ".join(suggestions))

@@ -39,6 +39,12 @@ class AlreadyInTeam(DomainError):
     reason = "team.already"
 
 
+class LastOrganizer(DomainError):
+    """A team must keep an organizer while it has other members."""
+
+    reason = "team.last_organizer"
+
+
 class CircleNotOpen(DomainError):
     """The circle is a draft or was cancelled: nobody can sign up."""
 

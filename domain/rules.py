@@ -66,14 +66,11 @@ def check_can_rsvp(circle: Circle, meeting: Meeting, now: datetime, signed_up: b
 
 
 def check_not_cancelled(circle: Circle) -> None:
-    """A cancelled circle stays as it was: no publishing, signup changes or new meetings."""
-    if circle.status is CircleStatus.CANCELLED:
-        raise CircleCancelled(circle=circle.name)
+    """A cancelled circle stays as it was (the rule is ``Circle.check_not_cancelled``): for
+    checks made before a dialog starts, so that nobody answers questions for nothing."""
+    circle.check_not_cancelled()
 
 
 def check_meeting_ahead(meeting: Meeting, now: datetime) -> None:
-    """Rescheduling or cancelling is for meetings that have not started yet."""
-    if meeting.cancelled:
-        raise MeetingCancelled()
-    if meeting.start <= now:
-        raise MeetingPast()
+    """Rescheduling or cancelling is for meetings that have not started yet (``Meeting.check_ahead``)."""
+    meeting.check_ahead(now)

@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 from domain.errors import InvalidSchedule
 from domain.model import MAX_WEEKS, MAX_YEARS_AHEAD, CirclePhase, Meeting
 
-FEEDBACK_LATEST_AFTER_END = timedelta(days=1)
-LEARNER_SURVEY_BEFORE_LAST_START = timedelta(hours=1)
-FACILITATOR_SURVEY_AFTER_LAST_END = timedelta(days=2)
+# When the bot speaks up on its own (reminders, feedback prompts, surveys) is decided in
+# domain/delivery.py; this module says when meetings happen.
 
 
 def latest_date(today: date) -> date:
@@ -55,9 +54,15 @@ def active(meetings: Sequence[Meeting]) -> list[Meeting]:
     return sorted((m for m in meetings if not m.cancelled), key=lambda m: m.start)
 
 
+def meetings_ahead(meetings: Sequence[Meeting], now: datetime) -> list[Meeting]:
+    """The meetings not yet started, in order (cancelled ones skipped)."""
+    return [m for m in active(meetings) if m.start > now]
+
+
 def next_meeting(meetings: Sequence[Meeting], now: datetime) -> Meeting | None:
-    """The first meeting not yet started (cancelled ones skipped)."""
-    return next((m for m in active(meetings) if m.start > now), None)
+    """The first meeting not yet started (cancelled ones skipped): the one place that says which
+    meeting is "next", for cards, notices, reminders and the RSVP list."""
+    return next(iter(meetings_ahead(meetings, now)), None)
 
 
 def phase(meetings: Sequence[Meeting], now: datetime) -> CirclePhase:
@@ -72,33 +77,3 @@ def phase(meetings: Sequence[Meeting], now: datetime) -> CirclePhase:
 def previous_meeting(meetings: Sequence[Meeting], meeting: Meeting) -> Meeting | None:
     before = [m for m in active(meetings) if m.start < meeting.start]
     return before[-1] if before else None
-
-
-def reminder_due(meetings: Sequence[Meeting], meeting: Meeting, lead: timedelta) -> datetime | None:
-    """P2PU's rule: ``max(start - lead, end of the previous meeting)``, never after the start.
-
-    None for a cancelled meeting. The previous meeting's end wins so that learners are not
-    reminded of next week's meeting while this week's is still going on.
-    """
-    if meeting.cancelled:
-        return None
-    due = meeting.start - lead
-    before = previous_meeting(meetings, meeting)
-    if before is not None:
-        due = max(due, before.end)
-    return min(due, meeting.start)
-
-
-def feedback_window(meeting: Meeting) -> tuple[datetime, datetime]:
-    """The facilitator is asked for feedback once the meeting ended, and not later than a day after."""
-    return meeting.end, meeting.end + FEEDBACK_LATEST_AFTER_END
-
-
-def learner_survey_due(meetings: Sequence[Meeting]) -> datetime | None:
-    held = active(meetings)
-    return held[-1].start - LEARNER_SURVEY_BEFORE_LAST_START if held else None
-
-
-def facilitator_survey_due(meetings: Sequence[Meeting]) -> datetime | None:
-    held = active(meetings)
-    return held[-1].end + FACILITATOR_SURVEY_AFTER_LAST_END if held else None

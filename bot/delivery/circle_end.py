@@ -17,13 +17,20 @@ from datetime import datetime, timedelta
 
 from bot.actions import PreviewReport, StartSurvey
 from bot.conversation.messages import Button, Reply
-from bot.delivery.reasons import LEFT
-from bot.delivery.render import Drop, Snapshot
+from bot.delivery.render import Snapshot
 from bot.i18n import Translator
 from bot.render.report import report_chart, report_text
 from bot.usecases import report as report_cases
-from domain.model import CircleStatus, Meeting
-from domain.schedule import active, facilitator_survey_due, learner_survey_due
+from domain.delivery import (
+    STILL_WORTH_ASKING,
+    Drop,
+    circle_unwanted,
+    facilitator_survey_due,
+    learner_survey_due,
+    report_offer_due,
+    survey_unwanted,
+    worth_inviting,
+)
 from storage.outbox import NewMessage, OutboxRow
 from storage.surveys import FACILITATOR, LEARNER
 from storage.unit import Unit
@@ -32,14 +39,6 @@ LEARNER_SURVEY = "learner_survey"
 FACILITATOR_SURVEY = "facilitator_survey"
 REPORT_OFFER = "report_offer"
 REPORT = "report"
-# Invitations still go out this long after their time (a dispatcher that was down catches up);
-# later, the circle is too far behind to ask.
-STILL_WORTH_ASKING = timedelta(days=14)
-
-
-def _last_end(meetings: Sequence[Meeting]) -> datetime | None:
-    held = active(meetings)
-    return held[-1].end if held else None
 
 
 async def plan(unit: Unit, now: datetime) -> int:
@@ -53,7 +52,7 @@ async def plan(unit: Unit, now: datetime) -> int:
     messages: list[NewMessage] = []
 
     def invite(kind: str, people: Sequence[int], circle_id: int, due: datetime | None) -> None:
-        if due is not None and due <= now < due + STILL_WORTH_ASKING:
+        if due is not None and worth_inviting(due, now):
             messages.extend(
                 NewMessage(key=f"{kind}:{circle_id}:{p}", kind=kind, person_id=p, due_at=due, circle_id=circle_id)
                 for p in people
@@ -62,7 +61,7 @@ async def plan(unit: Unit, now: datetime) -> int:
     for circle_id, meetings in schedules.items():
         invite(LEARNER_SURVEY, learners[circle_id], circle_id, learner_survey_due(meetings))
         invite(FACILITATOR_SURVEY, facilitators[circle_id], circle_id, facilitator_survey_due(meetings))
-        invite(REPORT_OFFER, facilitators[circle_id], circle_id, _last_end(meetings))
+        invite(REPORT_OFFER, facilitators[circle_id], circle_id, report_offer_due(meetings))
     return await unit.outbox.add(messages, now)
 
 
@@ -70,7 +69,7 @@ async def next_invitation(unit: Unit, now: datetime) -> datetime | None:
     circle_ids = await unit.reminders.published_circles_meeting_between(now, now + timedelta(days=60))
     found = []
     for meetings in (await unit.circles.meetings_of(circle_ids)).values():
-        for due in (learner_survey_due(meetings), facilitator_survey_due(meetings), _last_end(meetings)):
+        for due in (learner_survey_due(meetings), facilitator_survey_due(meetings), report_offer_due(meetings)):
             if due is not None and due > now:
                 found.append(due)
     return min(found) if found else None
@@ -118,22 +117,29 @@ async def load(unit: Unit, rows: Sequence[OutboxRow], snap: Snapshot) -> None:
 
 def _circle(row: OutboxRow, snap: Snapshot) -> tuple[str, int] | Drop:
     circle = snap.circles.get(row.circle_id or 0)
-    if circle is None or circle.id is None:
-        return Drop("circle removed")
-    if circle.status is not CircleStatus.PUBLISHED:
-        return Drop("circle not published")
+    if (dropped := circle_unwanted(circle)) is not None:
+        return dropped
+    assert circle is not None and circle.id is not None
+    return circle.name, circle.id
+
+
+def _survey(row: OutboxRow, snap: Snapshot, *, learner: bool) -> tuple[str, int] | Drop:
+    """The circle a survey invitation is about, while the rules still want it sent."""
+    circle = snap.circles.get(row.circle_id or 0)
+    people = snap.learners if learner else snap.facilitators
+    in_role = circle is not None and row.person_id in people.get(circle.id or 0, set())
+    dropped = survey_unwanted(circle, still_in_role=in_role, answered=bool(snap.extra.get(row.id)), learner=learner)
+    if dropped is not None:
+        return dropped
+    assert circle is not None and circle.id is not None
     return circle.name, circle.id
 
 
 def render_learner_survey(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
-    found = _circle(row, snap)
+    found = _survey(row, snap, learner=True)
     if isinstance(found, Drop):
         return found
     name, circle_id = found
-    if row.person_id not in snap.learners.get(circle_id, set()):
-        return Drop(LEFT)
-    if snap.extra.get(row.id):
-        return Drop("already answered")
     return Reply(
         text=t(
             "{circle} is coming to an end. Would you answer four short questions about it? "
@@ -145,14 +151,10 @@ def render_learner_survey(row: OutboxRow, snap: Snapshot, t: Translator) -> Repl
 
 
 def render_facilitator_survey(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
-    found = _circle(row, snap)
+    found = _survey(row, snap, learner=False)
     if isinstance(found, Drop):
         return found
     name, circle_id = found
-    if row.person_id not in snap.facilitators.get(circle_id, set()):
-        return Drop("no longer a facilitator")
-    if snap.extra.get(row.id):
-        return Drop("already answered")
     return Reply(
         text=t("{circle} has ended. How did it go? A few questions for the circle's report.", circle=name),
         buttons=[[Button(t("Answer the survey"), StartSurvey("f", circle_id).token)]],

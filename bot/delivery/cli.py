@@ -12,8 +12,8 @@ from bot.config import Settings
 from bot.conversation.messages import Reply
 from bot.conversation.outbound import Sender
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.render import Drop
 from bot.delivery.service import dispatch_settings
+from domain.delivery import Drop
 from storage.db import Database
 
 

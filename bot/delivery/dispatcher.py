@@ -41,10 +41,11 @@ from bot.conversation.outbound import Outcome, PlatformLimits, Sender, SendResul
 from bot.delivery import planner
 from bot.delivery.kinds import load_snapshot, render
 from bot.delivery.limits import NoLimit, RateLimiter
-from bot.delivery.reasons import BLOCKED, FAILED, FORGOTTEN, NO_CHAT, NO_SENDER
-from bot.delivery.render import Drop, Snapshot
+from bot.delivery.reasons import BLOCKED, FAILED, NO_SENDER
+from bot.delivery.render import Snapshot
 from bot.i18n import Translator
 from bot.metrics import Metrics
+from domain.delivery import Drop, unreachable
 from domain.model import Identity
 from storage.db import Database
 from storage.outbox import Closing, OutboxRow, Status
@@ -290,14 +291,11 @@ class Dispatcher:
         if row.person_id is None:
             return self._prepare_channel(row, snap, now)
         recipient = snap.recipients.get(row.person_id)
-        if recipient is None or recipient.person.forgotten:
-            return _Prepared(row, closing=Closing(row.id, Status.UNREACHABLE, error=FORGOTTEN))
+        chats = [i for i in recipient.identities if i.chat_id] if recipient else []
+        why = unreachable(recipient.person if recipient else None, len(chats))
+        if why is not None or recipient is None:
+            return _Prepared(row, closing=Closing(row.id, Status.UNREACHABLE, error=why))
         person = recipient.person
-        if person.unreachable_reason:
-            return _Prepared(row, closing=Closing(row.id, Status.UNREACHABLE, error=person.unreachable_reason))
-        chats = [i for i in recipient.identities if i.chat_id]
-        if not chats:
-            return _Prepared(row, closing=Closing(row.id, Status.UNREACHABLE, error=NO_CHAT))
         # Rendered first: a message no longer wanted is dropped, whoever could send it.
         rendered = render(row, snap, Translator(person.language))
         if isinstance(rendered, Drop):

@@ -1,21 +1,54 @@
 """F8: learners are told when a meeting that was still ahead moves or is cancelled.
 
-Called by the schedule use cases inside their transaction, so the notices exist exactly when
-the change does. A notice's key names the change: "cancelled" (a meeting is cancelled once), or
-for a move the new start and the instant of the change, so that moving a meeting there and back
-and there again notifies each time. A double-tapped button is no second change: the platform's
-update id is recorded and its repeat ignored before any use case runs.
+The use cases hand what an aggregate reported (domain/events.py) to ``announce`` inside
+their transaction, so the notices exist exactly when the change does. A notice's key names
+the change: "cancelled" (a meeting is cancelled once), or for a move the new start and the
+instant of the change, so that moving a meeting there and back and there again notifies each
+time. A double-tapped button is no second change: the platform's update id is recorded and its
+repeat ignored before any use case runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.delivery.render import FACILITATOR_REMOVED, JOIN_ANSWER, JOIN_REQUEST, NOTICE, STEPPED_DOWN
+from domain import events
+from domain.delivery import needs_new_round, reminder_due, worth_telling_learners
 from domain.model import CircleStatus, Meeting
-from domain.schedule import reminder_due
 from storage.outbox import NewMessage
 from storage.unit import Unit
+
+
+async def announce(unit: Unit, happened: Sequence[events.Event], now: datetime) -> int:
+    """Turn what an aggregate reported (domain/events.py) into notices; returns how many.
+
+    The one place that decides who hears of a change to a circle, a meeting or a team. It runs
+    after the change is saved, in the same transaction, and reads the saved state (a moved
+    meeting's new number, the circle's new venue).
+    """
+    told = 0
+    for event in happened:
+        match event:
+            case events.CircleCancelled(circle_id=circle_id):
+                told += await circle_cancelled(unit, circle_id, now)
+            case events.VenueChanged(circle_id=circle_id):
+                told += await venue_changed(unit, circle_id, now)
+            case events.MeetingMoved(meeting_id=meeting_id, old_start=old_start):
+                told += await _meeting_event(unit, meeting_id, old_start, now)
+            case events.MeetingCancelled(meeting_id=meeting_id, start=start):
+                told += await _meeting_event(unit, meeting_id, start, now)
+            case _:
+                # Publishing, opening or closing signup and changes of a team's members are
+                # seen where they matter (browse, /team); nobody is sent a message about them.
+                pass
+    return told
+
+
+async def _meeting_event(unit: Unit, meeting_id: int, old_start: datetime, now: datetime) -> int:
+    meeting = await unit.circles.meeting(meeting_id)
+    return await meeting_changed(unit, meeting, old_start, now) if meeting is not None else 0
 
 
 async def meeting_changed(unit: Unit, meeting: Meeting, old_start: datetime, now: datetime) -> int:
@@ -32,8 +65,7 @@ async def meeting_changed(unit: Unit, meeting: Meeting, old_start: datetime, now
     if not meeting.cancelled:
         state = await unit.reminders.get(meeting.id)
         meetings = await unit.circles.meetings(meeting.circle_id)
-        due = reminder_due(meetings, meeting, circle.reminder_lead)
-        if state.went_out_at is not None and due is not None and due > now:
+        if needs_new_round(state.went_out_at, reminder_due(meetings, meeting, circle.reminder_lead), now):
             await unit.reminders.new_round(meeting.id)
     if meeting.cancelled:
         change, payload = "cancelled", {"change": "cancelled", "start": old_start.isoformat()}
@@ -62,7 +94,7 @@ async def _tell_learners_of_circle(unit: Unit, circle_id: int, change: str, now:
     """A circle-wide notice (``change`` names it in the key and the payload) to every learner,
     when the circle still has meetings ahead — after its last meeting there is nothing to say."""
     meetings = await unit.circles.meetings(circle_id)
-    if not any(not m.cancelled and m.start > now for m in meetings):
+    if not worth_telling_learners(meetings, now):
         return 0
     learners = await unit.signups.active_for_circle(circle_id)
     stamp = int(now.timestamp() * 1_000_000)  # each change is news, even the same one again

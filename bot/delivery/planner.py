@@ -20,13 +20,17 @@ from datetime import datetime, timedelta
 
 from bot.delivery import circle_end, summaries
 from bot.delivery.render import BROADCAST_REPORT, FEEDBACK, REMINDER
+from domain.delivery import (
+    FEEDBACK_LATEST_AFTER_END,
+    MAX_DURATION,
+    REMINDER_HORIZON,
+    feedback_prompts_due,
+    reminder_due,
+    reminder_due_now,
+)
 from domain.model import Meeting
-from domain.schedule import FEEDBACK_LATEST_AFTER_END, feedback_window, reminder_due
 from storage.outbox import NewMessage
 from storage.unit import Unit
-
-MAX_LEAD = timedelta(days=14)  # the longest reminder lead time a circle can have
-MAX_DURATION = timedelta(hours=8)  # the longest meeting the creation dialog accepts
 
 
 @dataclass
@@ -69,12 +73,12 @@ async def _near_meetings(
 
 async def reminders_due(unit: Unit, now: datetime) -> list[tuple[Meeting, datetime]]:
     """Meetings not yet started whose reminder is due by now, with the instant it was due."""
-    schedules, leads = await _near_meetings(unit, now, now + MAX_LEAD)
+    schedules, leads = await _near_meetings(unit, now, now + REMINDER_HORIZON)
     due: list[tuple[Meeting, datetime]] = []
     for circle_id, meetings in schedules.items():
         for meeting in meetings:
-            at = reminder_due(meetings, meeting, leads[circle_id])
-            if at is not None and at <= now < meeting.start:
+            at = reminder_due_now(meetings, meeting, leads[circle_id], now)
+            if at is not None:
                 due.append((meeting, at))
     return due
 
@@ -113,12 +117,7 @@ async def plan_reminders(unit: Unit, now: datetime) -> int:
 async def plan_feedback(unit: Unit, now: datetime) -> int:
     after = now - FEEDBACK_LATEST_AFTER_END - MAX_DURATION
     schedules, _ = await _near_meetings(unit, after, now)
-    ended = [
-        m
-        for meetings in schedules.values()
-        for m in meetings
-        if not m.cancelled and feedback_window(m)[0] <= now <= feedback_window(m)[1]
-    ]
+    ended = [m for meetings in schedules.values() for m in feedback_prompts_due(meetings, now)]
     if not ended:
         return 0
     facilitators = await unit.reminders.facilitators_of({m.circle_id for m in ended})
@@ -161,7 +160,7 @@ async def plan_reports(unit: Unit, now: datetime) -> int:
 
 async def next_planning(unit: Unit, now: datetime) -> datetime | None:
     """The next instant at which planning would create something: a reminder or a meeting end."""
-    schedules, leads = await _near_meetings(unit, now, now + MAX_LEAD + MAX_DURATION)
+    schedules, leads = await _near_meetings(unit, now, now + REMINDER_HORIZON + MAX_DURATION)
     found: list[datetime] = []
     for circle_id, meetings in schedules.items():
         for meeting in meetings:

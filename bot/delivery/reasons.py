@@ -5,11 +5,11 @@ from __future__ import annotations
 from bot.i18n import Translator
 from bot.texts import N_
 
+# The codes the delivery rules decide (forgotten, no chat, left) come from domain/delivery.py.
+from domain.delivery import FORGOTTEN, LEFT, NO_CHAT
+
 BLOCKED = "blocked"  # the platform said the person blocked the bot or the account is gone
-NO_CHAT = "no_chat"  # the person never opened a chat with the bot on any platform we serve
-FORGOTTEN = "forgotten"  # the person asked to be forgotten (/forget)
 FAILED = "failed"  # the platform kept failing; the dispatcher gave up
-LEFT = "left"  # the learner left the circle before the message went out
 NO_SENDER = "no_sender"  # no adapter for the person's platform ran when the message was due
 
 _TEXTS = {

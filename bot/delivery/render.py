@@ -14,11 +14,12 @@ from typing import Any, Literal
 
 from bot.actions import AnswerJoinRequest, AnswerRsvp, Manage, RateMeeting, ShowReminder, stored
 from bot.conversation.messages import Button, Reply
-from bot.delivery.reasons import LEFT, reason_text
+from bot.delivery.reasons import reason_text
 from bot.i18n import Translator
 from bot.render.circles import venue_text, when
-from domain.model import Circle, CircleStatus, Meeting, Team
-from domain.schedule import active, feedback_window, in_zone
+from domain.delivery import LEFT, Drop, feedback_unwanted, reminder_unwanted
+from domain.model import Circle, Meeting, Team
+from domain.schedule import in_zone, next_meeting
 from storage.broadcasts import Broadcast
 from storage.outbox import OutboxRow, Recipient, Status
 from storage.reminders import ReminderState
@@ -34,13 +35,6 @@ JOIN_REQUEST = "join_request"
 JOIN_ANSWER = "join_answer"
 FACILITATOR_REMOVED = "facilitator_removed"
 STEPPED_DOWN = "stepped_down"
-
-
-@dataclass(frozen=True)
-class Drop:
-    """The message is not to be sent any more; ``reason`` is kept on the row."""
-
-    reason: str
 
 
 @dataclass
@@ -160,32 +154,24 @@ def reminder_reply(
     return Reply(text="\n".join(lines), buttons=buttons)
 
 
-def _live_meeting(row: OutboxRow, snap: Snapshot) -> tuple[Circle, Meeting] | Drop:
+def _render_reminder(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
     circle = snap.circles.get(row.circle_id or 0)
     meeting = snap.meeting(row.circle_id, row.meeting_id)
-    if circle is None or meeting is None:
-        return Drop("meeting removed")
-    if circle.status is not CircleStatus.PUBLISHED:
-        return Drop("circle not published")
-    if meeting.cancelled:
-        return Drop("meeting cancelled")
-    return circle, meeting
-
-
-def _render_reminder(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
-    found = _live_meeting(row, snap)
-    if isinstance(found, Drop):
-        return found
-    circle, meeting = found
-    if snap.now >= meeting.start:
-        return Drop("meeting started")  # a reminder never goes out after the start
-    state = snap.reminders.get(meeting.id or 0)
-    if int(row.payload.get("round", 0)) != (state.round if state else 0):
-        return Drop("superseded by a newer reminder")
-    is_learner = row.person_id in snap.learners.get(circle.id or 0, set())
-    is_facilitator = row.person_id in snap.facilitators.get(circle.id or 0, set())
-    if not is_learner and not is_facilitator:
-        return Drop(LEFT)
+    state = snap.reminders.get(row.meeting_id or 0)
+    is_learner = circle is not None and row.person_id in snap.learners.get(circle.id or 0, set())
+    is_facilitator = circle is not None and row.person_id in snap.facilitators.get(circle.id or 0, set())
+    dropped = reminder_unwanted(
+        circle,
+        meeting,
+        snap.now,
+        round_=int(row.payload.get("round", 0)),
+        current_round=state.round if state else 0,
+        is_learner=is_learner,
+        is_facilitator=is_facilitator,
+    )
+    if dropped is not None:
+        return dropped
+    assert circle is not None and meeting is not None
     return reminder_reply(t, circle, snap.meetings[circle.id or 0], meeting, state, copy=not is_learner)
 
 
@@ -204,17 +190,18 @@ def feedback_prompt(t: Translator, circle: Circle, meeting: Meeting) -> Reply:
 
 
 def _render_feedback(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
-    found = _live_meeting(row, snap)
-    if isinstance(found, Drop):
-        return found
-    circle, meeting = found
-    opens, closes = feedback_window(meeting)
-    if not opens <= snap.now <= closes:
-        return Drop("outside the feedback window")
-    if (meeting.id or 0, row.person_id) in snap.feedback_given:
-        return Drop("feedback already given")
-    if row.person_id not in snap.facilitators.get(circle.id or 0, set()):
-        return Drop("no longer a facilitator")
+    circle = snap.circles.get(row.circle_id or 0)
+    meeting = snap.meeting(row.circle_id, row.meeting_id)
+    dropped = feedback_unwanted(
+        circle,
+        meeting,
+        snap.now,
+        given=(row.meeting_id or 0, row.person_id) in snap.feedback_given,
+        is_facilitator=circle is not None and row.person_id in snap.facilitators.get(circle.id or 0, set()),
+    )
+    if dropped is not None:
+        return dropped
+    assert circle is not None and meeting is not None
     return feedback_prompt(t, circle, meeting)
 
 
@@ -298,7 +285,7 @@ def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Dro
     if circle is not None and row.payload.get("change") == "venue":
         if row.person_id not in snap.learners.get(circle.id or 0, set()):
             return Drop(LEFT)
-        upcoming = next((m for m in active(snap.meetings.get(circle.id or 0, [])) if m.start > snap.now), None)
+        upcoming = next_meeting(snap.meetings.get(circle.id or 0, []), snap.now)
         lines = [t("{circle} meets at a new place: {venue}", circle=circle.name, venue=venue_text(t, circle.venue))]
         if upcoming is not None:
             lines.append(t("Next meeting: {when}", when=when(t, circle, upcoming)))

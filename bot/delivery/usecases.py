@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.delivery.planner import MAX_LEAD
 from bot.delivery.render import BROADCAST
 from bot.usecases.circles import Managed, city_key, load_managed
+from domain.delivery import reminder_due
 from domain.errors import MeetingCancelled, NotFound
-from domain.model import Circle, Meeting
+from domain.model import MAX_REMINDER_LEAD, Circle, Meeting
 from domain.roles import Capability
-from domain.schedule import active, reminder_due
+from domain.schedule import meetings_ahead
 from storage.broadcasts import Broadcast
 from storage.feedback import MeetingFeedback
 from storage.outbox import NewMessage
@@ -35,8 +35,8 @@ async def next_reminder(unit: Unit, managed: Managed, now: datetime) -> NextRemi
     assert circle.id is not None
     ids = [m.id for m in managed.meetings if m.id is not None]
     states = await unit.reminders.of_meetings(ids)
-    for meeting in active(managed.meetings):
-        if meeting.start <= now or meeting.id is None:
+    for meeting in meetings_ahead(managed.meetings, now):
+        if meeting.id is None:
             continue
         state = states.get(meeting.id, ReminderState(meeting.id))
         if state.went_out_at is not None:
@@ -72,7 +72,7 @@ async def set_default_reminder_text(unit: Unit, circle_id: int, person_id: int, 
 
 async def set_reminder_lead(unit: Unit, circle_id: int, person_id: int, lead: timedelta) -> Circle:
     managed = await load_managed(unit, circle_id, person_id, Capability.EDIT_REMINDERS)
-    managed.circle.reminder_lead = min(max(lead, timedelta(0)), MAX_LEAD)
+    managed.circle.reminder_lead = min(max(lead, timedelta(0)), MAX_REMINDER_LEAD)
     await unit.circles.save(managed.circle, city_key(managed.circle.venue))
     return managed.circle
 

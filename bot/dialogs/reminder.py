@@ -13,10 +13,11 @@ from bot.parsing import clean_text, parse_int_in_range
 from bot.render.circles import when
 from bot.usecases.circles import load_managed
 from domain.errors import NotFound
+from domain.model import MAX_REMINDER_LEAD
 from domain.roles import Capability
 
 MAX_REMINDER_TEXT = 1000
-MAX_LEAD_HOURS = 14 * 24
+MAX_LEAD_HOURS = MAX_REMINDER_LEAD // timedelta(hours=1)
 LEAD_CHOICES = (24, 48, 72, 168)
 
 

@@ -34,7 +34,7 @@ from bot.usecases import circles as circle_cases
 from domain.model import CircleStatus, FacilitatorRole
 from domain.roles import Capability, may
 from domain.rules import check_meeting_ahead, check_not_cancelled
-from domain.schedule import in_zone
+from domain.schedule import in_zone, meetings_ahead
 
 
 async def new_circle(ctx: Context, runner: DialogRunner) -> None:
@@ -143,7 +143,7 @@ async def set_signup_open(ctx: Context, circle_id: int, is_open: bool) -> None:
 async def pick_meeting(ctx: Context, circle_id: int, purpose: str) -> None:
     """List the meetings still ahead, to reschedule (``r``) or cancel (``c``) one of them."""
     managed = await circle_cases.load_managed(ctx.unit, circle_id, ctx.person_id, Capability.CHANGE_MEETINGS)
-    ahead = [m for m in managed.meetings if not m.cancelled and m.start > ctx.now]
+    ahead = meetings_ahead(managed.meetings, ctx.now)
     if not ahead:
         ctx.say(ctx.t("There are no meetings ahead to change."))
         return

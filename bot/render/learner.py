@@ -22,7 +22,7 @@ from bot.render.circles import card, venue_text, when
 from bot.render.files import calendar
 from bot.usecases.learner_views import CircleCard, MyCircles, RsvpSheet, SignedUp
 from domain.model import Circle, CircleStatus
-from domain.schedule import active
+from domain.schedule import meetings_ahead
 
 RSVP_AHEAD = 8  # meetings listed at once: two buttons each, well within what chats show
 
@@ -59,7 +59,7 @@ def card_reply(t: Translator, shown: CircleCard, now: datetime) -> Reply:
 def rsvp_reply(t: Translator, sheet: RsvpSheet, now: datetime) -> Reply:
     """One message per circle: the next meetings with yes/no buttons, the current answer ticked."""
     circle = sheet.circle
-    ahead = [m for m in active(sheet.meetings) if m.start > now][:RSVP_AHEAD]
+    ahead = meetings_ahead(sheet.meetings, now)[:RSVP_AHEAD]
     lines = [t("{circle} — will you come?", circle=circle.name)]
     buttons: list[list[Button]] = []
     for meeting in ahead:

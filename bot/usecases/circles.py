@@ -8,10 +8,9 @@ from datetime import date, datetime, time, timedelta
 from bot.delivery import notices
 from bot.geo import find_city, normalise_place
 from bot.usecases.codes import new_code
-from domain.errors import InvalidSchedule, NotFound
-from domain.model import MAX_WEEKS, Circle, CircleStatus, Facilitator, FacilitatorRole, Meeting, Venue
+from domain.errors import NotFound
+from domain.model import Circle, Facilitator, FacilitatorRole, Meeting, Venue
 from domain.roles import Capability, Role, check, roles_in_circle
-from domain.rules import check_meeting_ahead, check_not_cancelled
 from domain.schedule import local_to_utc, weekly_starts
 from storage.inbox import Invite
 from storage.unit import Unit
@@ -88,23 +87,30 @@ async def load_managed(unit: Unit, circle_id: int, person_id: int, capability: C
     return Managed(circle, await unit.circles.meetings(circle.id), facilitators, roles)
 
 
+# The commands below follow one shape: load what the person may change (the role model), let
+# the aggregate apply its rule (domain/model.py), save it, and announce what happened.
+
+
+async def _save(unit: Unit, circle: Circle) -> None:
+    await unit.circles.save(circle, city_key(circle.venue))
+
+
 async def publish(unit: Unit, circle_id: int, person_id: int) -> Circle:
-    """Publish a draft; publishing again changes nothing, and a cancelled circle stays cancelled."""
+    """Publish a draft; publishing again changes nothing, and a cancelled circle stays cancelled.
+    Nobody is sent a message about it (``notices.announce`` tells no one of ``CirclePublished``):
+    the circle appears in browse."""
     managed = await load_managed(unit, circle_id, person_id, Capability.PUBLISH)
-    check_not_cancelled(managed.circle)
-    managed.circle.status = CircleStatus.PUBLISHED
-    await unit.circles.save(managed.circle, city_key(managed.circle.venue))
+    managed.circle.publish()
+    await _save(unit, managed.circle)
     return managed.circle
 
 
 async def cancel_circle(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Circle:
     """Cancel the whole circle: it leaves browse, takes no signups, and its meetings are off."""
     managed = await load_managed(unit, circle_id, person_id, Capability.CANCEL_CIRCLE)
-    check_not_cancelled(managed.circle)
-    managed.circle.status = CircleStatus.CANCELLED
-    managed.circle.signup_open = False
-    await unit.circles.save(managed.circle, city_key(managed.circle.venue))
-    await notices.circle_cancelled(unit, circle_id, now)
+    happened = managed.circle.cancel()
+    await _save(unit, managed.circle)
+    await notices.announce(unit, happened, now)
     return managed.circle
 
 
@@ -112,28 +118,29 @@ async def change_venue(unit: Unit, circle_id: int, person_id: int, venue: Venue,
     """Move the circle to another venue. Reminders not sent yet show it (they are rendered when
     sent); learners are told if meetings are still ahead."""
     managed = await load_managed(unit, circle_id, person_id, Capability.CHANGE_VENUE)
-    check_not_cancelled(managed.circle)
-    managed.circle.venue = locate(venue)
-    await unit.circles.save(managed.circle, city_key(managed.circle.venue))
-    await notices.venue_changed(unit, circle_id, now)
+    managed.circle.check_not_cancelled()  # before looking the new place up
+    happened = managed.circle.move_to(locate(venue))
+    await _save(unit, managed.circle)
+    await notices.announce(unit, happened, now)
     return managed.circle
 
 
 async def set_signup_open(unit: Unit, circle_id: int, person_id: int, is_open: bool) -> Circle:
+    """Close or reopen signup; as with publishing, nobody is sent a message about it."""
     managed = await load_managed(unit, circle_id, person_id, Capability.OPEN_SIGNUP)
-    check_not_cancelled(managed.circle)
-    managed.circle.signup_open = is_open
-    await unit.circles.save(managed.circle, city_key(managed.circle.venue))
+    managed.circle.reopen_signup() if is_open else managed.circle.close_signup()
+    await _save(unit, managed.circle)
     return managed.circle
 
 
 async def _managed_meeting(unit: Unit, meeting_id: int, person_id: int, now: datetime) -> tuple[Managed, Meeting]:
+    """A meeting to change, once the person may change the circle's meetings and it may change."""
     meeting = await unit.circles.meeting(meeting_id)
     if meeting is None:
         raise NotFound()
     managed = await load_managed(unit, meeting.circle_id, person_id, Capability.CHANGE_MEETINGS)
-    check_not_cancelled(managed.circle)
-    check_meeting_ahead(meeting, now)
+    managed.circle.check_not_cancelled()
+    meeting.check_ahead(now)
     return managed, meeting
 
 
@@ -142,28 +149,25 @@ async def reschedule_meeting(
 ) -> tuple[Meeting, datetime]:
     """Move one meeting that is still ahead to a new local date and time; returns it and its old start."""
     managed, meeting = await _managed_meeting(unit, meeting_id, person_id, now)
-    start = local_to_utc(day, at, managed.circle.zone)
     old = meeting.start
-    meeting = await unit.circles.move_meeting(meeting_id, start)
-    await notices.meeting_changed(unit, meeting, old, now)
-    return meeting, old
+    happened = meeting.reschedule(local_to_utc(day, at, managed.circle.zone), now)
+    moved = await unit.circles.move_meeting(meeting_id, meeting.start)  # renumbered by date
+    await notices.announce(unit, happened, now)
+    return moved, old
 
 
 async def cancel_meeting(unit: Unit, meeting_id: int, person_id: int, now: datetime) -> Meeting:
     _, meeting = await _managed_meeting(unit, meeting_id, person_id, now)
+    happened = meeting.cancel(now)
     await unit.circles.cancel_meeting(meeting_id)
-    meeting.cancelled = True
-    await notices.meeting_changed(unit, meeting, meeting.start, now)
+    await notices.announce(unit, happened, now)
     return meeting
 
 
 async def add_meeting(unit: Unit, circle_id: int, person_id: int, day: date, at: time, now: datetime) -> Meeting:
     managed = await load_managed(unit, circle_id, person_id, Capability.CHANGE_MEETINGS)
-    check_not_cancelled(managed.circle)
-    if len(managed.meetings) >= MAX_WEEKS:
-        raise InvalidSchedule(weeks=len(managed.meetings) + 1)
-    start = local_to_utc(day, at, managed.circle.zone)
-    return await unit.circles.add_meeting(circle_id, start, managed.circle.duration_minutes)
+    meeting = managed.circle.new_meeting(managed.meetings, local_to_utc(day, at, managed.circle.zone))
+    return await unit.circles.add_meeting(circle_id, meeting.start, meeting.duration_minutes)
 
 
 async def invite_cofacilitator(unit: Unit, circle_id: int, person_id: int, now: datetime, days: int) -> Invite:

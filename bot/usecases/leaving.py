@@ -70,6 +70,6 @@ async def _hand_over(unit: Unit, circle: Circle, leaving: int, now: datetime) ->
     if organizers:
         await notices.lead_left(unit, circle.id, organizers, now)
         return
-    circle.status, circle.signup_open = CircleStatus.CANCELLED, False
+    happened = circle.cancel()
     await unit.circles.save(circle, city_key(circle.venue))
-    await notices.circle_cancelled(unit, circle.id, now)
+    await notices.announce(unit, happened, now)

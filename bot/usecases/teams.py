@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 
 from bot.delivery import notices
 from bot.usecases.codes import new_code
-from domain.errors import AlreadyInTeam, DomainError, NotFound, NotInTeam
+from domain.errors import AlreadyInTeam, NotFound, NotInTeam
 from domain.model import Team, TeamMember, TeamRole
 from domain.roles import Capability, check, roles_in_team
 from storage.inbox import Invite
@@ -15,12 +15,6 @@ from storage.unit import Unit
 
 TEAM_INVITE = "team"  # works once
 TEAM_APPROVAL = "team_approval"  # works for several people until it expires; an organizer approves each
-
-
-class LastOrganizer(DomainError):
-    """A team must keep an organizer while it has other members."""
-
-    reason = "team.last_organizer"
 
 
 @dataclass
@@ -174,10 +168,7 @@ async def decide(unit: Unit, organizer_id: int, request_id: int, approve: bool, 
 async def leave(unit: Unit, person_id: int) -> Team:
     mine = await authorized(unit, person_id, Capability.LEAVE_TEAM)
     assert mine.team.id is not None
-    members = await unit.teams.members(mine.team.id)
-    organizers = [m for m in members if m.role is TeamRole.ORGANIZER]
-    if mine.role is TeamRole.ORGANIZER and len(organizers) == 1 and len(members) > 1:
-        raise LastOrganizer()
+    mine.team.leave(await unit.teams.members(mine.team.id), person_id)  # the last organizer stays
     await unit.teams.remove_member(mine.team.id, person_id)
     await unit.circles.join_team(person_id, None)
     return mine.team
@@ -195,15 +186,13 @@ async def close(unit: Unit, person_id: int, now: datetime) -> Team:
 
 
 async def remove_member(unit: Unit, organizer_id: int, member_id: int) -> Team:
+    """An organizer removes a member (``Team.remove_member`` says who may be removed; removing
+    oneself is leaving). Nobody is sent a message about it: ``MemberRemoved`` tells no one."""
     mine = await authorized(unit, organizer_id, Capability.REMOVE_FROM_TEAM)
     assert mine.team.id is not None
-    theirs = await unit.teams.membership(member_id)
-    if theirs is None or theirs.team_id != mine.team.id:
-        raise NotFound()
-    if member_id == organizer_id:
-        return await leave(unit, organizer_id)
+    mine.team.remove_member(await unit.teams.members(mine.team.id), organizer_id, member_id)
     await unit.teams.remove_member(mine.team.id, member_id)
-    await unit.circles.join_team(member_id, None)
+    await unit.circles.join_team(member_id, None)  # the circles they lead leave the team with them
     return mine.team
 
 

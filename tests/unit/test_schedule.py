@@ -7,17 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.delivery import facilitator_survey_due, feedback_window, learner_survey_due, reminder_due
 from domain.errors import InvalidSchedule
 from domain.model import CirclePhase, Meeting
-from domain.schedule import (
-    facilitator_survey_due,
-    feedback_window,
-    learner_survey_due,
-    next_meeting,
-    phase,
-    reminder_due,
-    weekly_starts,
-)
+from domain.schedule import next_meeting, phase, weekly_starts
 
 
 def local(instants: list[datetime], zone: str) -> list[str]:
