@@ -115,3 +115,9 @@ async def share_reflections(unit: Unit, circle_id: int, person_id: int, share: b
     managed = await load_managed(unit, circle_id, person_id, Capability.SHARE_REFLECTIONS)
     await unit.circles.set_shares_reflections(circle_id, person_id, share)
     return managed.circle
+
+
+async def share_and_build(unit: Unit, circle_id: int, person_id: int, share: bool, now: datetime) -> Report:
+    """F7: store the facilitator's choice (``share_reflections``) and return the report as it reads now."""
+    await share_reflections(unit, circle_id, person_id, share)
+    return await build(unit, circle_id, person_id, now)
