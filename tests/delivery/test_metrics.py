@@ -58,7 +58,7 @@ async def test_metrics_show_the_reminder_sent_and_the_events_handled(
     _, before = await scrape(server)
     assert value(before, "circles_sends_total", platform="console", outcome="sent") == 0
     assert value(before, "circles_events_handled_seconds_count", platform="console", command="new") == 1
-    assert value(before, "circles_events_handled_seconds_count", platform="console", command="button:su") == 1
+    assert value(before, "circles_events_handled_seconds_count", platform="console", command="button:signup") == 1
     assert value(before, "circles_updates_in_flight") == 0
 
     sender = ConsoleSender(driver=chat)

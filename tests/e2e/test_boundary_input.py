@@ -76,7 +76,7 @@ async def test_nul_bytes_in_commands_tokens_and_answers_change_nothing_and_crash
     assert "Python for Everybody" in await chat.say(f"/start {code}\x00", as_="alice")
     assert "Python for Everybody" in await chat.say(f"/start \x00{code}\x1b")
     assert "Python for Everybody" in await chat.press_token("circle:1\x00")
-    assert "Python for Everybody" in await chat.press_token("c\x00:1")
+    assert "Python for Everybody" in await chat.press_token("circle\x00:1")
     await chat.say("/team", as_="olga")
     for token in ("team-join:\x00", "forget:\x00x", "language:d\x00e", "d:x\x00:y"):
         answer = await chat.press_token(token)
