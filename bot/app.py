@@ -244,7 +244,7 @@ class Circles:
                     await unit.people.mark_reachable(person.id)
                     person.unreachable_reason = None
                 ctx = Context(
-                    unit=unit,
+                    _unit=unit,
                     person=person,
                     incoming=incoming,
                     now=now,

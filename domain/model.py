@@ -9,6 +9,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain import events
@@ -296,3 +297,26 @@ class TeamMember:
     team_id: int
     person_id: int
     role: TeamRole
+
+
+@dataclass
+class MeetingFeedback:
+    """F5: a facilitator's account of one meeting they ran."""
+
+    meeting_id: int
+    person_id: int
+    rating: int
+    attendance: int
+    reflection: str
+    created_at: datetime | None = None
+
+
+@dataclass
+class SurveyResponse:
+    """L4 / F6: one person's answers to a circle's end-of-circle survey (``kind``: learner or facilitator)."""
+
+    circle_id: int
+    person_id: int
+    kind: str
+    answers: dict[str, Any]
+    answered_at: datetime

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.model import MeetingFeedback
 from storage.tables import feedback, meetings
 from storage.upsert import upsert
-
-
-@dataclass
-class MeetingFeedback:
-    meeting_id: int
-    person_id: int
-    rating: int
-    attendance: int
-    reflection: str
-    created_at: datetime | None = None
 
 
 class Feedbacks:

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.model import SurveyResponse
 from storage.tables import survey_responses
 from storage.upsert import upsert
 
 LEARNER = "learner"
 FACILITATOR = "facilitator"
 FREE_TEXT = ("comments", "course_reason")
-
-
-@dataclass
-class SurveyResponse:
-    circle_id: int
-    person_id: int
-    kind: str
-    answers: dict[str, Any]
-    answered_at: datetime
 
 
 class Surveys:

@@ -19,7 +19,8 @@ R = TypeVar("R")
 
 @dataclass
 class Context:
-    unit: Unit
+    # The event's unit of work, private: handlers and dialogs reach state only through run().
+    _unit: Unit
     person: Person
     incoming: Incoming
     now: datetime
@@ -31,7 +32,7 @@ class Context:
     async def run(self, case: Callable[Concatenate[Unit, P], Awaitable[R]], *args: P.args, **kwargs: P.kwargs) -> R:
         """Call a use case (bot/usecases) in this event's unit of work: handlers and dialogs reach
         state only this way, never through the unit itself."""
-        return await case(self.unit, *args, **kwargs)
+        return await case(self._unit, *args, **kwargs)
 
     @property
     def person_id(self) -> int:

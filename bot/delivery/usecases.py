@@ -9,11 +9,10 @@ from bot.delivery.render import BROADCAST
 from bot.usecases.circles import Managed, city_key, load_managed
 from domain.delivery import reminder_due
 from domain.errors import MeetingCancelled, NotFound
-from domain.model import MAX_REMINDER_LEAD, Circle, Meeting
+from domain.model import MAX_REMINDER_LEAD, Circle, Meeting, MeetingFeedback
 from domain.roles import Capability
 from domain.schedule import meetings_ahead
 from storage.broadcasts import Broadcast
-from storage.feedback import MeetingFeedback
 from storage.outbox import NewMessage
 from storage.reminders import ReminderState
 from storage.unit import Unit
@@ -147,3 +146,72 @@ async def send_broadcast(unit: Unit, circle_id: int, person_id: int, text: str, 
         now,
     )
     return sent, len(learners)
+
+
+# What the facilitator reads before F3/F4/F5 (handlers and dialogs call these, then render).
+
+
+async def broadcast_audience(unit: Unit, circle_id: int, person_id: int) -> tuple[str, int]:
+    """F3: the circle's name and how many active learners a message would reach."""
+    managed = await load_managed(unit, circle_id, person_id, Capability.MESSAGE_LEARNERS)
+    return managed.circle.name, await unit.signups.count_active(circle_id)
+
+
+@dataclass
+class ReminderOverview:
+    """F4: the circle's reminder settings and the next reminder to go out (None: none left)."""
+
+    managed: Managed
+    upcoming: NextReminder | None
+
+
+async def reminder_overview(unit: Unit, circle_id: int, person_id: int, now: datetime) -> ReminderOverview:
+    managed = await load_managed(unit, circle_id, person_id, Capability.EDIT_REMINDERS)
+    return ReminderOverview(managed, await next_reminder(unit, managed, now))
+
+
+async def check_edit_reminders(unit: Unit, circle_id: int, person_id: int) -> Circle:
+    """F4: the circle, once the person may edit its reminders."""
+    return (await load_managed(unit, circle_id, person_id, Capability.EDIT_REMINDERS)).circle
+
+
+async def reminder_to_edit(unit: Unit, meeting_id: int, person_id: int) -> Meeting:
+    """F4: the meeting whose reminder the person wants to write, once they may."""
+    meeting = await unit.circles.meeting(meeting_id)
+    if meeting is None:
+        raise NotFound()
+    await load_managed(unit, meeting.circle_id, person_id, Capability.EDIT_REMINDERS)
+    return meeting
+
+
+async def reminder_text_target(
+    unit: Unit, circle_id: int, person_id: int, meeting_id: int | None
+) -> tuple[Circle, Meeting | None]:
+    """F4: the circle whose default text, or the meeting whose reminder (``meeting_id``), is edited."""
+    circle = await check_edit_reminders(unit, circle_id, person_id)
+    if meeting_id is None:
+        return circle, None
+    meeting = await unit.circles.meeting(meeting_id)
+    if meeting is None:
+        raise NotFound()
+    return circle, meeting
+
+
+async def reset_reminder(unit: Unit, meeting_id: int, person_id: int, now: datetime) -> tuple[int, bool]:
+    """F4: the meeting's reminder uses the default text again. Returns the circle's id and whether
+    it was reset (False: it already went out)."""
+    meeting = await unit.circles.meeting(meeting_id)
+    if meeting is None:
+        raise NotFound()
+    return meeting.circle_id, await set_reminder_text(unit, meeting_id, person_id, None, now)
+
+
+async def record_feedback(
+    unit: Unit, meeting_id: int, person_id: int, rating: int, attendance: int, reflection: str, now: datetime
+) -> MeetingFeedback:
+    """F5: a facilitator's feedback on one meeting, saved (again: replaced); returns it as saved."""
+    given = MeetingFeedback(
+        meeting_id=meeting_id, person_id=person_id, rating=rating, attendance=attendance, reflection=reflection
+    )
+    await give_feedback(unit, given, now)
+    return given

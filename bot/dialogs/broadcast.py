@@ -9,8 +9,6 @@ from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Reply
 from bot.delivery import usecases
 from bot.parsing import InputError, clean_text
-from bot.usecases.circles import load_managed
-from domain.roles import Capability
 
 MAX_MESSAGE = 3000  # fits one Telegram message with the heading
 
@@ -23,8 +21,7 @@ class BroadcastDialog(Dialog):
     first_step = "text"
 
     async def _audience(self, ctx: Context, data: dict[str, Any]) -> tuple[str, int]:
-        managed = await load_managed(ctx.unit, data["circle_id"], ctx.person_id, Capability.MESSAGE_LEARNERS)
-        return managed.circle.name, await ctx.unit.signups.count_active(data["circle_id"])
+        return await ctx.run(usecases.broadcast_audience, data["circle_id"], ctx.person_id)
 
     async def ask_text(self, ctx: Context, data: dict[str, Any]) -> Reply:
         name, count = await self._audience(ctx, data)
@@ -58,7 +55,7 @@ class BroadcastDialog(Dialog):
         return DONE
 
     async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
-        _, count = await usecases.send_broadcast(ctx.unit, data["circle_id"], ctx.person_id, data["text"], ctx.now)
+        _, count = await ctx.run(usecases.send_broadcast, data["circle_id"], ctx.person_id, data["text"], ctx.now)
         ctx.say(
             ctx.t.plural(
                 "Sending it to {n} learner. I will tell you whom it reached.",

@@ -367,7 +367,7 @@ class CreateCircle(Dialog):
             # The review waited until the first date passed: saving would make meetings in the past.
             raise InputError("date.past")
         circle.status = CircleStatus.PUBLISHED if data["outcome"] == "publish" else CircleStatus.DRAFT
-        saved = await circle_cases.create(ctx.unit, circle, ctx.now)
+        saved = await ctx.run(circle_cases.create, circle, ctx.now)
         if saved.status is CircleStatus.PUBLISHED:
             ctx.say(
                 ctx.t(
@@ -401,7 +401,7 @@ class ChangeVenue(CreateCircle):
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),
         )
-        circle = await circle_cases.change_venue(ctx.unit, data["circle_id"], ctx.person_id, venue, ctx.now)
+        circle = await ctx.run(circle_cases.change_venue, data["circle_id"], ctx.person_id, venue, ctx.now)
         ctx.say(
             ctx.t(
                 "{circle} now meets at {venue}. Learners are told, and reminders not sent yet will say so.",

@@ -10,8 +10,8 @@ from bot.conversation.messages import Reply
 from bot.delivery import usecases
 from bot.parsing import clean_text, parse_int_in_range
 from bot.render.circles import when
+from bot.render.facilitator import feedback_line
 from bot.texts import readers_of_reflection
-from storage.feedback import MeetingFeedback
 
 MAX_ATTENDANCE = 1000
 
@@ -24,7 +24,7 @@ class FeedbackDialog(Dialog):
     first_step = "rating"
 
     async def _heading(self, ctx: Context, data: dict[str, Any]) -> str:
-        managed, meeting = await usecases.feedback_meeting(ctx.unit, data["meeting_id"], ctx.person_id)
+        managed, meeting = await ctx.run(usecases.feedback_meeting, data["meeting_id"], ctx.person_id)
         return ctx.t(
             "{circle}, meeting {number} ({when})",
             circle=managed.circle.name,
@@ -64,23 +64,19 @@ class FeedbackDialog(Dialog):
         return DONE
 
     async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
-        given = MeetingFeedback(
-            meeting_id=data["meeting_id"],
-            person_id=ctx.person_id,
-            rating=int(data["rating"]),
-            attendance=int(data["attendance"]),
-            reflection=str(data["reflection"]),
+        given = await ctx.run(
+            usecases.record_feedback,
+            data["meeting_id"],
+            ctx.person_id,
+            int(data["rating"]),
+            int(data["attendance"]),
+            str(data["reflection"]),
+            ctx.now,
         )
-        await usecases.give_feedback(ctx.unit, given, ctx.now)
         ctx.say(
             ctx.t("Thank you! Your feedback is saved.")
             + "\n"
             + await self._heading(ctx, data)
             + "\n"
-            + feedback_line(ctx, given)
+            + feedback_line(ctx.t, given)
         )
-
-
-def feedback_line(ctx: Context, given: MeetingFeedback) -> str:
-    line = ctx.t("Rating {rating}/5, {attendance} came", rating=given.rating, attendance=given.attendance)
-    return f"{line} — {given.reflection}" if given.reflection else line

@@ -11,16 +11,13 @@ from bot.conversation.messages import Reply
 from bot.parsing import InputError, clean_text, parse_date, parse_time, require_future_date
 from bot.render.circles import when
 from bot.usecases import circles as circle_cases
-from domain.errors import NotFound
+from bot.usecases import managing
 from domain.model import Circle, Meeting
 from domain.schedule import in_zone, local_to_utc
 
 
 async def _circle(ctx: Context, data: dict[str, Any]) -> Circle:
-    circle = await ctx.unit.circles.get(data["circle_id"])
-    if circle is None:
-        raise NotFound()
-    return circle
+    return await ctx.run(managing.circle, data["circle_id"])
 
 
 class MeetingTimeDialog(Dialog):
@@ -30,10 +27,8 @@ class MeetingTimeDialog(Dialog):
     first_step = "day"
 
     async def ask_day(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        circle = await _circle(ctx, data)
-        if "meeting_id" in data:
-            meeting = await ctx.unit.circles.meeting(data["meeting_id"])
-            assert meeting is not None
+        circle, meeting = await ctx.run(managing.circle_and_meeting, data["circle_id"], data.get("meeting_id"))
+        if meeting is not None:
             text = ctx.t(
                 "Meeting {number} is on {when}. On which date should it be instead?",
                 number=meeting.number,
@@ -77,8 +72,8 @@ class MeetingTimeDialog(Dialog):
         day, at = date.fromisoformat(data["day"]), time.fromisoformat(data["at"])
         meeting: Meeting
         if "meeting_id" in data:
-            meeting, old = await circle_cases.reschedule_meeting(
-                ctx.unit, data["meeting_id"], ctx.person_id, day, at, ctx.now
+            meeting, old = await ctx.run(
+                circle_cases.reschedule_meeting, data["meeting_id"], ctx.person_id, day, at, ctx.now
             )
             ctx.say(
                 ctx.t(
@@ -89,5 +84,5 @@ class MeetingTimeDialog(Dialog):
                 )
             )
         else:
-            meeting = await circle_cases.add_meeting(ctx.unit, data["circle_id"], ctx.person_id, day, at, ctx.now)
+            meeting = await ctx.run(circle_cases.add_meeting, data["circle_id"], ctx.person_id, day, at, ctx.now)
             ctx.say(ctx.t("Meeting {number} added: {when}.", number=meeting.number, when=when(ctx.t, circle, meeting)))

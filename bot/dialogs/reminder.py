@@ -11,20 +11,12 @@ from bot.conversation.messages import Reply
 from bot.delivery import usecases
 from bot.parsing import clean_text, parse_int_in_range
 from bot.render.circles import when
-from bot.usecases.circles import load_managed
-from domain.errors import NotFound
+from bot.render.facilitator import lead_text
 from domain.model import MAX_REMINDER_LEAD
-from domain.roles import Capability
 
 MAX_REMINDER_TEXT = 1000
 MAX_LEAD_HOURS = MAX_REMINDER_LEAD // timedelta(hours=1)
 LEAD_CHOICES = (24, 48, 72, 168)
-
-
-def lead_text(ctx: Context, hours: int) -> str:
-    if hours and hours % 24 == 0:
-        return ctx.t.plural("{n} day", "{n} days", hours // 24)
-    return ctx.t.plural("{n} hour", "{n} hours", hours)
 
 
 class ReminderTextDialog(Dialog):
@@ -35,18 +27,17 @@ class ReminderTextDialog(Dialog):
     first_step = "text"
 
     async def ask_text(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        managed = await load_managed(ctx.unit, data["circle_id"], ctx.person_id, Capability.EDIT_REMINDERS)
-        if "meeting_id" in data:
-            meeting = await ctx.unit.circles.meeting(data["meeting_id"])
-            if meeting is None:
-                raise NotFound()
+        circle, meeting = await ctx.run(
+            usecases.reminder_text_target, data["circle_id"], ctx.person_id, data.get("meeting_id")
+        )
+        if meeting is not None:
             text = ctx.t(
                 "Send the text of the reminder for meeting {number} ({when}).",
                 number=meeting.number,
-                when=when(ctx.t, managed.circle, meeting),
+                when=when(ctx.t, circle, meeting),
             )
         else:
-            text = ctx.t("Send the text every reminder of {circle} should start with.", circle=managed.circle.name)
+            text = ctx.t("Send the text every reminder of {circle} should start with.", circle=circle.name)
         text += "\n" + ctx.t("The time, the place and the RSVP buttons are added below it.")
         return Reply(text=text, expects_text=True)
 
@@ -58,13 +49,13 @@ class ReminderTextDialog(Dialog):
         from bot.handlers import delivery as handlers
 
         if "meeting_id" in data:
-            saved = await usecases.set_reminder_text(ctx.unit, data["meeting_id"], ctx.person_id, data["text"], ctx.now)
+            saved = await ctx.run(usecases.set_reminder_text, data["meeting_id"], ctx.person_id, data["text"], ctx.now)
             if not saved:
                 ctx.say(ctx.t("That reminder has already gone out, so it cannot be changed any more."))
                 return
             ctx.say(ctx.t("Saved: this reminder will go out with your text."))
         else:
-            await usecases.set_default_reminder_text(ctx.unit, data["circle_id"], ctx.person_id, data["text"])
+            await ctx.run(usecases.set_default_reminder_text, data["circle_id"], ctx.person_id, data["text"])
             ctx.say(ctx.t("Saved: reminders of this circle start with your text, unless you wrote one for a meeting."))
         await handlers.show_reminder(ctx, data["circle_id"])
 
@@ -76,15 +67,15 @@ class ReminderLeadDialog(Dialog):
     first_step = "hours"
 
     async def ask_hours(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        managed = await load_managed(ctx.unit, data["circle_id"], ctx.person_id, Capability.EDIT_REMINDERS)
-        hours = int(managed.circle.reminder_lead.total_seconds() // 3600)
+        circle = await ctx.run(usecases.check_edit_reminders, data["circle_id"], ctx.person_id)
+        hours = int(circle.reminder_lead.total_seconds() // 3600)
         return Reply(
             text=ctx.t(
                 "Reminders of {circle} go out {lead} before each meeting. How many hours before should they go out?",
-                circle=managed.circle.name,
-                lead=lead_text(ctx, hours),
+                circle=circle.name,
+                lead=lead_text(ctx.t, hours),
             ),
-            buttons=[[choice("hours", str(h), lead_text(ctx, h)) for h in LEAD_CHOICES]],
+            buttons=[[choice("hours", str(h), lead_text(ctx.t, h)) for h in LEAD_CHOICES]],
             expects_text=True,
         )
 
@@ -96,6 +87,6 @@ class ReminderLeadDialog(Dialog):
         from bot.handlers import delivery as handlers
 
         hours = int(data["hours"])
-        await usecases.set_reminder_lead(ctx.unit, data["circle_id"], ctx.person_id, timedelta(hours=hours))
-        ctx.say(ctx.t("Saved: reminders go out {lead} before each meeting.", lead=lead_text(ctx, hours)))
+        await ctx.run(usecases.set_reminder_lead, data["circle_id"], ctx.person_id, timedelta(hours=hours))
+        ctx.say(ctx.t("Saved: reminders go out {lead} before each meeting.", lead=lead_text(ctx.t, hours)))
         await handlers.show_reminder(ctx, data["circle_id"])

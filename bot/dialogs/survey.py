@@ -10,10 +10,7 @@ from bot.conversation.dialog import DONE, Answer, Dialog, DialogRunner, choice
 from bot.conversation.messages import Button, Reply
 from bot.parsing import InputError, clean_text
 from bot.texts import readers_of_learner_words, readers_of_survey_comment
-from domain.errors import NotAllowed, NotFound, SurveyTooEarly
-from domain.model import CirclePhase
-from domain.schedule import phase
-from storage.surveys import FACILITATOR, LEARNER, SurveyResponse
+from bot.usecases import managing, surveys
 
 SCALE = [str(n) for n in range(1, 6)]
 
@@ -30,10 +27,7 @@ def _score(answer: Answer) -> int:
 
 
 async def _circle_name(ctx: Context, data: dict[str, Any]) -> str:
-    circle = await ctx.unit.circles.get(data["circle_id"])
-    if circle is None:
-        raise NotFound()
-    return circle.name
+    return (await ctx.run(managing.circle, data["circle_id"])).name
 
 
 class LearnerSurvey(Dialog):
@@ -96,7 +90,7 @@ class LearnerSurvey(Dialog):
 
     async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
         answers = {k: data[k] for k in ("goal_met", "confidence", "recommend", "comments")}
-        await ctx.unit.surveys.save(SurveyResponse(data["circle_id"], ctx.person_id, LEARNER, answers, ctx.now))
+        await ctx.run(surveys.answer_learner_survey, data["circle_id"], ctx.person_id, answers, ctx.now)
         ctx.say(
             ctx.t(
                 "Thank you! Your answers are saved. Your scores count in the circle's report; your words "
@@ -159,7 +153,7 @@ class FacilitatorSurvey(Dialog):
     async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
         keys = ("happened", "goal_met", "course_rating", "course_reason")
         answers = {k: data[k] for k in keys if k in data}
-        await ctx.unit.surveys.save(SurveyResponse(data["circle_id"], ctx.person_id, FACILITATOR, answers, ctx.now))
+        await ctx.run(surveys.answer_facilitator_survey, data["circle_id"], ctx.person_id, answers, ctx.now)
         ctx.say(
             ctx.t("Thank you! Your answers are in the circle's report."),
             [[Button(ctx.t("See the report"), PreviewReport(data["circle_id"]).token)]],
@@ -168,17 +162,7 @@ class FacilitatorSurvey(Dialog):
 
 async def start_survey(ctx: Context, runner: DialogRunner, kind: str, circle_id: int) -> None:
     """Open a survey for someone it is meant for: a learner of the circle, or one of its facilitators."""
-    circle = await ctx.unit.circles.get(circle_id)
-    if circle is None:
-        raise NotFound()
-    if kind == "f":
-        if ctx.person_id not in await ctx.unit.circles.facilitator_ids(circle_id):
-            raise NotAllowed()
-        await runner.start(ctx, FacilitatorSurvey.name, {"circle_id": circle_id})
-        return
-    signup = await ctx.unit.signups.get(circle_id, ctx.person_id)
-    if signup is None or not signup.active:
-        raise NotAllowed()
-    if phase(await ctx.unit.circles.meetings(circle_id), ctx.now) is CirclePhase.UPCOMING:
-        raise SurveyTooEarly()  # a survey about meetings that have not happened
-    await runner.start(ctx, LearnerSurvey.name, {"circle_id": circle_id})
+    facilitator = kind == "f"
+    await ctx.run(surveys.open_survey, circle_id, ctx.person_id, facilitator=facilitator, now=ctx.now)
+    survey = FacilitatorSurvey if facilitator else LearnerSurvey
+    await runner.start(ctx, survey.name, {"circle_id": circle_id})

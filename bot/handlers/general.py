@@ -6,41 +6,12 @@ from bot.actions import ChooseLanguage, Forget
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
 from bot.i18n import Translator, available_languages
-from bot.usecases import learners, leaving
+from bot.render.help import help_view
+from bot.usecases import identity, learners, leaving
 
 
 def help_text(ctx: Context) -> str:
-    t = ctx.t
-    return "\n".join(
-        [
-            t(
-                "Circles runs learning circles: small groups that meet every week "
-                "to take a free online course together."
-            ),
-            "",
-            t("For learners:"),
-            t("/browse [city] – find circles near you"),
-            t("/mycircles – your circles, their schedule and calendar"),
-            t("/rsvp – tell your facilitator whether you come to a meeting"),
-            t("/leave – leave a circle"),
-            t("/forget – delete all your personal data"),
-            "",
-            t("For facilitators:"),
-            t("/new – create a learning circle"),
-            t("/mycircles – manage your circles: signups, RSVPs, schedule"),
-            t("/message – write to all learners of a circle"),
-            t("/reminder – see and edit the reminders before meetings"),
-            t("/feedback – say how a meeting went"),
-            t("/report – the end-of-circle report, to share with your learners"),
-            "",
-            t("For organizers:"),
-            t("/team – your team: facilitators, circles, this week's meetings, feedback, weekly summary"),
-            "",
-            t("/link – connect your accounts on Telegram and Slack"),
-            t("/language – choose your language"),
-            t("/cancel – stop what you are doing"),
-        ]
-    )
+    return help_view(ctx.t)
 
 
 async def help_command(ctx: Context) -> None:
@@ -56,13 +27,13 @@ async def choose_language(ctx: Context, code: str) -> None:
     if code not in available_languages():
         ctx.say(ctx.t("I do not speak that language yet."))
         return
-    await ctx.unit.people.set_language(ctx.person_id, code)
+    await ctx.run(identity.set_language, ctx.person_id, code)
     ctx.t = Translator(code)
     ctx.say(ctx.t("From now on I will speak {language} with you.", language=ctx.t.language_name(code)), edit=True)
 
 
 async def forget(ctx: Context) -> None:
-    await leaving.check_can_forget(ctx.unit, ctx.person_id)  # say so before asking, not after
+    await ctx.run(leaving.check_can_forget, ctx.person_id)  # say so before asking, not after
     ctx.say(
         ctx.t(
             "This deletes your name, your signup answers and your link to this chat, leaves all your "
@@ -78,5 +49,5 @@ async def confirm_forget(ctx: Context, confirmed: bool) -> None:
     if not confirmed:
         ctx.say(ctx.t("Nothing was deleted."), edit=True)
         return
-    await learners.forget(ctx.unit, ctx.person_id, ctx.now)
+    await ctx.run(learners.forget, ctx.person_id, ctx.now)
     ctx.say(ctx.t("Done: your personal data is deleted and you will get no more messages. Goodbye!"), edit=True)

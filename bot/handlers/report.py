@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from bot.actions import PreviewReport, SendReport, ShareInReport, stored
+from bot.actions import PreviewReport, stored
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
 from bot.delivery import circle_end
-from bot.render.report import report_chart, report_text
-from bot.usecases import report
+from bot.render.report import learners_copy_note, report_buttons, report_chart, report_text
+from bot.usecases import managing, report
 
 
 async def report_command(ctx: Context) -> None:
-    circles = await ctx.unit.circles.facilitated_by(ctx.person_id)
+    circles = await ctx.run(managing.facilitated_circles, ctx.person_id)
     if not circles:
         ctx.say(ctx.t("Reports are for facilitators: you do not facilitate a circle yet."))
         return
@@ -26,46 +26,23 @@ async def report_command(ctx: Context) -> None:
 
 async def preview(ctx: Context, circle_id: int) -> None:
     """The whole report, as facilitators and organizers read it, and what the learners' copy leaves out."""
-    built = await report.build(ctx.unit, circle_id, ctx.person_id, ctx.now)
-    reply = ctx.say(report_text(ctx.t, built) + "\n\n" + _learners_copy(ctx, built), _buttons(ctx, built))
-    reply.attachment = report_chart(ctx.t, built)
-
-
-def _learners_copy(ctx: Context, built: report.Report) -> str:
-    if ctx.person_id in built.shared_by:
-        return ctx.t(
-            "Learners get this report with your reflections and your survey comment. Learners' own "
-            "comments, and other facilitators' words they did not choose to share, are left out; your "
-            "team's organizers get all of it."
-        )
-    return ctx.t(
-        "Learners get this report without the facilitators' reflections, the facilitator survey's "
-        "comments and learners' own comments; your team's organizers get all of it."
+    built = await ctx.run(report.build, circle_id, ctx.person_id, ctx.now)
+    reply = ctx.say(
+        report_text(ctx.t, built) + "\n\n" + learners_copy_note(ctx.t, built, ctx.person_id),
+        report_buttons(ctx.t, built, ctx.person_id),
     )
-
-
-def _buttons(ctx: Context, built: report.Report) -> list[list[Button]]:
-    circle_id = stored(built.circle.id)
-    buttons = [[Button(ctx.t("Send it to the learners and organizers"), SendReport(circle_id).token)]]
-    if ctx.person_id in built.facilitator_ids:
-        if ctx.person_id in built.shared_by:
-            toggle = Button(ctx.t("Leave my reflections out for learners"), ShareInReport(circle_id, False).token)
-        else:
-            toggle = Button(ctx.t("Include my reflections for learners"), ShareInReport(circle_id, True).token)
-        buttons.insert(0, [toggle])
-    return buttons
+    reply.attachment = report_chart(ctx.t, built)
 
 
 async def share(ctx: Context, circle_id: int, include: bool) -> None:
     """F7/L5: the facilitator's choice for the learners' copy, kept until the copies are sent."""
-    await report.share_reflections(ctx.unit, circle_id, ctx.person_id, include)
-    built = await report.build(ctx.unit, circle_id, ctx.person_id, ctx.now)
-    ctx.say(_learners_copy(ctx, built), _buttons(ctx, built))
+    built = await ctx.run(report.share_and_build, circle_id, ctx.person_id, include, ctx.now)
+    ctx.say(learners_copy_note(ctx.t, built, ctx.person_id), report_buttons(ctx.t, built, ctx.person_id))
 
 
 async def send(ctx: Context, circle_id: int) -> None:
     """F7/L5: the report goes to every learner and the team's organizers through the outbox."""
-    queued = await circle_end.send_report(ctx.unit, circle_id, ctx.person_id, ctx.now)
+    queued = await ctx.run(circle_end.send_report, circle_id, ctx.person_id, ctx.now)
     if queued:
         ctx.say(
             ctx.t.plural("The report is on its way to {n} person.", "The report is on its way to {n} people.", queued)

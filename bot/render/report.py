@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.conversation.messages import Attachment
+from bot.actions import SendReport, ShareInReport, stored
+from bot.conversation.messages import Attachment, Button
 from bot.i18n import Translator
 from bot.render.chart import attendance_chart
 from bot.render.circles import when
@@ -120,3 +121,30 @@ def _facilitator_survey(t: Translator, report: Report, for_learners: bool) -> li
 
 def report_chart(t: Translator, report: Report) -> Attachment:
     return Attachment("attendance.png", attendance_chart(t, report), "image/png", is_image=True)
+
+
+def learners_copy_note(t: Translator, built: Report, person_id: int) -> str:
+    """F7: what the learners' copy leaves out, as the facilitator (``person_id``) chose."""
+    if person_id in built.shared_by:
+        return t(
+            "Learners get this report with your reflections and your survey comment. Learners' own "
+            "comments, and other facilitators' words they did not choose to share, are left out; your "
+            "team's organizers get all of it."
+        )
+    return t(
+        "Learners get this report without the facilitators' reflections, the facilitator survey's "
+        "comments and learners' own comments; your team's organizers get all of it."
+    )
+
+
+def report_buttons(t: Translator, built: Report, person_id: int) -> list[list[Button]]:
+    """F7: send the report; a facilitator also chooses whether learners read their reflections."""
+    circle_id = stored(built.circle.id)
+    buttons = [[Button(t("Send it to the learners and organizers"), SendReport(circle_id).token)]]
+    if person_id in built.facilitator_ids:
+        if person_id in built.shared_by:
+            toggle = Button(t("Leave my reflections out for learners"), ShareInReport(circle_id, False).token)
+        else:
+            toggle = Button(t("Include my reflections for learners"), ShareInReport(circle_id, True).token)
+        buttons.insert(0, [toggle])
+    return buttons

@@ -93,3 +93,23 @@ async def link(unit: Unit, code: str, person_id: int, now: datetime) -> Person:
     survivor = await unit.people.get(keep_id)
     assert survivor is not None
     return survivor
+
+
+@dataclass(frozen=True)
+class Linked:
+    """The person after linking, and the platforms they now use (sorted)."""
+
+    person: Person
+    platforms: list[str]
+
+
+async def link_accounts(unit: Unit, code: str, person_id: int, now: datetime) -> Linked:
+    """``link`` the accounts, and say on which platforms the person is now."""
+    person = await link(unit, code, person_id, now)
+    assert person.id is not None
+    return Linked(person, sorted({i.platform for i in await unit.people.identities_of(person.id)}))
+
+
+async def set_language(unit: Unit, person_id: int, code: str) -> None:
+    """The language the person chose to be spoken to in."""
+    await unit.people.set_language(person_id, code)

@@ -7,9 +7,9 @@ from datetime import datetime
 from statistics import fmean
 
 from bot.usecases.circles import load_managed
-from domain.model import Circle, Meeting
+from domain.model import Circle, Meeting, SurveyResponse
 from domain.roles import Capability
-from storage.surveys import FACILITATOR, LEARNER, SurveyResponse
+from storage.surveys import FACILITATOR, LEARNER
 from storage.unit import Unit
 
 LEARNER_SCALES = ("goal_met", "confidence", "recommend")
@@ -115,3 +115,9 @@ async def share_reflections(unit: Unit, circle_id: int, person_id: int, share: b
     managed = await load_managed(unit, circle_id, person_id, Capability.SHARE_REFLECTIONS)
     await unit.circles.set_shares_reflections(circle_id, person_id, share)
     return managed.circle
+
+
+async def share_and_build(unit: Unit, circle_id: int, person_id: int, share: bool, now: datetime) -> Report:
+    """F7: store the facilitator's choice (``share_reflections``) and return the report as it reads now."""
+    await share_reflections(unit, circle_id, person_id, share)
+    return await build(unit, circle_id, person_id, now)

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.model import Circle, CircleStatus, Meeting, Signup, Team
+from domain.model import Circle, CircleStatus, Meeting, MeetingFeedback, Signup, Team
 from domain.schedule import active, local_to_utc
-from storage.feedback import MeetingFeedback
 from storage.unit import Unit
 
 

@@ -12,9 +12,8 @@ from datetime import datetime, timedelta
 
 from bot.usecases import summary, teams
 from domain.errors import NotFound
-from domain.model import Circle, Meeting, Team, TeamRole
+from domain.model import Circle, Meeting, MeetingFeedback, Team, TeamRole
 from domain.roles import Capability
-from storage.feedback import MeetingFeedback
 from storage.unit import Unit
 
 RECENT_FEEDBACK = timedelta(weeks=4)

@@ -12,8 +12,8 @@ from bot.conversation.messages import Incoming, Reply
 from bot.conversation.outbound import Outcome, SendResult
 from bot.delivery.dispatcher import Dispatcher
 from bot.usecases import circles as circle_cases
+from domain.model import MeetingFeedback
 from storage.db import Database
-from storage.feedback import MeetingFeedback
 from storage.unit import unit_of_work
 from tests.e2e.flows import create_circle, sign_up
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from adapters.console.driver import ConsoleDriver
 from bot.clock import FixedClock
+from domain.model import MeetingFeedback
 from storage.db import Database
-from storage.feedback import MeetingFeedback
 from storage.unit import unit_of_work
 from tests.e2e.flows import BERLIN_CIRCLE, create_circle, sign_up
 

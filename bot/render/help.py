@@ -1,0 +1,39 @@
+"""/help: what Circles does and its commands, for learners, facilitators and organizers."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+
+
+def help_view(t: Translator) -> str:
+    """Every command, by role, in one message."""
+    return "\n".join(
+        [
+            t(
+                "Circles runs learning circles: small groups that meet every week "
+                "to take a free online course together."
+            ),
+            "",
+            t("For learners:"),
+            t("/browse [city] – find circles near you"),
+            t("/mycircles – your circles, their schedule and calendar"),
+            t("/rsvp – tell your facilitator whether you come to a meeting"),
+            t("/leave – leave a circle"),
+            t("/forget – delete all your personal data"),
+            "",
+            t("For facilitators:"),
+            t("/new – create a learning circle"),
+            t("/mycircles – manage your circles: signups, RSVPs, schedule"),
+            t("/message – write to all learners of a circle"),
+            t("/reminder – see and edit the reminders before meetings"),
+            t("/feedback – say how a meeting went"),
+            t("/report – the end-of-circle report, to share with your learners"),
+            "",
+            t("For organizers:"),
+            t("/team – your team: facilitators, circles, this week's meetings, feedback, weekly summary"),
+            "",
+            t("/link – connect your accounts on Telegram and Slack"),
+            t("/language – choose your language"),
+            t("/cancel – stop what you are doing"),
+        ]
+    )
