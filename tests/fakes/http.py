@@ -1,16 +1,51 @@
 """What both fake platforms share: a real aiohttp server on 127.0.0.1 (a free port), a client
-session for calling the bot, and a "something changed" signal that tests wait on instead of sleeping."""
+session for calling the bot, the record of API calls, injected failures, and a "something
+changed" signal that tests wait on instead of sleeping."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import ClientSession, web
 
 JsonDict = dict[str, Any]
+
+
+@dataclass
+class ApiCall:
+    """One request the bot made. `status` is None while it is still running (a long poll)."""
+
+    method: str
+    params: JsonDict
+    status: int | None = None
+    token: str | None = None
+    error: str | None = None  # Slack answers most errors with 200 and `"ok": false`
+    time: float = field(default_factory=time.monotonic)
+
+    @property
+    def args(self) -> JsonDict:
+        """Slack's word for the parameters."""
+        return self.params
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.error is None
+
+
+@dataclass
+class Failure:
+    """The next `times` calls of `method` (to `target`, if given), after `skip`, answer `answer`."""
+
+    method: str
+    target: object
+    times: int
+    answer: Any
+    skip: int = 0
 
 
 class FakeServer:
@@ -20,6 +55,8 @@ class FakeServer:
         self.app = web.Application(client_max_size=64 * 1024 * 1024)
         self.port = 0
         self.session: ClientSession | None = None
+        self.calls: list[ApiCall] = []
+        self.failures: list[Failure] = []
         self._runner: web.AppRunner | None = None
         self._tick = asyncio.Event()
 
@@ -46,6 +83,21 @@ class FakeServer:
 
     async def closing(self) -> None:
         """Before the server stops: end what would keep a request open."""
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        return [call for call in self.calls if call.method == method]
+
+    def injected(self, method: str, *targets: object) -> Any:
+        """The answer of the failure injected for this call (which uses it up), or None."""
+        for rule in self.failures:
+            if rule.times <= 0 or rule.method != method or rule.target not in (None, *targets):
+                continue
+            if rule.skip > 0:
+                rule.skip -= 1
+                continue
+            rule.times -= 1
+            return rule.answer
+        return None
 
     def changed(self) -> None:
         """Wake everyone waiting; the event is replaced, so each wait sees exactly the next change."""

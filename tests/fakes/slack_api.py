@@ -1,19 +1,13 @@
-"""A fake Slack for end-to-end tests: the Web API methods the Slack adapter calls, and Slack's side
-that calls the bot.
+"""A fake Slack: the Web API methods the Slack adapter calls, and Slack's side that calls the bot.
 
-slack-sdk talks real HTTP to it (``base_url=slack.api_url``) and the bot receives real, signed
-requests from it (slash commands, ``block_actions``, Events API messages) on ``/slack/events``,
-or over a real WebSocket in Socket Mode. It serves ``auth.test``, ``users.info``,
-``conversations.open``, ``chat.postMessage``, ``chat.update``, the v2 file upload,
-``apps.connections.open`` and response URLs; any other method answers ``unknown_method``.
-It is strict where Slack is strict: the tokens, ``not_in_channel``, Block Kit limits and mrkdwn
-escaping (``invalid_blocks``). ``fail(...)`` injects failures; ``calls`` records every call, and
-``seen_by(user)`` is what one person saw, in order.
+slack-sdk talks real HTTP to it (``base_url=slack.api_url``); it sends the bot real, signed slash
+commands, button presses and Events API messages on ``/slack/events``, or over a real WebSocket in
+Socket Mode. Any method the adapter does not call answers ``unknown_method``. It is strict where
+Slack is strict: tokens, ``not_in_channel``, Block Kit limits and mrkdwn escaping.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import itertools
@@ -26,7 +20,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import WSMsgType, web
 
-from tests.fakes.http import FakeServer, JsonDict
+from tests.fakes.http import ApiCall, Failure, FakeServer, JsonDict
 
 MAX_BLOCKS, MAX_SECTION_TEXT, MAX_BUTTON_TEXT, MAX_ELEMENTS, MAX_TEXT = 50, 3000, 75, 25, 40_000
 BLOCK_TYPES = frozenset({"section", "actions", "divider", "context", "header", "image"})
@@ -59,7 +53,6 @@ class Channel:
 class UploadedFile:
     id: str
     filename: str
-    title: str
     declared: int  # the length announced in step one of the upload
     content: bytes = b""
 
@@ -93,29 +86,6 @@ class Posted:
         if labels := [e["text"]["text"] for e in self.buttons()]:
             lines.append("   ".join(f"[{label}]" for label in labels))
         return "\n".join(lines + [f"(file: {f.filename})" for f in self.files])
-
-
-@dataclass(frozen=True)
-class ApiCall:
-    method: str
-    args: JsonDict
-    token: str | None
-    status: int
-    error: str | None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200 and self.error is None
-
-
-@dataclass
-class Injected:
-    method: str
-    times: int
-    error: str | None
-    status: int
-    retry_after: int | None
-    channel: str | None
 
 
 @dataclass(frozen=True)
@@ -183,32 +153,23 @@ def _error(error: str | None, **details: object) -> JsonDict:
 
 class FakeSlack(FakeServer):
     team_id, app_id, bot_user_id, bot_id = "T0CIRCLES", "A0CIRCLES", "U0CIRCLESBOT", "B0CIRCLES"
+    bot_token, app_token = "xoxb-test-token", "xapp-test-token"
 
-    def __init__(
-        self,
-        *,
-        bot_token: str = "xoxb-test-token",
-        app_token: str = "xapp-test-token",
-        signing_secret: str = "test-signing-secret",
-    ) -> None:
+    def __init__(self, *, signing_secret: str = "test-signing-secret") -> None:
         super().__init__()
-        self.bot_token, self.app_token, self.signing_secret = bot_token, app_token, signing_secret
+        self.signing_secret = signing_secret
         self.users: dict[str, SlackUser] = {}
         self.channels: dict[str, Channel] = {}
         self.messages: dict[str, list[Posted]] = {}
         self.timeline: list[tuple[str, frozenset[str]]] = []  # what happened, as shown, and who could see it
-        self.calls: list[ApiCall] = []
         self.uploads: dict[str, UploadedFile] = {}
         self.responses: list[tuple[str, JsonDict]] = []  # (response URL id, body) posted by the bot
         self.acks: dict[str, JsonDict] = {}  # Socket Mode: envelope id -> the bot's acknowledgement
         self.app_url: str | None = None  # the bot's /slack/events, for HTTP mode
-        self._failures: list[Injected] = []
         self._response_urls: dict[str, JsonDict] = {}
         self._counter = itertools.count(1)
         self._instance = secrets.token_hex(4)  # ids stay unique across fakes, as Slack's across time
         self._socket: web.WebSocketResponse | None = None
-        self._socket_ready = asyncio.Event()
-        self._ack_waiters: dict[str, asyncio.Future[JsonDict]] = {}
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/upload/{file_id}", self._upload)
         self.app.router.add_post("/respond/{rid}", self._respond)
@@ -252,12 +213,9 @@ class FakeSlack(FakeServer):
     ) -> None:
         """The next ``times`` calls of ``method`` (to ``channel``, if given) fail like this."""
         error = "ratelimited" if status == 429 and error is None else error
-        self._failures.append(Injected(method, times, error, status, retry_after, channel))
+        self.failures.append(Failure(method, channel, times, (status, error, retry_after)))
 
     # ------------------------------------------------------------------ what happened
-
-    def calls_to(self, method: str) -> list[ApiCall]:
-        return [c for c in self.calls if c.method == method]
 
     def messages_in(self, channel: str) -> list[Posted]:
         return list(self.messages.get(channel, []))
@@ -305,17 +263,13 @@ class FakeSlack(FakeServer):
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ") if header.startswith("Bearer ") else args.pop("token", None)
         status, body, headers = 200, self._answer(method, args, token), {}
-        channels = (None, args.get("channel"), args.get("channel_id"))
-        injected = next(
-            (f for f in self._failures if f.times > 0 and f.method == method and f.channel in channels), None
-        )
-        if injected is not None:
-            injected.times -= 1
-            status, body = injected.status, _error(injected.error or "fatal_error")
-            if injected.retry_after is not None:
-                headers["Retry-After"] = str(injected.retry_after)
+        if injected := self.injected(method, args.get("channel"), args.get("channel_id")):
+            status, error, retry_after = injected
+            body = _error(error or "fatal_error")
+            if retry_after is not None:
+                headers["Retry-After"] = str(retry_after)
         error = None if body.get("ok") else str(body.get("error"))
-        self.calls.append(ApiCall(method, args, token, status, error))
+        self.calls.append(ApiCall(method, args, status, token, error))
         if injected is None and error is None:
             self._apply(method, args, body)
         self.changed()
@@ -334,12 +288,8 @@ class FakeSlack(FakeServer):
         if method in ("users.info", "conversations.open") and user is None:
             return _error("user_not_found")
         if method == "users.info" and user is not None:
-            data = {
-                "id": user.id,
-                "name": user.name.lower(),
-                "real_name": user.name,
-                "profile": {"display_name": user.name},
-            }
+            data: JsonDict = {"id": user.id, "name": user.name.lower(), "real_name": user.name}
+            data["profile"] = {"display_name": user.name}
             if str(args.get("include_locale")).lower() in ("1", "true"):
                 data["locale"] = user.locale
             return {"ok": True, "user": data}
@@ -352,7 +302,7 @@ class FakeSlack(FakeServer):
             if not filename or not length.isdigit():
                 return _error("invalid_arguments")
             file_id = f"F{next(self._counter):08d}"
-            self.uploads[file_id] = UploadedFile(file_id, str(filename), str(filename), int(length))
+            self.uploads[file_id] = UploadedFile(file_id, str(filename), int(length))
             return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
             return self._check_complete_upload(args)
@@ -387,23 +337,22 @@ class FakeSlack(FakeServer):
             uploaded = self.uploads.get(item.get("id"))
             if uploaded is None or len(uploaded.content) != uploaded.declared:
                 return _error("file_upload_not_complete")
-            uploaded.title = item.get("title") or uploaded.title
-            files.append({"id": uploaded.id, "name": uploaded.filename, "title": uploaded.title})
+            files.append(
+                {"id": uploaded.id, "name": uploaded.filename, "title": item.get("title") or uploaded.filename}
+            )
         return {"ok": True, "files": files, "channel": channel.id}
 
     def _apply(self, method: str, args: JsonDict, body: JsonDict) -> None:
+        text, blocks = args.get("text") or "", list(args.get("blocks") or [])
         if method == "chat.postMessage":
-            self._see(
-                "post", Posted(body["channel"], body["ts"], args.get("text") or "", list(args.get("blocks") or []))
-            )
+            self._see("post", Posted(body["channel"], body["ts"], text, blocks))
         elif method == "chat.update" and (message := self._find(args["channel"], args["ts"])):
-            message.text, message.blocks = args.get("text") or message.text, list(args.get("blocks") or [])
+            message.text, message.blocks = text or message.text, blocks
             self._see("update", message)
         elif method == "files.completeUploadExternal":
             files = [self.uploads[f["id"]] for f in body["files"]]
-            self._see(
-                "file", Posted(body["channel"], self._next_ts(), args.get("initial_comment") or "", [], files=files)
-            )
+            comment = args.get("initial_comment") or ""
+            self._see("file", Posted(body["channel"], self._next_ts(), comment, [], files=files))
 
     def _channel_for_posting(self, target: object) -> tuple[Channel | None, str | None]:
         name = str(target or "")
@@ -420,7 +369,7 @@ class FakeSlack(FakeServer):
     async def _upload(self, request: web.Request) -> web.StreamResponse:
         """Step two of Slack's upload flow: the bytes, POSTed to the URL step one gave."""
         file_id, content = request.match_info["file_id"], await request.read()
-        self.calls.append(ApiCall("upload", {"file_id": file_id, "length": len(content)}, None, 200, None))
+        self.calls.append(ApiCall("upload", {"file_id": file_id, "length": len(content)}, 200))
         self.changed()
         if file_id not in self.uploads:
             return web.Response(status=404, text="not found")
@@ -446,16 +395,16 @@ class FakeSlack(FakeServer):
         blocks, text = body.get("blocks"), body.get("text") or ""
         if problem := (check_blocks(blocks) if blocks is not None else None) or check_mrkdwn(text):
             return web.Response(status=400, text=f"invalid_blocks: {problem}")
+        blocks = list(blocks or [])
         original: Posted | None = target["message"]
         if body.get("replace_original") and original is not None:
-            original.text, original.blocks = text, list(blocks or [])
+            original.text, original.blocks = text, blocks
             self._see("update", original)
         else:
             ephemeral = body.get("response_type", "ephemeral") != "in_channel"
             to = target["user"] if ephemeral else None
             self._see(
-                "ephemeral" if ephemeral else "post",
-                Posted(target["channel"], self._next_ts(), text, list(blocks or []), to),
+                "ephemeral" if ephemeral else "post", Posted(target["channel"], self._next_ts(), text, blocks, to)
             )
         return web.Response(text="ok")
 
@@ -470,10 +419,9 @@ class FakeSlack(FakeServer):
     async def post_to_app(self, body: str, content_type: str, headers: dict[str, str]) -> Sent:
         """A raw request to the bot's ``/slack/events`` (the security tests forge their own)."""
         assert self.app_url is not None and self.session is not None, "set app_url to the bot's /slack/events"
-        async with self.session.post(
-            self.app_url, data=body.encode(), headers={"Content-Type": content_type, **headers}
-        ) as r:
-            return Sent(r.status, await r.text(), None)
+        headers = {"Content-Type": content_type, **headers}
+        async with self.session.post(self.app_url, data=body.encode(), headers=headers) as response:
+            return Sent(response.status, await response.text(), None)
 
     async def _deliver(self, kind: str, payload: JsonDict, update_id: str, retry_num: int | None) -> Sent:
         """Over the socket if the bot opened one, else a signed POST (JSON for events, a form otherwise)."""
@@ -494,10 +442,8 @@ class FakeSlack(FakeServer):
         payload = {"team_id": self.team_id, "channel_id": channel or user.dm, "user_id": user.id, "command": "/circles"}
         payload["channel_name"] = "directmessage" if where is None or where.is_im else where.name
         payload |= {"user_name": user.name.lower(), "text": encode(text), "api_app_id": self.app_id}
-        return payload | {
-            "response_url": self._response_url(user, channel or user.dm, None),
-            "trigger_id": self._trigger_id(),
-        }
+        payload["response_url"] = self._response_url(user, channel or user.dm, None)
+        return payload | {"trigger_id": self._trigger_id()}
 
     async def send_command(
         self,
@@ -557,39 +503,29 @@ class FakeSlack(FakeServer):
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
         self._socket = socket
-        self._socket_ready.set()
+        self.changed()
         await socket.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": self.app_id}})
         try:
             async for message in socket:
                 if message.type == WSMsgType.TEXT:
                     ack = json.loads(message.data)
-                    self.acks[envelope := str(ack.get("envelope_id") or "")] = ack
-                    if (waiter := self._ack_waiters.pop(envelope, None)) is not None and not waiter.done():
-                        waiter.set_result(ack)
+                    self.acks[str(ack.get("envelope_id") or "")] = ack
                     self.changed()
         finally:
             if self._socket is socket:
                 self._socket = None
-                self._socket_ready.clear()
         return socket
 
     async def socket_connected(self, within: float = 5.0) -> None:
-        async with asyncio.timeout(within):
-            await self._socket_ready.wait()
+        await self.wait_for(lambda: self._socket is not None, within)
 
     async def _over_socket(self, kind: str, payload: JsonDict, retry_num: int | None) -> Sent:
         assert self._socket is not None
         envelope = f"env-{next(self._counter)}"
-        waiter = self._ack_waiters[envelope] = asyncio.get_running_loop().create_future()
-        message = {
-            "envelope_id": envelope,
-            "type": kind,
-            "payload": payload,
-            "accepts_response_payload": kind != "events_api",
-        }
+        message: JsonDict = {"envelope_id": envelope, "type": kind, "payload": payload}
+        message["accepts_response_payload"] = kind != "events_api"
         if retry_num is not None:
             message |= {"retry_attempt": retry_num, "retry_reason": "timeout"}
         await self._socket.send_json(message)
-        async with asyncio.timeout(5.0):
-            ack = await waiter
-        return Sent(200, json.dumps(ack), None)
+        await self.wait_for(lambda: envelope in self.acks)
+        return Sent(200, json.dumps(self.acks[envelope]), None)

@@ -1,15 +1,11 @@
-"""A fake Telegram Bot API server for end-to-end tests: the methods the Telegram adapter calls.
+"""A fake Telegram Bot API server: python-telegram-bot talks real HTTP to it (``base_url``).
 
-python-telegram-bot talks real HTTP to it (``base_url=tg.base_url``); nothing in the bot is
-patched. It serves getMe, setMyCommands, getUpdates, setWebhook / deleteWebhook, sendMessage,
-sendDocument, sendPhoto, editMessageText and answerCallbackQuery, and answers any other method
-404, so a new call in the adapter shows up as a failing test rather than a silent pass.
-
-It is strict where Telegram is strict and the bot could go wrong: 64-byte ``callback_data``,
-4,096-character texts, "message is not modified", a callback query answered twice, a blocked
-user (403), a private chat whose user never wrote (``strict_private_chats``), and with
-``enforce_limits`` the flood limits (30 messages/s overall, 1/s per chat, 20/min per group)
-answered with 429 and ``retry_after``. The bot sends plain text only: a ``parse_mode`` is refused.
+It serves the methods the adapter calls (``_METHODS``) and answers any other 404, so a new call
+shows up as a failing test. It is strict where Telegram is strict and the bot could go wrong:
+64-byte ``callback_data``, 4,096-character texts, "message is not modified", a callback query
+answered twice, a blocked user, a private chat whose user never wrote (``strict_private_chats``),
+a ``parse_mode`` (the bot sends plain text), and with ``enforce_limits`` the flood limits
+(30 messages/s overall, 1/s per chat, 20/min per group) answered with 429 and ``retry_after``.
 """
 
 from __future__ import annotations
@@ -30,7 +26,7 @@ from typing import Literal
 
 from aiohttp import web
 
-from tests.fakes.http import FakeServer, JsonDict
+from tests.fakes.http import ApiCall, Failure, FakeServer, JsonDict
 
 FailureKind = Literal["retry_after", "forbidden", "server_error", "bad_request"]
 ChatKey = int | str
@@ -47,6 +43,7 @@ _STRING_PARAMS = frozenset({"text", "caption", "parse_mode", "callback_query_id"
 _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?")
 _NOT_MODIFIED = "message is not modified: specified new message content and reply markup are exactly the same"
 _MAX_TEXT, _MAX_CAPTION, _MAX_CALLBACK_DATA = 4096, 1024, 64
+_LIMITS = (30, 1, 20)  # messages per second overall, per second in one chat, per minute in one group
 
 
 @dataclass(frozen=True)
@@ -88,20 +85,6 @@ class UploadedFile:
     content: bytes
     mime_type: str
     file_id: str
-
-
-@dataclass
-class ApiCall:
-    """One HTTP request the bot made. `status` is None while the request is still running."""
-
-    method: str
-    params: JsonDict
-    time: float
-    status: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200
 
 
 @dataclass
@@ -156,29 +139,20 @@ class _ApiError(Exception):
         self.status = status
 
 
-@dataclass
-class _FailureRule:
-    method: str
-    chat_id: ChatKey | None
-    remaining: int
-    skip: int
-    error: _ApiError
-
-
 _Uploads = dict[str, tuple[str, bytes, str]]  # part name -> (filename, content, content type)
 
 
 class FakeTelegram(FakeServer):
     """An in-process Telegram Bot API server on 127.0.0.1 with a random free port."""
 
+    bot_id = 7_000_000_001
+
     def __init__(
         self,
         *,
         bot_username: str = "circles_test_bot",
-        bot_id: int = 7_000_000_001,
         token: str | None = None,
         enforce_limits: bool = False,
-        limits: tuple[int, int, int] = (30, 1, 20),  # per second overall, per second per chat, per minute per group
         strict_private_chats: bool = False,
     ) -> None:
         """token: if given, requests with another token answer 401, as Telegram does.
@@ -186,10 +160,14 @@ class FakeTelegram(FakeServer):
             default because tests often seed people straight into the database."""
         super().__init__()
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
-        self.bot_id, self.token, self.limits = bot_id, token, limits
-        self.bot_user: JsonDict = {"id": bot_id, "is_bot": True, "first_name": "Circles Test", "username": bot_username}
+        self.token = token
+        self.bot_user: JsonDict = {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "Circles Test",
+            "username": bot_username,
+        }
         self.enforce_limits, self.strict_private_chats = enforce_limits, strict_private_chats
-        self.calls: list[ApiCall] = []
         self.files: list[UploadedFile] = []
         self.rate_limited = 0  # how often the flood limits answered 429
         self.callback_answers: dict[str, JsonDict] = {}  # query id -> what the bot answered
@@ -201,12 +179,10 @@ class FakeTelegram(FakeServer):
         self._ids = itertools.count(1)  # updates, callback queries and files
         self._message_ids: dict[ChatKey, itertools.count[int]] = {}
         self._messages: dict[tuple[ChatKey, int], JsonDict] = {}  # every message, as edited since
-        self._chats: dict[int, TgChat] = {}
         self._started_users: set[int] = set()
         self._blocked_users: set[int] = set()
         self._open_queries: set[str] = set()
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
-        self._failures: list[_FailureRule] = []
         self._sends: dict[object, deque[float]] = {}  # flood-limit windows: "all", chat id, ("group", id)
         self._poll_generation = 0  # each getUpdates bumps it; an older poll then ends with 409
         self._closing = False
@@ -224,14 +200,11 @@ class FakeTelegram(FakeServer):
 
     def user(self, id: int, first_name: str, **details: str | None) -> TgUser:
         """A user; ``details``: username, language_code (default "en")."""
-        user = TgUser(id, first_name, **details)
-        self._chats[id] = user.private_chat
-        return user
+        return TgUser(id, first_name, **details)
 
     def group(self, id: int, title: str, type: Literal["group", "supergroup"] = "group") -> TgChat:
         assert id < 0, "Telegram group ids are negative"
-        self._chats[id] = chat = TgChat(id=id, type=type, title=title)
-        return chat
+        return TgChat(id=id, type=type, title=title)
 
     def block(self, user: TgUser | int) -> None:
         """The user blocks the bot: every later send to them answers 403, as on Telegram."""
@@ -316,8 +289,7 @@ class FakeTelegram(FakeServer):
         """The menu the bot registered with setMyCommands for a scope and language."""
         return copy.deepcopy(self._commands.get(_commands_key(scope, language_code), []))
 
-    def calls_of(self, method: str) -> list[ApiCall]:
-        return [call for call in self.calls if call.method == method]
+    calls_of = FakeServer.calls_to
 
     @property
     def unknown_calls(self) -> list[ApiCall]:
@@ -345,7 +317,7 @@ class FakeTelegram(FakeServer):
             "bad_request": _ApiError(400, description or "Bad Request: injected failure"),
             "server_error": _ApiError(status or 500, description or "Internal Server Error"),
         }[kind]
-        self._failures.append(_FailureRule(method, None if chat_id is None else _chat_key(chat_id), times, skip, error))
+        self.failures.append(Failure(method, None if chat_id is None else _chat_key(chat_id), times, error, skip))
 
     # ---------------------------------------------------------------- HTTP plumbing
 
@@ -354,12 +326,13 @@ class FakeTelegram(FakeServer):
         if self.token is not None and request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         params, uploads = await _parse_request(request)
-        call = ApiCall(method=method, params=params, time=time.monotonic())
+        call = ApiCall(method, params)
         self.calls.append(call)
         try:
             if method not in _METHODS:
                 raise _ApiError(404, "Not Found: method not found")
-            self._raise_injected_failure(method, params)
+            if error := self.injected(method, None if params.get("chat_id") is None else _chat_key(params["chat_id"])):
+                raise error
             self._enforce_rate_limit(method, params)
             status, payload = 200, {"ok": True, "result": await getattr(self, method)(params, uploads)}
         except _ApiError as error:
@@ -370,23 +343,12 @@ class FakeTelegram(FakeServer):
         call.status = status
         return web.json_response(payload, status=status)
 
-    def _raise_injected_failure(self, method: str, params: JsonDict) -> None:
-        chat_id = None if params.get("chat_id") is None else _chat_key(params["chat_id"])
-        for rule in self._failures:
-            if rule.remaining <= 0 or rule.method != method or rule.chat_id not in (None, chat_id):
-                continue
-            if rule.skip > 0:
-                rule.skip -= 1
-                continue
-            rule.remaining -= 1
-            raise rule.error
-
     def _enforce_rate_limit(self, method: str, params: JsonDict) -> None:
         """Telegram's flood limits, counted over sliding windows of real (monotonic) time."""
         if not self.enforce_limits or method not in _RATE_LIMITED:
             return
         chat_id = _chat_key(params.get("chat_id"))
-        overall, per_chat, per_group = self.limits
+        overall, per_chat, per_group = _LIMITS
         windows: list[tuple[object, int, float]] = [("all", overall, 1.0), (chat_id, per_chat, 1.0)]
         if isinstance(chat_id, int) and chat_id < 0:
             windows.append((("group", chat_id), per_group, 60.0))
@@ -405,7 +367,6 @@ class FakeTelegram(FakeServer):
 
     def _message_update(self, user: TgUser, chat: TgChat | None, content: JsonDict) -> JsonDict:
         target = chat or user.private_chat
-        self._chats.setdefault(target.id, target)
         if target.id == user.id:  # only writing privately lets the bot write to the user first
             self._started_users.add(user.id)
         message = self._store(target.to_dict(), user.to_dict(), content)
@@ -429,8 +390,6 @@ class FakeTelegram(FakeServer):
             raise _ApiError(403, "Forbidden: bot was blocked by the user")
         if key > 0 and self.strict_private_chats and key not in self._started_users:
             raise _ApiError(403, "Forbidden: bot can't initiate conversation with a user")
-        if (known := self._chats.get(key)) is not None:
-            return known.to_dict()
         if key > 0:
             return {"id": key, "type": "private", "first_name": f"User {key}"}
         return {"id": key, "type": "supergroup" if str(key).startswith("-100") else "group", "title": f"Group {key}"}
@@ -490,16 +449,17 @@ class FakeTelegram(FakeServer):
         self.changed()  # a poll still waiting notices it has been superseded
         if (offset := int(params.get("offset") or 0)) > 0:  # an offset confirms every update before it
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + float(params.get("timeout") or 0)
-        while True:
-            if self.webhook_url or generation != self._poll_generation:
-                raise _ApiError(409, "Conflict: terminated by other getUpdates request")
-            remaining = deadline - loop.time()
-            if self._pending or self._closing or remaining <= 0:
-                return copy.deepcopy(self._pending[:100])
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._tick.wait(), remaining)
+
+        def superseded() -> bool:  # by a newer poll or a webhook: the older poll ends with 409
+            return bool(self.webhook_url) or generation != self._poll_generation
+
+        with contextlib.suppress(TimeoutError):
+            await self.wait_for(
+                lambda: bool(self._pending) or self._closing or superseded(), float(params.get("timeout") or 0)
+            )
+        if superseded():
+            raise _ApiError(409, "Conflict: terminated by other getUpdates request")
+        return copy.deepcopy(self._pending[:100])
 
     async def setWebhook(self, params: JsonDict, uploads: _Uploads) -> bool:
         secret = params.get("secret_token")
