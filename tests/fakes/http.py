@@ -8,7 +8,6 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import ClientSession, web
@@ -57,6 +56,7 @@ class FakeServer:
         self.session: ClientSession | None = None
         self.calls: list[ApiCall] = []
         self.failures: list[Failure] = []
+        self.closed = False  # set first when the server stops: whatever waits answers now
         self._runner: web.AppRunner | None = None
         self._tick = asyncio.Event()
 
@@ -71,15 +71,19 @@ class FakeServer:
         self.session = ClientSession()
         return self
 
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.closed = True
+        self.changed()
         await self.closing()
         if self.session is not None:
             await self.session.close()
         if self._runner is not None:
             await self._runner.cleanup()
         self.session = self._runner = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     async def closing(self) -> None:
         """Before the server stops: end what would keep a request open."""

@@ -128,10 +128,8 @@ def check_blocks(blocks: object) -> str | None:
             return f"unknown block type {kind!r}"
         if kind == "section":
             text = block.get("text") or {}
-            if (
-                text.get("type") not in ("mrkdwn", "plain_text")
-                or not 1 <= len(text.get("text") or "") <= MAX_SECTION_TEXT
-            ):
+            length = len(text.get("text") or "")
+            if text.get("type") not in ("mrkdwn", "plain_text") or not 1 <= length <= MAX_SECTION_TEXT:
                 return "section text missing or too long"
             if text["type"] == "mrkdwn" and (problem := check_mrkdwn(text["text"])):
                 return problem
@@ -178,10 +176,6 @@ class FakeSlack(FakeServer):
     async def closing(self) -> None:
         if self._socket is not None:
             await self._socket.close()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def api_url(self) -> str:
@@ -254,7 +248,7 @@ class FakeSlack(FakeServer):
         prefix = {"update": "(updated) ", "ephemeral": "(only you) "}.get(kind, "")
         self.timeline.append((prefix + shown, self._audience(message)))
 
-    # ------------------------------------------------------------------ the Web API
+    # ------------------------------------------------------------------ the Web API and response URLs
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
@@ -337,9 +331,8 @@ class FakeSlack(FakeServer):
             uploaded = self.uploads.get(item.get("id"))
             if uploaded is None or len(uploaded.content) != uploaded.declared:
                 return _error("file_upload_not_complete")
-            files.append(
-                {"id": uploaded.id, "name": uploaded.filename, "title": item.get("title") or uploaded.filename}
-            )
+            title = item.get("title") or uploaded.filename
+            files.append({"id": uploaded.id, "name": uploaded.filename, "title": title})
         return {"ok": True, "files": files, "channel": channel.id}
 
     def _apply(self, method: str, args: JsonDict, body: JsonDict) -> None:
@@ -376,8 +369,6 @@ class FakeSlack(FakeServer):
         self.uploads[file_id].content = content
         return web.Response(text=f"OK - {len(content)}")
 
-    # ------------------------------------------------------------------ response URLs
-
     def _response_url(self, user: SlackUser, channel: str, message: Posted | None) -> str:
         rid = f"R{next(self._counter):08d}"
         self._response_urls[rid] = {"user": user.id, "channel": channel, "message": message, "uses": 0}
@@ -403,9 +394,8 @@ class FakeSlack(FakeServer):
         else:
             ephemeral = body.get("response_type", "ephemeral") != "in_channel"
             to = target["user"] if ephemeral else None
-            self._see(
-                "ephemeral" if ephemeral else "post", Posted(target["channel"], self._next_ts(), text, blocks, to)
-            )
+            posted = Posted(target["channel"], self._next_ts(), text, blocks, to)
+            self._see("ephemeral" if ephemeral else "post", posted)
         return web.Response(text="ok")
 
     # ------------------------------------------------------------------ Slack calls the bot

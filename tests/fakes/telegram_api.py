@@ -56,11 +56,7 @@ class TgUser:
     language_code: str | None = "en"
 
     def to_dict(self) -> JsonDict:
-        return {"is_bot": False, **_present(asdict(self))}
-
-    @property
-    def private_chat(self) -> TgChat:
-        return TgChat(self.id, "private", first_name=self.first_name, username=self.username)
+        return {"is_bot": False, **{key: value for key, value in asdict(self).items() if value is not None}}
 
 
 @dataclass(frozen=True)
@@ -73,8 +69,8 @@ class TgChat:
     first_name: str | None = None
     username: str | None = None
 
-    def to_dict(self) -> JsonDict:
-        return _present(asdict(self))
+    def to_dict(self) -> JsonDict:  # Telegram leaves out empty fields rather than sending null
+        return {key: value for key, value in asdict(self).items() if value is not None}
 
 
 @dataclass
@@ -161,12 +157,8 @@ class FakeTelegram(FakeServer):
         super().__init__()
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         self.token = token
-        self.bot_user: JsonDict = {
-            "id": self.bot_id,
-            "is_bot": True,
-            "first_name": "Circles Test",
-            "username": bot_username,
-        }
+        self.bot_user: JsonDict = {"id": self.bot_id, "is_bot": True, "first_name": "Circles Test"}
+        self.bot_user["username"] = bot_username
         self.enforce_limits, self.strict_private_chats = enforce_limits, strict_private_chats
         self.files: list[UploadedFile] = []
         self.rate_limited = 0  # how often the flood limits answered 429
@@ -185,16 +177,11 @@ class FakeTelegram(FakeServer):
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
         self._sends: dict[object, deque[float]] = {}  # flood-limit windows: "all", chat id, ("group", id)
         self._poll_generation = 0  # each getUpdates bumps it; an older poll then ends with 409
-        self._closing = False
-
-    async def closing(self) -> None:
-        self._closing = True
-        self.changed()  # every long poll answers now
 
     @property
     def base_url(self) -> str:
         """For PTB's ``base_url``: it appends ``<token>/<method>``."""
-        return f"http://127.0.0.1:{self.port}/bot"
+        return f"{super().base_url}/bot"
 
     # ---------------------------------------------------------------- people and chats
 
@@ -225,12 +212,8 @@ class FakeTelegram(FakeServer):
     def build_callback_update(
         self, user: TgUser, message: SentMessage | JsonDict, callback_data: str, *, strict: bool = True
     ) -> JsonDict:
-        """A `callback_query` update for a button on a message the bot sent (not queued).
-
-        The query carries the message as it is now, as Telegram does. With `strict` the data must
-        be on that message's current keyboard: nobody can press a button that is not (or no
-        longer) there.
-        """
+        """A `callback_query` update (not queued) for a button on a message the bot sent, carrying the
+        message as it is now. With `strict` nobody can press a button that is not (or no longer) there."""
         if isinstance(message, SentMessage):
             address = (message.chat_id, message.message_id)
         else:
@@ -238,9 +221,7 @@ class FakeTelegram(FakeServer):
         stored = self._messages[address]
         available = [b.get("callback_data") for b in _inline_buttons(stored.get("reply_markup"))]
         if strict and callback_data not in available:
-            raise ValueError(
-                f"message {address} has no button with callback_data {callback_data!r}; it has {available}"
-            )
+            raise ValueError(f"message {address} has no button {callback_data!r}; it has {available}")
         query_id = str(4_200_000_000_000_000_000 + next(self._ids))
         self._open_queries.add(query_id)
         if stored["chat"]["id"] == user.id:
@@ -261,12 +242,11 @@ class FakeTelegram(FakeServer):
         sent = {"Content-Type": "application/json"}
         if self.webhook_secret_token:
             sent["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret_token
-        async with self.session.post(
-            self.webhook_url, data=json.dumps(update), headers={**sent, **(headers or {})}
-        ) as r:
-            await r.read()
-        self.webhook_deliveries.append((int(update.get("update_id", 0)), r.status))
-        return r.status
+        sent.update(headers or {})
+        async with self.session.post(self.webhook_url, data=json.dumps(update), headers=sent) as response:
+            await response.read()
+        self.webhook_deliveries.append((int(update.get("update_id", 0)), response.status))
+        return response.status
 
     # ---------------------------------------------------------------- inspecting the bot
 
@@ -319,7 +299,7 @@ class FakeTelegram(FakeServer):
         }[kind]
         self.failures.append(Failure(method, None if chat_id is None else _chat_key(chat_id), times, error, skip))
 
-    # ---------------------------------------------------------------- HTTP plumbing
+    # ---------------------------------------------------------------- HTTP plumbing, chats and messages
 
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -363,10 +343,8 @@ class FakeTelegram(FakeServer):
         for key, _, _ in windows:
             self._sends[key].append(now)
 
-    # ---------------------------------------------------------------- chats and messages
-
     def _message_update(self, user: TgUser, chat: TgChat | None, content: JsonDict) -> JsonDict:
-        target = chat or user.private_chat
+        target = chat or TgChat(user.id, "private", first_name=user.first_name, username=user.username)
         if target.id == user.id:  # only writing privately lets the bot write to the user first
             self._started_users.add(user.id)
         message = self._store(target.to_dict(), user.to_dict(), content)
@@ -396,15 +374,12 @@ class FakeTelegram(FakeServer):
 
     def _send(self, method: str, params: JsonDict, content: JsonDict, file: UploadedFile | None = None) -> JsonDict:
         """Store a new message from the bot, or record an edit of one (`content` is then the message)."""
-        message = (
-            content if method.startswith("edit") else self._store(self._target_chat(params), self.bot_user, content)
-        )
+        if not method.startswith("edit"):
+            content = self._store(self._target_chat(params), self.bot_user, content)
         markup = params.get("reply_markup") if isinstance(params.get("reply_markup"), dict) else None
-        chat_id, message_id = _chat_key(params["chat_id"]), int(message["message_id"])
-        self._sent.append(
-            SentMessage(method, chat_id, message_id, message.get("text"), message.get("caption"), markup, params, file)
-        )
-        return copy.deepcopy(message)
+        chat_id, message_id, text = _chat_key(params["chat_id"]), int(content["message_id"]), content.get("text")
+        self._sent.append(SentMessage(method, chat_id, message_id, text, content.get("caption"), markup, params, file))
+        return copy.deepcopy(content)
 
     def _content(self, params: JsonDict, key: str, limit: int) -> JsonDict:
         """The message's text or caption and inline keyboard, validated as Telegram does."""
@@ -419,9 +394,8 @@ class FakeTelegram(FakeServer):
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             for button in _inline_buttons(markup):
                 data = button.get("callback_data")
-                if not button.get("text") or (
-                    data is not None and not 1 <= len(str(data).encode()) <= _MAX_CALLBACK_DATA
-                ):
+                size = 1 if data is None else len(str(data).encode())  # bytes, not characters
+                if not button.get("text") or not 1 <= size <= _MAX_CALLBACK_DATA:
                     raise _bad_request("BUTTON_DATA_INVALID")
             content["reply_markup"] = {"inline_keyboard": copy.deepcopy(markup["inline_keyboard"])}
         return content
@@ -453,10 +427,9 @@ class FakeTelegram(FakeServer):
         def superseded() -> bool:  # by a newer poll or a webhook: the older poll ends with 409
             return bool(self.webhook_url) or generation != self._poll_generation
 
+        timeout = float(params.get("timeout") or 0)
         with contextlib.suppress(TimeoutError):
-            await self.wait_for(
-                lambda: bool(self._pending) or self._closing or superseded(), float(params.get("timeout") or 0)
-            )
+            await self.wait_for(lambda: bool(self._pending) or self.closed or superseded(), timeout)
         if superseded():
             raise _ApiError(409, "Conflict: terminated by other getUpdates request")
         return copy.deepcopy(self._pending[:100])
@@ -499,9 +472,8 @@ class FakeTelegram(FakeServer):
         self._target_chat(params)
         file, content = self._upload(params, uploads, "document")
         document = {"file_id": file.file_id, "file_unique_id": file.file_id, "file_name": file.filename}
-        return self._send(
-            "sendDocument", params, {"document": {**document, "mime_type": file.mime_type}, **content}, file
-        )
+        content["document"] = {**document, "mime_type": file.mime_type}
+        return self._send("sendDocument", params, content, file)
 
     async def sendPhoto(self, params: JsonDict, uploads: _Uploads) -> JsonDict:
         self._target_chat(params)
@@ -567,15 +539,9 @@ def _chat_key(value: object) -> ChatKey:
         return str(value)
 
 
-def _present(fields: JsonDict) -> JsonDict:
-    """Telegram leaves optional fields out rather than sending null."""
-    return {key: value for key, value in fields.items() if value is not None}
-
-
 def _commands_key(scope: object, language_code: str) -> tuple[str, str]:
-    return json.dumps(
-        scope if isinstance(scope, dict) and scope else {"type": "default"}, sort_keys=True
-    ), language_code
+    scope = scope if isinstance(scope, dict) and scope else {"type": "default"}
+    return json.dumps(scope, sort_keys=True), language_code
 
 
 def _inline_buttons(markup: object) -> list[JsonDict]:
