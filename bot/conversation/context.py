@@ -13,7 +13,6 @@ from bot.i18n import Translator
 from domain.model import Person
 from storage.unit import Unit
 
-
 P = ParamSpec("P")
 R = TypeVar("R")
 
