@@ -51,18 +51,7 @@ from adapters.slack.client import PLATFORM, build_client, quiet_sdk_logs
 from adapters.slack.errors import SLACK_ERRORS, classify, explain
 from adapters.slack.render import ACTION_PREFIX, OPEN_DM_ACTION, SLASH_COMMAND, Block, Message, button, messages
 from adapters.slack.sender import SlackSender, is_person, post_message, upload_file
-from adapters.slack.translate import (
-    Origin,
-    Payload,
-    Profile,
-    from_action,
-    from_command,
-    from_message,
-    is_personal_message,
-    pressed,
-    profile_from,
-    well_formed,
-)
+from adapters.slack.translate import Origin, Payload, Profile, profile_from, translate, well_formed
 from bot.app import Circles
 from bot.config import ConfigError, SlackSettings
 from bot.conversation.messages import Incoming, Reply, labels_language
@@ -227,29 +216,22 @@ class SlackAdapter:
 
     async def _on_command(self, ack: Callable[[], Awaitable[None]], body: Payload) -> None:
         await ack()
-        user, channel = str(body["user_id"]), str(body.get("channel_id") or "")
-        private = channel.startswith("D") and channel == await self._dm_channel(user)
-        profile = await self._profile(user, str(body.get("user_name") or user))
-        incoming, origin = from_command(body, profile, private=private)
-        await self._run(incoming, origin)
+        await self._on_request(body)
 
-    async def _on_message(self, body: Payload, event: Payload) -> None:
-        if not is_personal_message(event):
-            return
-        user = str(event["user"])
-        self._remember(self._dms, user, str(event["channel"]))
-        incoming, origin = from_message(body, event, await self._profile(user, user))
-        await self._run(incoming, origin)
+    async def _on_message(self, body: Payload) -> None:
+        await self._on_request(body)
 
     async def _on_button(self, ack: Callable[[], Awaitable[None]], body: Payload) -> None:
         await ack()
-        user = str((body.get("user") or {}).get("id") or "")
-        if not user or pressed(body) is None:
+        await self._on_request(body)
+
+    async def _on_request(self, body: Payload) -> None:
+        translated = await translate(body, self._profile, self._dm_channel)
+        if translated is None:
             return
-        profile = await self._profile(user, str((body.get("user") or {}).get("username") or user))
-        incoming, origin = from_action(body, profile)
-        if origin.private and origin.channel_id:
-            self._remember(self._dms, user, origin.channel_id)
+        incoming, origin = translated
+        if origin.private and origin.channel_id:  # the person's direct message with the bot
+            self._remember(self._dms, incoming.user_id, origin.channel_id)
         await self._run(incoming, origin)
 
     async def _on_link(self, ack: Callable[[], Awaitable[None]]) -> None:

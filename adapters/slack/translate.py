@@ -4,6 +4,11 @@ The acting person is always the request's user (for a button, whoever pressed it
 carried in a button's value. Each request carries a stable id for the core's duplicate check: the
 Events API's ``event_id``, or the ``trigger_id`` of a slash command or a button press.
 
+``translate`` is the one entry point: any request the adapter receives, in; what the core should
+see and the way back, out — or nothing, for what is not a person talking to the bot. The two
+facts it needs from Slack (a person's profile, their direct-message channel) are looked up by the
+caller's functions, so recorded requests can be translated without a network.
+
 Where it happened decides the answer's way back (``Origin``): in the person's direct-message
 channel with the bot everything is an ordinary message (``chat.postMessage``, and ``chat.update``
 for the message whose button was pressed); anywhere else — a channel, a direct message between two
@@ -13,6 +18,7 @@ and the core is told ``in_group`` so that personal flows move to the direct mess
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +38,10 @@ class Profile:
     language: str | None = None
 
 
+ProfileLookup = Callable[[str, str], Awaitable[Profile]]  # (user id, fallback name) -> profile
+DirectMessageLookup = Callable[[str], Awaitable[str | None]]  # user id -> their DM channel with the bot
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where a request came from, so that its answers go back the same way."""
@@ -44,6 +54,28 @@ class Origin:
     ephemeral: bool = False  # that message was ephemeral (only the presser sees it)
     team_id: str | None = None
     app_id: str | None = None
+
+
+async def translate(
+    body: Payload, profile: ProfileLookup, dm_channel: DirectMessageLookup
+) -> tuple[Incoming, Origin] | None:
+    """A slash command, a button press or an Events API envelope, as Bolt hands it over, in;
+    the core's ``Incoming`` and the way back out — None for what is not a person talking to the
+    bot (another kind of event, a bot's or an edited message, an action that is no button)."""
+    if "command" in body:  # a slash command's form fields
+        user, channel = str(body["user_id"]), str(body.get("channel_id") or "")
+        # Private only in the person's own direct message with the bot, not one between two people.
+        private = channel.startswith("D") and channel == await dm_channel(user)
+        return from_command(body, await profile(user, str(body.get("user_name") or user)), private=private)
+    if body.get("type") == "block_actions":
+        user = str((body.get("user") or {}).get("id") or "")
+        if not user or pressed(body) is None:
+            return None
+        return from_action(body, await profile(user, str((body.get("user") or {}).get("username") or user)))
+    event = body.get("event")
+    if not isinstance(event, dict) or not is_personal_message(event):
+        return None
+    return from_message(body, event, await profile(str(event["user"]), str(event["user"])))
 
 
 def command_word(text: str) -> tuple[str, str]:

@@ -1,23 +1,13 @@
-"""A fake Slack for end-to-end tests: the Web API methods the Slack adapter calls, and Slack's side
-that calls the bot.
+"""A fake Slack: the Web API methods the Slack adapter calls, and Slack's side that calls the bot.
 
-The bot talks real HTTP to this server through slack-sdk (``base_url=slack.api_url``) and receives
-real, correctly signed requests from it (slash commands, ``block_actions`` presses, Events API
-messages) on its ``/slack/events`` — or over a real WebSocket in Socket Mode. It serves what the
-adapter uses: ``auth.test``, ``users.info``, ``conversations.open``, ``chat.postMessage``,
-``chat.update``, the v2 file upload and ``apps.connections.open``, plus response URLs; any other
-method answers ``unknown_method``.
-
-It is strict where Slack is strict: the bot token is checked, a channel without the bot answers
-``not_in_channel``, Block Kit limits and mrkdwn escaping are enforced (``invalid_blocks``).
-Failures are injected with ``fail("chat.postMessage", error=..., status=429, retry_after=3)``.
-Every call is recorded (``calls``), messages live in channels with their edits, and
-``seen_by(user)`` is what one person saw, in order.
+slack-sdk talks real HTTP to it (``base_url=slack.api_url``); it sends the bot real, signed slash
+commands, button presses and Events API messages on ``/slack/events``, or over a real WebSocket in
+Socket Mode. Any method the adapter does not call answers ``unknown_method``. It is strict where
+Slack is strict: tokens, ``not_in_channel``, Block Kit limits and mrkdwn escaping.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import itertools
@@ -26,14 +16,11 @@ import re
 import secrets
 import time
 import urllib.parse
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
 
-from aiohttp import ClientSession, WSMsgType, web
+from aiohttp import WSMsgType, web
 
-JsonDict = dict[str, Any]
+from tests.fakes.http import ApiCall, Failure, FakeServer, JsonDict
 
 MAX_BLOCKS, MAX_SECTION_TEXT, MAX_BUTTON_TEXT, MAX_ELEMENTS, MAX_TEXT = 50, 3000, 75, 25, 40_000
 BLOCK_TYPES = frozenset({"section", "actions", "divider", "context", "header", "image"})
@@ -58,7 +45,7 @@ class SlackUser:
 class Channel:
     id: str
     name: str
-    members: set[str] = field(default_factory=set)
+    members: set[str]
     is_im: bool = False
 
 
@@ -66,8 +53,8 @@ class Channel:
 class UploadedFile:
     id: str
     filename: str
-    title: str
-    content: bytes
+    declared: int  # the length announced in step one of the upload
+    content: bytes = b""
 
 
 @dataclass
@@ -102,40 +89,6 @@ class Posted:
 
 
 @dataclass(frozen=True)
-class Seen:
-    """One thing a person saw happen: "post", "update" (an edit), "ephemeral", "file"."""
-
-    kind: str
-    text: str
-
-    def render(self) -> str:
-        return {"update": "(updated) ", "ephemeral": "(only you) "}.get(self.kind, "") + self.text
-
-
-@dataclass(frozen=True)
-class ApiCall:
-    method: str
-    args: JsonDict
-    token: str | None
-    status: int
-    error: str | None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200 and self.error is None
-
-
-@dataclass
-class Injected:
-    method: str
-    times: int
-    error: str | None
-    status: int
-    retry_after: int | None
-    channel: str | None
-
-
-@dataclass(frozen=True)
 class Sent:
     """What the bot answered to one request from Slack, and the id the adapter handles it by."""
 
@@ -146,12 +99,8 @@ class Sent:
 
 def decode(text: str) -> str:
     """mrkdwn as a person reads it: links shown as their label or address, entities unescaped."""
-
-    def link(match: re.Match[str]) -> str:
-        target, _, label = match.group(0)[1:-1].partition("|")
-        return label or target
-
-    return VALID_LINK.sub(link, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    shown = VALID_LINK.sub(lambda m: m.group(0)[1:-1].partition("|")[2] or m.group(0)[1:-1], text)
+    return shown.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def encode(text: str) -> str:
@@ -179,13 +128,13 @@ def check_blocks(blocks: object) -> str | None:
             return f"unknown block type {kind!r}"
         if kind == "section":
             text = block.get("text") or {}
-            if (
-                text.get("type") not in ("mrkdwn", "plain_text")
-                or not 1 <= len(text.get("text") or "") <= MAX_SECTION_TEXT
-            ):
+            length = len(text.get("text") or "")
+            if text.get("type") not in ("mrkdwn", "plain_text") or not 1 <= length <= MAX_SECTION_TEXT:
                 return "section text missing or too long"
             if text["type"] == "mrkdwn" and (problem := check_mrkdwn(text["text"])):
                 return problem
+        if kind == "actions" and not 1 <= len(block.get("elements") or []) <= MAX_ELEMENTS:
+            return f"1 to {MAX_ELEMENTS} elements in an actions block"
         for element in block.get("elements", []) if kind == "actions" else []:
             label, action_id = (element.get("text") or {}).get("text") or "", element.get("action_id") or ""
             if element.get("type") != "button" or not 1 <= len(label) <= MAX_BUTTON_TEXT:
@@ -193,73 +142,40 @@ def check_blocks(blocks: object) -> str | None:
             if not action_id or action_id in action_ids or ("value" not in element and "url" not in element):
                 return f"button {label!r}: action_id missing or repeated, or no value or url"
             action_ids.add(action_id)
-        if kind == "actions" and not 1 <= len(block.get("elements") or []) <= MAX_ELEMENTS:
-            return f"1 to {MAX_ELEMENTS} elements in an actions block"
     return None
 
 
-class FakeSlack:
-    team_id = "T0CIRCLES"
-    app_id = "A0CIRCLES"
-    bot_user_id = "U0CIRCLESBOT"
-    bot_id = "B0CIRCLES"
+def _error(error: str | None, **details: object) -> JsonDict:
+    return {"ok": False, "error": error, **details}
 
-    def __init__(
-        self,
-        *,
-        bot_token: str = "xoxb-test-token",
-        app_token: str = "xapp-test-token",
-        signing_secret: str = "test-signing-secret",
-    ) -> None:
-        self.bot_token, self.app_token, self.signing_secret = bot_token, app_token, signing_secret
+
+class FakeSlack(FakeServer):
+    team_id, app_id, bot_user_id, bot_id = "T0CIRCLES", "A0CIRCLES", "U0CIRCLESBOT", "B0CIRCLES"
+    bot_token, app_token = "xoxb-test-token", "xapp-test-token"
+
+    def __init__(self, *, signing_secret: str = "test-signing-secret") -> None:
+        super().__init__()
+        self.signing_secret = signing_secret
         self.users: dict[str, SlackUser] = {}
         self.channels: dict[str, Channel] = {}
         self.messages: dict[str, list[Posted]] = {}
-        self.timeline: list[tuple[Seen, frozenset[str]]] = []  # what happened, and who could see it
-        self.calls: list[ApiCall] = []
+        self.timeline: list[tuple[str, frozenset[str]]] = []  # what happened, as shown, and who could see it
         self.uploads: dict[str, UploadedFile] = {}
         self.responses: list[tuple[str, JsonDict]] = []  # (response URL id, body) posted by the bot
         self.acks: dict[str, JsonDict] = {}  # Socket Mode: envelope id -> the bot's acknowledgement
         self.app_url: str | None = None  # the bot's /slack/events, for HTTP mode
-        self._declared: dict[str, int] = {}  # file id -> the length announced in step one
-        self._failures: list[Injected] = []
         self._response_urls: dict[str, JsonDict] = {}
         self._counter = itertools.count(1)
         self._instance = secrets.token_hex(4)  # ids stay unique across fakes, as Slack's across time
-        self._tick = asyncio.Event()
         self._socket: web.WebSocketResponse | None = None
-        self._socket_ready = asyncio.Event()
-        self._ack_waiters: dict[str, asyncio.Future[JsonDict]] = {}
-        self._runner: web.AppRunner | None = None
-        self._session: ClientSession | None = None
-        self.port = 0
-        self.app = web.Application(client_max_size=10 * 1024 * 1024)
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/upload/{file_id}", self._upload)
         self.app.router.add_post("/respond/{rid}", self._respond)
         self.app.router.add_get("/socket", self._websocket)
 
-    async def __aenter__(self) -> Self:
-        self._runner = web.AppRunner(self.app, handle_signals=False)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = int(self._runner.addresses[0][1])
-        self._session = ClientSession()
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def closing(self) -> None:
         if self._socket is not None:
             await self._socket.close()
-        if self._session is not None:
-            await self._session.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def api_url(self) -> str:
@@ -291,12 +207,9 @@ class FakeSlack:
     ) -> None:
         """The next ``times`` calls of ``method`` (to ``channel``, if given) fail like this."""
         error = "ratelimited" if status == 429 and error is None else error
-        self._failures.append(Injected(method, times, error, status, retry_after, channel))
+        self.failures.append(Failure(method, channel, times, (status, error, retry_after)))
 
     # ------------------------------------------------------------------ what happened
-
-    def calls_to(self, method: str) -> list[ApiCall]:
-        return [c for c in self.calls if c.method == method]
 
     def messages_in(self, channel: str) -> list[Posted]:
         return list(self.messages.get(channel, []))
@@ -308,24 +221,14 @@ class FakeSlack:
     def mark(self) -> int:
         return len(self.timeline)
 
-    def seen_by(self, user: SlackUser, since: int = 0) -> list[Seen]:
+    def seen_by(self, user: SlackUser, since: int = 0) -> list[str]:
+        """What this person saw happen since ``mark()``: "(updated) " marks an edit, "(only you) " an ephemeral."""
         return [seen for seen, who in self.timeline[since:] if user.id in who]
 
     def visible_to(self, user: SlackUser) -> list[Posted]:
         """Every message this person can see now, oldest first."""
-        return sorted(
-            (m for ms in self.messages.values() for m in ms if user.id in self._audience(m)), key=lambda m: float(m.ts)
-        )
-
-    async def wait_for(self, predicate: Callable[[], bool], within: float = 5.0) -> None:
-        """Until ``predicate()`` holds, re-checked after every API call; a timeout fails the test."""
-        async with asyncio.timeout(within):
-            while not predicate():
-                await self._tick.wait()
-
-    def _changed(self) -> None:
-        self._tick.set()
-        self._tick = asyncio.Event()
+        everything = (m for ms in self.messages.values() for m in ms if user.id in self._audience(m))
+        return sorted(everything, key=lambda m: float(m.ts))
 
     def _next_ts(self) -> str:
         n = next(self._counter)
@@ -337,16 +240,15 @@ class FakeSlack:
         channel = self.channels.get(message.channel)
         return frozenset(channel.members if channel else set())
 
-    def _post(self, kind: str, message: Posted) -> None:
-        """A new message in its channel, seen by those who can see it."""
-        self.messages.setdefault(message.channel, []).append(message)
-        self._see(kind, message)
-
     def _see(self, kind: str, message: Posted) -> None:
-        text = "\n".join(f"(file: {f.filename})" for f in message.files) if kind == "file" else message.shown()
-        self.timeline.append((Seen(kind, text), self._audience(message)))
+        """Everyone who can see ``message`` sees it: "post", "update" (an edit), "ephemeral" or "file"."""
+        if kind in ("post", "ephemeral", "file"):
+            self.messages.setdefault(message.channel, []).append(message)
+        shown = "\n".join(f"(file: {f.filename})" for f in message.files) if kind == "file" else message.shown()
+        prefix = {"update": "(updated) ", "ephemeral": "(only you) "}.get(kind, "")
+        self.timeline.append((prefix + shown, self._audience(message)))
 
-    # ------------------------------------------------------------------ the Web API
+    # ------------------------------------------------------------------ the Web API and response URLs
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
@@ -355,124 +257,100 @@ class FakeSlack:
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ") if header.startswith("Bearer ") else args.pop("token", None)
         status, body, headers = 200, self._answer(method, args, token), {}
-        injected = next(
-            (
-                f
-                for f in self._failures
-                if f.times > 0
-                and f.method == method
-                and f.channel in (None, args.get("channel"), args.get("channel_id"))
-            ),
-            None,
-        )
-        if injected is not None:
-            injected.times -= 1
-            status, body = injected.status, {"ok": False, "error": injected.error or "fatal_error"}
-            if injected.retry_after is not None:
-                headers["Retry-After"] = str(injected.retry_after)
+        if injected := self.injected(method, args.get("channel"), args.get("channel_id")):
+            status, error, retry_after = injected
+            body = _error(error or "fatal_error")
+            if retry_after is not None:
+                headers["Retry-After"] = str(retry_after)
         error = None if body.get("ok") else str(body.get("error"))
-        self.calls.append(ApiCall(method, args, token, status, error))
+        self.calls.append(ApiCall(method, args, status, token, error))
         if injected is None and error is None:
             self._apply(method, args, body)
-        self._changed()
+        self.changed()
         return web.json_response(body, status=status, headers=headers)
 
     def _answer(self, method: str, args: JsonDict, token: str | None) -> JsonDict:
         """Validate a call and say what Slack would answer; ``_apply`` changes the world after."""
         if method == "apps.connections.open":
-            if token != self.app_token:
-                return {"ok": False, "error": "invalid_auth"}
-            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket?ticket={next(self._counter)}"}
+            url = f"ws://127.0.0.1:{self.port}/socket?ticket={next(self._counter)}"
+            return {"ok": True, "url": url} if token == self.app_token else _error("invalid_auth")
         if token != self.bot_token:
-            return {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
+            return _error("not_authed" if not token else "invalid_auth")
         if method == "auth.test":
             return {"ok": True, "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": self.bot_id}
-        if method == "users.info":
-            user = self.users.get(str(args.get("user")))
-            if user is None:
-                return {"ok": False, "error": "user_not_found"}
-            data = {
-                "id": user.id,
-                "name": user.name.lower(),
-                "real_name": user.name,
-                "profile": {"display_name": user.name},
-            }
+        user = self.users.get(str(args.get("user" if method == "users.info" else "users")))
+        if method in ("users.info", "conversations.open") and user is None:
+            return _error("user_not_found")
+        if method == "users.info" and user is not None:
+            data: JsonDict = {"id": user.id, "name": user.name.lower(), "real_name": user.name}
+            data["profile"] = {"display_name": user.name}
             if str(args.get("include_locale")).lower() in ("1", "true"):
                 data["locale"] = user.locale
             return {"ok": True, "user": data}
-        if method == "conversations.open":
-            user = self.users.get(str(args.get("users")))
-            return {"ok": True, "channel": {"id": user.dm}} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.open" and user is not None:
+            return {"ok": True, "channel": {"id": user.dm}}
         if method in ("chat.postMessage", "chat.update"):
             return self._check_message(method, args)
         if method == "files.getUploadURLExternal":
             filename, length = args.get("filename"), str(args.get("length") or "")
             if not filename or not length.isdigit():
-                return {"ok": False, "error": "invalid_arguments"}
+                return _error("invalid_arguments")
             file_id = f"F{next(self._counter):08d}"
-            self.uploads[file_id] = UploadedFile(file_id, str(filename), str(filename), b"")
-            self._declared[file_id] = int(length)
+            self.uploads[file_id] = UploadedFile(file_id, str(filename), int(length))
             return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
             return self._check_complete_upload(args)
-        return {"ok": False, "error": "unknown_method"}
+        return _error("unknown_method")
 
     def _check_message(self, method: str, args: JsonDict) -> JsonDict:
         text, blocks = args.get("text"), args.get("blocks")
         if isinstance(blocks, str):
             blocks = args["blocks"] = json.loads(blocks)
+        channel, error = self._channel_for_posting(args.get("channel"))
         if method == "chat.update":
             message = self._find(str(args.get("channel")), str(args.get("ts")))
             if message is None or message.ephemeral_to is not None:
-                return {"ok": False, "error": "message_not_found"}
-            channel, error = self.channels.get(message.channel), None
-        else:
-            channel, error = self._channel_for_posting(args.get("channel"))
+                return _error("message_not_found")
+            channel = self.channels.get(message.channel)
         if channel is None:
-            return {"ok": False, "error": error}
+            return _error(error)
         if not text and not blocks:
-            return {"ok": False, "error": "no_text"}
+            return _error("no_text")
         if blocks is not None and (problem := check_blocks(blocks)):
-            return {"ok": False, "error": "invalid_blocks", "response_metadata": {"messages": [problem]}}
+            return _error("invalid_blocks", response_metadata={"messages": [problem]})
         if text and (len(text) > MAX_TEXT or check_mrkdwn(text)):
-            return {"ok": False, "error": "invalid_arguments"}
+            return _error("invalid_arguments")
         return {"ok": True, "channel": channel.id, "ts": args.get("ts") or self._next_ts()}
 
     def _check_complete_upload(self, args: JsonDict) -> JsonDict:
         channel, error = self._channel_for_posting(args.get("channel_id"))
         if channel is None:
-            return {"ok": False, "error": error}
+            return _error(error)
         files = []
         for item in json.loads(str(args.get("files") or "[]")):
             uploaded = self.uploads.get(item.get("id"))
-            if uploaded is None or len(uploaded.content) != self._declared.get(uploaded.id):
-                return {"ok": False, "error": "file_upload_not_complete"}
-            uploaded.title = item.get("title") or uploaded.title
-            files.append({"id": uploaded.id, "name": uploaded.filename, "title": uploaded.title})
+            if uploaded is None or len(uploaded.content) != uploaded.declared:
+                return _error("file_upload_not_complete")
+            title = item.get("title") or uploaded.filename
+            files.append({"id": uploaded.id, "name": uploaded.filename, "title": title})
         return {"ok": True, "files": files, "channel": channel.id}
 
     def _apply(self, method: str, args: JsonDict, body: JsonDict) -> None:
+        text, blocks = args.get("text") or "", list(args.get("blocks") or [])
         if method == "chat.postMessage":
-            self._post(
-                "post", Posted(body["channel"], body["ts"], args.get("text") or "", list(args.get("blocks") or []))
-            )
-        elif method == "chat.update":
-            message = self._find(args["channel"], args["ts"])
-            assert message is not None
-            message.text, message.blocks = args.get("text") or message.text, list(args.get("blocks") or [])
+            self._see("post", Posted(body["channel"], body["ts"], text, blocks))
+        elif method == "chat.update" and (message := self._find(args["channel"], args["ts"])):
+            message.text, message.blocks = text or message.text, blocks
             self._see("update", message)
         elif method == "files.completeUploadExternal":
             files = [self.uploads[f["id"]] for f in body["files"]]
             comment = args.get("initial_comment") or ""
-            self._post("file", Posted(body["channel"], self._next_ts(), comment, [], files=files))
+            self._see("file", Posted(body["channel"], self._next_ts(), comment, [], files=files))
 
     def _channel_for_posting(self, target: object) -> tuple[Channel | None, str | None]:
         name = str(target or "")
-        if name[:1] in ("U", "W"):
-            user = self.users.get(name)
-            if user is None:
-                return None, "channel_not_found"
-            name = user.dm
+        if name[:1] in ("U", "W"):  # a person: their direct message with the bot
+            name = self.users[name].dm if name in self.users else ""
         channel = self.channels.get(name)
         if channel is None:
             return None, "channel_not_found"
@@ -483,16 +361,13 @@ class FakeSlack:
 
     async def _upload(self, request: web.Request) -> web.StreamResponse:
         """Step two of Slack's upload flow: the bytes, POSTed to the URL step one gave."""
-        file_id = request.match_info["file_id"]
-        content = await request.read()
-        self.calls.append(ApiCall("upload", {"file_id": file_id, "length": len(content)}, None, 200, None))
-        self._changed()
+        file_id, content = request.match_info["file_id"], await request.read()
+        self.calls.append(ApiCall("upload", {"file_id": file_id, "length": len(content)}, 200))
+        self.changed()
         if file_id not in self.uploads:
             return web.Response(status=404, text="not found")
         self.uploads[file_id].content = content
         return web.Response(text=f"OK - {len(content)}")
-
-    # ------------------------------------------------------------------ response URLs
 
     def _response_url(self, user: SlackUser, channel: str, message: Posted | None) -> str:
         rid = f"R{next(self._counter):08d}"
@@ -504,22 +379,23 @@ class FakeSlack:
         rid = request.match_info["rid"]
         target, body = self._response_urls.get(rid), await request.json()
         self.responses.append((rid, body))
-        self._changed()
+        self.changed()
         if target is None or target["uses"] >= 5:  # Slack allows five answers per URL
             return web.Response(status=404, text="used_url" if target else "invalid_url")
         target["uses"] += 1
         blocks, text = body.get("blocks"), body.get("text") or ""
         if problem := (check_blocks(blocks) if blocks is not None else None) or check_mrkdwn(text):
             return web.Response(status=400, text=f"invalid_blocks: {problem}")
+        blocks = list(blocks or [])
         original: Posted | None = target["message"]
         if body.get("replace_original") and original is not None:
-            original.text, original.blocks = text, list(blocks or [])
+            original.text, original.blocks = text, blocks
             self._see("update", original)
         else:
             ephemeral = body.get("response_type", "ephemeral") != "in_channel"
-            message = Posted(target["channel"], self._next_ts(), text, list(blocks or []))
-            message.ephemeral_to = target["user"] if ephemeral else None
-            self._post("ephemeral" if ephemeral else "post", message)
+            to = target["user"] if ephemeral else None
+            posted = Posted(target["channel"], self._next_ts(), text, blocks, to)
+            self._see("ephemeral" if ephemeral else "post", posted)
         return web.Response(text="ok")
 
     # ------------------------------------------------------------------ Slack calls the bot
@@ -532,33 +408,32 @@ class FakeSlack:
 
     async def post_to_app(self, body: str, content_type: str, headers: dict[str, str]) -> Sent:
         """A raw request to the bot's ``/slack/events`` (the security tests forge their own)."""
-        assert self.app_url is not None and self._session is not None, "set app_url to the bot's /slack/events"
-        sent = {"Content-Type": content_type, **headers}
-        async with self._session.post(self.app_url, data=body.encode(), headers=sent) as response:
+        assert self.app_url is not None and self.session is not None, "set app_url to the bot's /slack/events"
+        headers = {"Content-Type": content_type, **headers}
+        async with self.session.post(self.app_url, data=body.encode(), headers=headers) as response:
             return Sent(response.status, await response.text(), None)
 
-    async def _deliver(self, kind: str, payload: JsonDict, body: str, content_type: str, retry_num: int | None) -> Sent:
+    async def _deliver(self, kind: str, payload: JsonDict, update_id: str, retry_num: int | None) -> Sent:
+        """Over the socket if the bot opened one, else a signed POST (JSON for events, a form otherwise)."""
         if self._socket is not None:
-            return await self._over_socket(kind, payload, retry_num)
-        headers = self.sign(body)
-        if retry_num is not None:
-            headers |= {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
-        return await self.post_to_app(body, content_type, headers)
+            sent = await self._over_socket(kind, payload, retry_num)
+        else:
+            form = {"payload": json.dumps(payload)} if kind == "interactive" else payload
+            body = json.dumps(payload) if kind == "events_api" else urllib.parse.urlencode(form)
+            headers = self.sign(body)
+            if retry_num is not None:
+                headers |= {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+            content_type = "application/json" if kind == "events_api" else "application/x-www-form-urlencoded"
+            sent = await self.post_to_app(body, content_type, headers)
+        return Sent(sent.status, sent.body, update_id)
 
     def command_payload(self, user: SlackUser, text: str, channel: str | None = None) -> JsonDict:
         where = self.channels.get(channel or user.dm)
-        return {
-            "team_id": self.team_id,
-            "channel_id": channel or user.dm,
-            "channel_name": "directmessage" if where is None or where.is_im else where.name,
-            "user_id": user.id,
-            "user_name": user.name.lower(),
-            "command": "/circles",
-            "text": encode(text),
-            "api_app_id": self.app_id,
-            "response_url": self._response_url(user, channel or user.dm, None),
-            "trigger_id": self._trigger_id(),
-        }
+        payload = {"team_id": self.team_id, "channel_id": channel or user.dm, "user_id": user.id, "command": "/circles"}
+        payload["channel_name"] = "directmessage" if where is None or where.is_im else where.name
+        payload |= {"user_name": user.name.lower(), "text": encode(text), "api_app_id": self.app_id}
+        payload["response_url"] = self._response_url(user, channel or user.dm, None)
+        return payload | {"trigger_id": self._trigger_id()}
 
     async def send_command(
         self,
@@ -571,71 +446,42 @@ class FakeSlack:
     ) -> Sent:
         """``/circles <text>`` typed by ``user`` in their direct message with the bot, or ``channel``."""
         fields = payload or self.command_payload(user, text, channel)
-        body = urllib.parse.urlencode(fields)
-        sent = await self._deliver("slash_commands", fields, body, "application/x-www-form-urlencoded", retry_num)
-        return Sent(sent.status, sent.body, f"command:{fields['trigger_id']}")
+        return await self._deliver("slash_commands", fields, f"command:{fields['trigger_id']}", retry_num)
 
     def message_payload(self, user: SlackUser, text: str, event_id: str | None = None) -> JsonDict:
-        ts = self._next_ts()
-        event = {
-            "type": "message",
-            "channel": user.dm,
-            "user": user.id,
-            "text": encode(text),
-            "ts": ts,
-            "channel_type": "im",
-        }
-        return {
-            "team_id": self.team_id,
-            "api_app_id": self.app_id,
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{self._instance}{next(self._counter):08d}",
-            "event_time": int(time.time()),
-        }
+        event = {"type": "message", "channel": user.dm, "user": user.id, "text": encode(text), "ts": self._next_ts()}
+        payload = {"team_id": self.team_id, "api_app_id": self.app_id, "event": event | {"channel_type": "im"}}
+        event_id = event_id or f"Ev{self._instance}{next(self._counter):08d}"
+        return payload | {"type": "event_callback", "event_id": event_id, "event_time": int(time.time())}
 
     async def send_message(
         self, user: SlackUser, text: str, *, event_id: str | None = None, retry_num: int | None = None
     ) -> Sent:
         """``user`` writes ``text`` in their direct message with the bot (an Events API event)."""
-        body = self.message_payload(user, text, event_id)
-        sent = await self._deliver("events_api", body, json.dumps(body), "application/json", retry_num)
-        return Sent(sent.status, sent.body, f"event:{body['event_id']}")
+        payload = self.message_payload(user, text, event_id)
+        return await self._deliver("events_api", payload, f"event:{payload['event_id']}", retry_num)
 
     async def send_action(self, user: SlackUser, message: Posted, label: str, *, retry_num: int | None = None) -> Sent:
         """``user`` presses the button labelled ``label`` (or starting so) on ``message``."""
         element = message.button(label)
         assert element is not None, f"no button {label!r} on {message.shown()!r}"
         channel = self.channels.get(message.channel)
+        action = {"action_id": element["action_id"], "block_id": "b1", "text": element["text"], "type": "button"}
+        container = {"type": "message", "message_ts": message.ts, "channel_id": message.channel}
         payload: JsonDict = {
             "type": "block_actions",
             "user": {"id": user.id, "username": user.name.lower(), "team_id": self.team_id},
             "api_app_id": self.app_id,
-            "container": {
-                "type": "message",
-                "message_ts": message.ts,
-                "channel_id": message.channel,
-                "is_ephemeral": message.ephemeral_to is not None,
-            },
+            "container": container | {"is_ephemeral": message.ephemeral_to is not None},
             "trigger_id": self._trigger_id(),
             "team": {"id": self.team_id},
             "channel": {"id": message.channel, "name": channel.name if channel else message.channel},
             "response_url": self._response_url(user, message.channel, message),
-            "actions": [
-                {
-                    "action_id": element["action_id"],
-                    "block_id": "b1",
-                    "text": element["text"],
-                    "value": element.get("value", ""),
-                    "type": "button",
-                }
-            ],
+            "actions": [action | {"value": element.get("value", "")}],
         }
         if message.ephemeral_to is None:
             payload["message"] = {"type": "message", "ts": message.ts, "text": message.text, "blocks": message.blocks}
-        body = urllib.parse.urlencode({"payload": json.dumps(payload)})
-        sent = await self._deliver("interactive", payload, body, "application/x-www-form-urlencoded", retry_num)
-        return Sent(sent.status, sent.body, f"action:{payload['trigger_id']}")
+        return await self._deliver("interactive", payload, f"action:{payload['trigger_id']}", retry_num)
 
     def _trigger_id(self) -> str:
         n = next(self._counter)
@@ -647,42 +493,29 @@ class FakeSlack:
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
         self._socket = socket
-        self._socket_ready.set()
+        self.changed()
         await socket.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": self.app_id}})
         try:
             async for message in socket:
                 if message.type == WSMsgType.TEXT:
-                    data = json.loads(message.data)
-                    envelope = str(data.get("envelope_id") or "")
-                    self.acks[envelope] = data
-                    waiter = self._ack_waiters.pop(envelope, None)
-                    if waiter is not None and not waiter.done():
-                        waiter.set_result(data)
-                    self._changed()
+                    ack = json.loads(message.data)
+                    self.acks[str(ack.get("envelope_id") or "")] = ack
+                    self.changed()
         finally:
             if self._socket is socket:
                 self._socket = None
-                self._socket_ready.clear()
         return socket
 
     async def socket_connected(self, within: float = 5.0) -> None:
-        async with asyncio.timeout(within):
-            await self._socket_ready.wait()
+        await self.wait_for(lambda: self._socket is not None, within)
 
     async def _over_socket(self, kind: str, payload: JsonDict, retry_num: int | None) -> Sent:
         assert self._socket is not None
         envelope = f"env-{next(self._counter)}"
-        waiter: asyncio.Future[JsonDict] = asyncio.get_running_loop().create_future()
-        self._ack_waiters[envelope] = waiter
-        message = {
-            "envelope_id": envelope,
-            "type": kind,
-            "payload": payload,
-            "accepts_response_payload": kind != "events_api",
-        }
+        message: JsonDict = {"envelope_id": envelope, "type": kind, "payload": payload}
+        message["accepts_response_payload"] = kind != "events_api"
         if retry_num is not None:
             message |= {"retry_attempt": retry_num, "retry_reason": "timeout"}
         await self._socket.send_json(message)
-        async with asyncio.timeout(5.0):
-            ack = await waiter
-        return Sent(200, json.dumps(ack), None)
+        await self.wait_for(lambda: envelope in self.acks)
+        return Sent(200, json.dumps(self.acks[envelope]), None)

@@ -1,19 +1,11 @@
-"""A fake Telegram Bot API server for end-to-end tests: the methods the Telegram adapter calls.
+"""A fake Telegram Bot API server: python-telegram-bot talks real HTTP to it (``base_url``).
 
-The bot under test talks real HTTP to this server through python-telegram-bot (PTB), configured
-with ``base_url=tg.base_url``; nothing in the bot is patched. The fake serves exactly what the
-adapter uses — getMe, setMyCommands, getUpdates, setWebhook / deleteWebhook, sendMessage,
-sendDocument, sendPhoto, editMessageText, answerCallbackQuery — and answers any other method
-404, so a new call in the adapter shows up as a failing test rather than a silent pass.
-
-It is strict where Telegram is strict and the bot could go wrong: the 64-byte ``callback_data``
-limit, 4,096-character texts, "message is not modified", a callback query answered twice, a
-blocked user (403), a private chat whose user never wrote (``strict_private_chats``), and with
-``enforce_limits`` Telegram's flood limits (30 messages/s overall, 1/s per chat, 20/min per
-group) answered with 429 and ``retry_after``. The bot sends plain text only, so a ``parse_mode``
-is refused rather than half-parsed.
-
-Everything runs on the test's own event loop; no threads.
+It serves the methods the adapter calls (``_METHODS``) and answers any other 404, so a new call
+shows up as a failing test. It is strict where Telegram is strict and the bot could go wrong:
+64-byte ``callback_data``, 4,096-character texts, "message is not modified", a callback query
+answered twice, a blocked user, a private chat whose user never wrote (``strict_private_chats``),
+a ``parse_mode`` (the bot sends plain text), and with ``enforce_limits`` the flood limits
+(30 messages/s overall, 1/s per chat, 20/min per group) answered with 429 and ``retry_after``.
 """
 
 from __future__ import annotations
@@ -29,13 +21,13 @@ import struct
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Literal, Self
+from dataclasses import asdict, dataclass
+from typing import Literal
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import web
 
-JsonDict = dict[str, Any]
+from tests.fakes.http import ApiCall, Failure, FakeServer, JsonDict
+
 FailureKind = Literal["retry_after", "forbidden", "server_error", "bad_request"]
 ChatKey = int | str
 
@@ -44,17 +36,14 @@ _METHODS = frozenset(
     "getMe getUpdates setWebhook deleteWebhook setMyCommands sendMessage sendDocument sendPhoto editMessageText "
     "answerCallbackQuery".split()
 )
-# Methods that create a new message and therefore count against Telegram's flood limits.
-_RATE_LIMITED = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
+_RATE_LIMITED = frozenset({"sendMessage", "sendDocument", "sendPhoto"})  # new messages count against flood limits
 # PTB posts form data where strings go raw and everything else JSON-encoded, so `text="42"` and
 # `chat_id=42` look alike on the wire: these parameters are strings and never JSON-decoded.
-_STRING_PARAMS = frozenset(
-    {"text", "caption", "parse_mode", "callback_query_id", "url", "secret_token", "language_code"}
-)
+_STRING_PARAMS = frozenset({"text", "caption", "parse_mode", "callback_query_id", "url", "secret_token"})
 _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?")
-_COMMAND_NAME_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _NOT_MODIFIED = "message is not modified: specified new message content and reply markup are exactly the same"
 _MAX_TEXT, _MAX_CAPTION, _MAX_CALLBACK_DATA = 4096, 1024, 64
+_LIMITS = (30, 1, 20)  # messages per second overall, per second in one chat, per minute in one group
 
 
 @dataclass(frozen=True)
@@ -65,18 +54,9 @@ class TgUser:
     first_name: str
     username: str | None = None
     language_code: str | None = "en"
-    last_name: str | None = None
 
     def to_dict(self) -> JsonDict:
-        data: JsonDict = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        for key in ("last_name", "username", "language_code"):
-            if getattr(self, key):
-                data[key] = getattr(self, key)
-        return data
-
-    @property
-    def private_chat(self) -> TgChat:
-        return TgChat(self.id, "private", first_name=self.first_name, last_name=self.last_name, username=self.username)
+        return {"is_bot": False, **{key: value for key, value in asdict(self).items() if value is not None}}
 
 
 @dataclass(frozen=True)
@@ -87,15 +67,10 @@ class TgChat:
     type: Literal["private", "group", "supergroup"]
     title: str | None = None
     first_name: str | None = None
-    last_name: str | None = None
     username: str | None = None
 
-    def to_dict(self) -> JsonDict:
-        data: JsonDict = {"id": self.id, "type": self.type}
-        for key in ("title", "first_name", "last_name", "username"):
-            if getattr(self, key):
-                data[key] = getattr(self, key)
-        return data
+    def to_dict(self) -> JsonDict:  # Telegram leaves out empty fields rather than sending null
+        return {key: value for key, value in asdict(self).items() if value is not None}
 
 
 @dataclass
@@ -109,31 +84,12 @@ class UploadedFile:
 
 
 @dataclass
-class ApiCall:
-    """One HTTP request the bot made. `status` is None while the request is still running."""
-
-    method: str
-    params: JsonDict
-    time: float
-    status: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200
-
-    @property
-    def chat_id(self) -> ChatKey | None:
-        value = self.params.get("chat_id")
-        return None if value is None else _chat_key(value)
-
-
-@dataclass
 class SentMessage:
     """A message the bot sent or edited, as the test wants to look at it."""
 
     method: str
-    chat_id: ChatKey | None
-    message_id: int | None
+    chat_id: ChatKey
+    message_id: int
     text: str | None
     caption: str | None
     reply_markup: JsonDict | None
@@ -168,61 +124,42 @@ class SentMessage:
         raise KeyError(f"no callback button {button_text!r}; buttons: {self.button_texts}")
 
 
-@dataclass
-class _FailureRule:
-    method: str
-    chat_id: ChatKey | None
-    remaining: int
-    skip: int
-    error: _ApiError
-
-
 class _ApiError(Exception):
-    """A Bot API error answer: raised by handlers, turned into the JSON error body."""
+    """A Bot API error answer: raised by the methods, turned into the JSON error body."""
 
     def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
         super().__init__(description)
-        self.status, self.description, self.retry_after = status, description, retry_after
-
-    def payload(self) -> JsonDict:
-        data: JsonDict = {"ok": False, "error_code": self.status, "description": self.description}
-        if self.retry_after is not None:
-            data["parameters"] = {"retry_after": self.retry_after}
-        return data
-
-
-def _bad_request(description: str) -> _ApiError:
-    return _ApiError(400, f"Bad Request: {description}")
+        self.payload: JsonDict = {"ok": False, "error_code": status, "description": description}
+        if retry_after is not None:
+            self.payload["parameters"] = {"retry_after": retry_after}
+        self.status = status
 
 
 _Uploads = dict[str, tuple[str, bytes, str]]  # part name -> (filename, content, content type)
 
 
-class FakeTelegram:
+class FakeTelegram(FakeServer):
     """An in-process Telegram Bot API server on 127.0.0.1 with a random free port."""
+
+    bot_id = 7_000_000_001
 
     def __init__(
         self,
         *,
         bot_username: str = "circles_test_bot",
-        bot_id: int = 7_000_000_001,
         token: str | None = None,
         enforce_limits: bool = False,
-        limits: tuple[int, int, int] = (
-            30,
-            1,
-            20,
-        ),  # messages per second overall, per second per chat, per minute per group
         strict_private_chats: bool = False,
     ) -> None:
         """token: if given, requests with another token answer 401, as Telegram does.
         strict_private_chats: a send to a user who never wrote to the bot answers 403; off by
             default because tests often seed people straight into the database."""
-        self.bot_username, self.bot_id, self.token = bot_username, bot_id, token
-        self.enforce_limits = enforce_limits
-        self.limits = limits
-        self.strict_private_chats = strict_private_chats
-        self.calls: list[ApiCall] = []
+        super().__init__()
+        self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        self.token = token
+        self.bot_user: JsonDict = {"id": self.bot_id, "is_bot": True, "first_name": "Circles Test"}
+        self.bot_user["username"] = bot_username
+        self.enforce_limits, self.strict_private_chats = enforce_limits, strict_private_chats
         self.files: list[UploadedFile] = []
         self.rate_limited = 0  # how often the flood limits answered 429
         self.callback_answers: dict[str, JsonDict] = {}  # query id -> what the bot answered
@@ -231,87 +168,30 @@ class FakeTelegram:
         self.webhook_secret_token: str | None = None
         self._sent: list[SentMessage] = []
         self._pending: list[JsonDict] = []
-        self._update_ids = itertools.count(1)
-        self._query_ids = itertools.count(4_200_000_000_000_000_001)
-        self._file_ids = itertools.count(1)
+        self._ids = itertools.count(1)  # updates, callback queries and files
         self._message_ids: dict[ChatKey, itertools.count[int]] = {}
         self._messages: dict[tuple[ChatKey, int], JsonDict] = {}  # every message, as edited since
-        self._chats: dict[int, TgChat] = {}
         self._started_users: set[int] = set()
         self._blocked_users: set[int] = set()
         self._open_queries: set[str] = set()
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
-        self._failures: list[_FailureRule] = []
         self._sends: dict[object, deque[float]] = {}  # flood-limit windows: "all", chat id, ("group", id)
-        # Replaced each time it fires, so a waiting long poll is woken by exactly the next change.
-        self._updates_changed = asyncio.Event()
-        # Each getUpdates bumps this; an older poll that sees it changed ends with 409, as on Telegram.
-        self._poll_generation = 0
-        self._closing = False
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
-        self._client: ClientSession | None = None
-
-    # ---------------------------------------------------------------- lifecycle
-
-    async def start(self) -> None:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
-        # stop() wakes every long poll first, so anything still running is a leaked request that
-        # must not hold the shutdown; PTB drops its poll's connection on stop, so cancel ours too.
-        runner = web.AppRunner(
-            app, handle_signals=False, access_log=None, shutdown_timeout=2.0, handler_cancellation=True
-        )
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        self._port = int(runner.addresses[0][1])
-        self._runner = runner
-        self._client = ClientSession(timeout=ClientTimeout(total=30))
-
-    async def stop(self) -> None:
-        self._closing = True
-        self._fire_updates_changed()
-        if self._client is not None:
-            await self._client.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-        self._client = self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._port is not None, "FakeTelegram is not started"
-        return self._port
+        self._poll_generation = 0  # each getUpdates bumps it; an older poll then ends with 409
 
     @property
     def base_url(self) -> str:
         """For PTB's ``base_url``: it appends ``<token>/<method>``."""
-        return f"http://127.0.0.1:{self.port}/bot"
-
-    @property
-    def bot_user(self) -> JsonDict:
-        return {"id": self.bot_id, "is_bot": True, "first_name": "Circles Test", "username": self.bot_username}
+        return f"{super().base_url}/bot"
 
     # ---------------------------------------------------------------- people and chats
 
-    def user(self, id: int, first_name: str, **details: Any) -> TgUser:
-        """A user; ``details``: username, language_code (default "en"), last_name."""
-        user = TgUser(id, first_name, **details)
-        self._chats[id] = user.private_chat
-        return user
+    def user(self, id: int, first_name: str, **details: str | None) -> TgUser:
+        """A user; ``details``: username, language_code (default "en")."""
+        return TgUser(id, first_name, **details)
 
     def group(self, id: int, title: str, type: Literal["group", "supergroup"] = "group") -> TgChat:
         assert id < 0, "Telegram group ids are negative"
-        self._chats[id] = chat = TgChat(id=id, type=type, title=title)
-        return chat
+        return TgChat(id=id, type=type, title=title)
 
     def block(self, user: TgUser | int) -> None:
         """The user blocks the bot: every later send to them answers 403, as on Telegram."""
@@ -326,58 +206,44 @@ class FakeTelegram:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.group())}]
         return self._message_update(user, chat, content)
 
-    def build_location_update(
-        self, user: TgUser, latitude: float, longitude: float, chat: TgChat | None = None
-    ) -> JsonDict:
-        return self._message_update(user, chat, {"location": {"latitude": latitude, "longitude": longitude}})
+    def build_location_update(self, user: TgUser, latitude: float, longitude: float) -> JsonDict:
+        return self._message_update(user, None, {"location": {"latitude": latitude, "longitude": longitude}})
 
     def build_callback_update(
         self, user: TgUser, message: SentMessage | JsonDict, callback_data: str, *, strict: bool = True
     ) -> JsonDict:
-        """A `callback_query` update for a button on a message the bot sent (not queued).
-
-        The query carries the message as it is now, as Telegram does. With `strict` the data must
-        be on that message's current keyboard: nobody can press a button that is not (or no
-        longer) there.
-        """
+        """A `callback_query` update (not queued) for a button on a message the bot sent, carrying the
+        message as it is now. With `strict` nobody can press a button that is not (or no longer) there."""
         if isinstance(message, SentMessage):
-            assert message.chat_id is not None and message.message_id is not None
             address = (message.chat_id, message.message_id)
         else:
             address = (_chat_key(message["chat"]["id"]), int(message["message_id"]))
         stored = self._messages[address]
         available = [b.get("callback_data") for b in _inline_buttons(stored.get("reply_markup"))]
         if strict and callback_data not in available:
-            raise ValueError(
-                f"message {address} has no button with callback_data {callback_data!r}; it has {available}"
-            )
-        query_id = str(next(self._query_ids))
+            raise ValueError(f"message {address} has no button {callback_data!r}; it has {available}")
+        query_id = str(4_200_000_000_000_000_000 + next(self._ids))
         self._open_queries.add(query_id)
         if stored["chat"]["id"] == user.id:
             self._started_users.add(user.id)
-        query = {
-            "id": query_id,
-            "from": user.to_dict(),
-            "message": copy.deepcopy(stored),
-            "chat_instance": str(abs(hash(address[0]))),
-            "data": callback_data,
-        }
-        return {"update_id": next(self._update_ids), "callback_query": query}
+        query = {"id": query_id, "from": user.to_dict(), "message": copy.deepcopy(stored), "data": callback_data}
+        query["chat_instance"] = str(abs(hash(address[0])))
+        return {"update_id": next(self._ids), "callback_query": query}
 
     def queue_update(self, update: JsonDict) -> JsonDict:
         """Queue an update for getUpdates."""
         self._pending.append(update)
-        self._fire_updates_changed()
+        self.changed()
         return update
 
     async def deliver_webhook(self, update: JsonDict, *, headers: Mapping[str, str] | None = None) -> int:
         """POST `update` to the URL given to setWebhook, with its secret token; return the status."""
-        assert self.webhook_url is not None and self._client is not None, "no webhook is set"
+        assert self.webhook_url is not None and self.session is not None, "no webhook is set"
         sent = {"Content-Type": "application/json"}
         if self.webhook_secret_token:
             sent["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret_token
         sent.update(headers or {})
-        async with self._client.post(self.webhook_url, data=json.dumps(update), headers=sent) as response:
+        async with self.session.post(self.webhook_url, data=json.dumps(update), headers=sent) as response:
             await response.read()
         self.webhook_deliveries.append((int(update.get("update_id", 0)), response.status))
         return response.status
@@ -396,16 +262,14 @@ class FakeTelegram:
 
     def chat_history(self, chat_id: ChatKey) -> list[JsonDict]:
         """Every message in the chat, both directions, in order, as the user now sees it."""
-        key = _chat_key(chat_id)
-        found = [copy.deepcopy(message) for (chat, _), message in self._messages.items() if chat == key]
-        return sorted(found, key=lambda message: int(message["message_id"]))
+        key = _chat_key(chat_id)  # stored in the order sent, which is the order of message ids
+        return [copy.deepcopy(message) for (chat, _), message in self._messages.items() if chat == key]
 
     def commands(self, scope: JsonDict | None = None, language_code: str = "") -> list[JsonDict]:
         """The menu the bot registered with setMyCommands for a scope and language."""
         return copy.deepcopy(self._commands.get(_commands_key(scope, language_code), []))
 
-    def calls_of(self, method: str) -> list[ApiCall]:
-        return [call for call in self.calls if call.method == method]
+    calls_of = FakeServer.calls_to
 
     @property
     def unknown_calls(self) -> list[ApiCall]:
@@ -427,60 +291,44 @@ class FakeTelegram:
         """The next `times` calls of `method` (to `chat_id`, if given), after `skip`, fail:
         "retry_after" with 429, "forbidden" with 403, "server_error" with `status` (500),
         "bad_request" with 400 and `description`."""
-        errors = {
+        error = {
             "retry_after": _retry_after(retry_after),
             "forbidden": _ApiError(403, description or "Forbidden: bot was blocked by the user"),
             "bad_request": _ApiError(400, description or "Bad Request: injected failure"),
             "server_error": _ApiError(status or 500, description or "Internal Server Error"),
-        }
-        key = None if chat_id is None else _chat_key(chat_id)
-        self._failures.append(_FailureRule(method, key, times, skip, errors[kind]))
+        }[kind]
+        self.failures.append(Failure(method, None if chat_id is None else _chat_key(chat_id), times, error, skip))
 
-    # ---------------------------------------------------------------- HTTP plumbing
+    # ---------------------------------------------------------------- HTTP plumbing, chats and messages
 
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         if self.token is not None and request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         params, uploads = await _parse_request(request)
-        call = ApiCall(method=method, params=params, time=time.monotonic())
+        call = ApiCall(method, params)
         self.calls.append(call)
         try:
             if method not in _METHODS:
                 raise _ApiError(404, "Not Found: method not found")
-            self._raise_injected_failure(method, params)
+            if error := self.injected(method, None if params.get("chat_id") is None else _chat_key(params["chat_id"])):
+                raise error
             self._enforce_rate_limit(method, params)
             status, payload = 200, {"ok": True, "result": await getattr(self, method)(params, uploads)}
         except _ApiError as error:
-            status, payload = error.status, error.payload()
+            status, payload = error.status, error.payload
         except asyncio.CancelledError:
             call.status = 499  # PTB dropped the connection (a long poll cancelled on stop)
             raise
         call.status = status
         return web.json_response(payload, status=status)
 
-    def _fire_updates_changed(self) -> None:
-        fired, self._updates_changed = self._updates_changed, asyncio.Event()
-        fired.set()
-
-    def _raise_injected_failure(self, method: str, params: JsonDict) -> None:
-        chat = params.get("chat_id")
-        chat_id = None if chat is None else _chat_key(chat)
-        for rule in self._failures:
-            if rule.remaining <= 0 or rule.method != method or rule.chat_id not in (None, chat_id):
-                continue
-            if rule.skip > 0:
-                rule.skip -= 1
-                continue
-            rule.remaining -= 1
-            raise rule.error
-
     def _enforce_rate_limit(self, method: str, params: JsonDict) -> None:
         """Telegram's flood limits, counted over sliding windows of real (monotonic) time."""
         if not self.enforce_limits or method not in _RATE_LIMITED:
             return
         chat_id = _chat_key(params.get("chat_id"))
-        overall, per_chat, per_group = self.limits
+        overall, per_chat, per_group = _LIMITS
         windows: list[tuple[object, int, float]] = [("all", overall, 1.0), (chat_id, per_chat, 1.0)]
         if isinstance(chat_id, int) and chat_id < 0:
             windows.append((("group", chat_id), per_group, 60.0))
@@ -495,15 +343,12 @@ class FakeTelegram:
         for key, _, _ in windows:
             self._sends[key].append(now)
 
-    # ---------------------------------------------------------------- chats and messages
-
     def _message_update(self, user: TgUser, chat: TgChat | None, content: JsonDict) -> JsonDict:
-        target = chat or user.private_chat
-        self._chats.setdefault(target.id, target)
+        target = chat or TgChat(user.id, "private", first_name=user.first_name, username=user.username)
         if target.id == user.id:  # only writing privately lets the bot write to the user first
             self._started_users.add(user.id)
         message = self._store(target.to_dict(), user.to_dict(), content)
-        return {"update_id": next(self._update_ids), "message": copy.deepcopy(message)}
+        return {"update_id": next(self._ids), "message": copy.deepcopy(message)}
 
     def _store(self, chat: JsonDict, sender: JsonDict, content: JsonDict) -> JsonDict:
         key = _chat_key(chat["id"])
@@ -518,35 +363,30 @@ class FakeTelegram:
         if isinstance(key, str):  # "@channelname" (seeded tests also use names): a channel
             return {"id": key, "type": "channel", "title": key.lstrip("@")}
         if key == 0:
-            raise _bad_request("chat not found")
+            raise _ApiError(400, "Bad Request: chat not found")
         if key in self._blocked_users:
             raise _ApiError(403, "Forbidden: bot was blocked by the user")
         if key > 0 and self.strict_private_chats and key not in self._started_users:
             raise _ApiError(403, "Forbidden: bot can't initiate conversation with a user")
-        known = self._chats.get(key)
-        if known is not None:
-            return known.to_dict()
         if key > 0:
             return {"id": key, "type": "private", "first_name": f"User {key}"}
         return {"id": key, "type": "supergroup" if str(key).startswith("-100") else "group", "title": f"Group {key}"}
 
-    def _record(
-        self, method: str, params: JsonDict, message: JsonDict, uploaded: UploadedFile | None = None
-    ) -> JsonDict:
+    def _send(self, method: str, params: JsonDict, content: JsonDict, file: UploadedFile | None = None) -> JsonDict:
+        """Store a new message from the bot, or record an edit of one (`content` is then the message)."""
+        if not method.startswith("edit"):
+            content = self._store(self._target_chat(params), self.bot_user, content)
         markup = params.get("reply_markup") if isinstance(params.get("reply_markup"), dict) else None
-        chat_id, text, caption = _chat_key(params["chat_id"]), message.get("text"), message.get("caption")
-        self._sent.append(
-            SentMessage(method, chat_id, int(message["message_id"]), text, caption, markup, params, uploaded)
-        )
-        return copy.deepcopy(message)
+        chat_id, message_id, text = _chat_key(params["chat_id"]), int(content["message_id"]), content.get("text")
+        self._sent.append(SentMessage(method, chat_id, message_id, text, content.get("caption"), markup, params, file))
+        return copy.deepcopy(content)
 
     def _content(self, params: JsonDict, key: str, limit: int) -> JsonDict:
         """The message's text or caption and inline keyboard, validated as Telegram does."""
         if params.get("parse_mode"):
             raise _bad_request("this fake serves plain text only (the bot sends no parse_mode)")
         content: JsonDict = {}
-        text = params.get(key)
-        if text:
+        if text := params.get(key):
             if len(str(text).encode("utf-16-le")) // 2 > limit:  # Telegram counts UTF-16 code units
                 raise _bad_request("message is too long" if key == "text" else "message caption is too long")
             content[key] = str(text)
@@ -554,53 +394,45 @@ class FakeTelegram:
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             for button in _inline_buttons(markup):
                 data = button.get("callback_data")
-                if not button.get("text") or (
-                    data is not None and not 1 <= len(str(data).encode()) <= _MAX_CALLBACK_DATA
-                ):
+                size = 1 if data is None else len(str(data).encode())  # bytes, not characters
+                if not button.get("text") or not 1 <= size <= _MAX_CALLBACK_DATA:
                     raise _bad_request("BUTTON_DATA_INVALID")
             content["reply_markup"] = {"inline_keyboard": copy.deepcopy(markup["inline_keyboard"])}
         return content
 
-    def _upload(self, params: JsonDict, uploads: _Uploads, name: str) -> UploadedFile:
-        value = str(params.get(name, ""))
-        part = uploads.get(name) or uploads.get(value.removeprefix("attach://"))
+    def _upload(self, params: JsonDict, uploads: _Uploads, name: str) -> tuple[UploadedFile, JsonDict]:
+        """The uploaded file, and the message's content with its caption (validated before the upload is kept)."""
+        part = uploads.get(name) or uploads.get(str(params.get(name, "")).removeprefix("attach://"))
         if part is None:
             raise _bad_request(f"there is no {name} in the request")
-        filename, content, mime_type = part
-        uploaded = UploadedFile(filename, content, mime_type, f"fake-{name}-{next(self._file_ids):06d}")
+        content = self._content(params, "caption", _MAX_CAPTION)
+        uploaded = UploadedFile(*part, file_id=f"fake-{name}-{next(self._ids):06d}")
         self.files.append(uploaded)
-        return uploaded
+        return uploaded, content
 
     # ---------------------------------------------------------------- Bot API methods
 
     async def getMe(self, params: JsonDict, uploads: _Uploads) -> JsonDict:
-        return {
-            **self.bot_user,
-            "can_join_groups": True,
-            "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
-        }
+        return self.bot_user
 
     async def getUpdates(self, params: JsonDict, uploads: _Uploads) -> list[JsonDict]:
         if self.webhook_url:
             raise _ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         self._poll_generation += 1
         generation = self._poll_generation
-        self._fire_updates_changed()  # a poll still waiting notices it has been superseded
-        offset = int(params.get("offset") or 0)
-        if offset > 0:  # an offset confirms every update before it: Telegram forgets them
+        self.changed()  # a poll still waiting notices it has been superseded
+        if (offset := int(params.get("offset") or 0)) > 0:  # an offset confirms every update before it
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + float(params.get("timeout") or 0)
-        while True:
-            if self.webhook_url or generation != self._poll_generation:
-                raise _ApiError(409, "Conflict: terminated by other getUpdates request")
-            remaining = deadline - loop.time()
-            if self._pending or self._closing or remaining <= 0:
-                return copy.deepcopy(self._pending[:100])
-            changed = self._updates_changed
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
+
+        def superseded() -> bool:  # by a newer poll or a webhook: the older poll ends with 409
+            return bool(self.webhook_url) or generation != self._poll_generation
+
+        timeout = float(params.get("timeout") or 0)
+        with contextlib.suppress(TimeoutError):
+            await self.wait_for(lambda: bool(self._pending) or self.closed or superseded(), timeout)
+        if superseded():
+            raise _ApiError(409, "Conflict: terminated by other getUpdates request")
+        return copy.deepcopy(self._pending[:100])
 
     async def setWebhook(self, params: JsonDict, uploads: _Uploads) -> bool:
         secret = params.get("secret_token")
@@ -608,7 +440,7 @@ class FakeTelegram:
             raise _bad_request("secret token contains unallowed characters")
         self.webhook_url = params.get("url") or None
         self.webhook_secret_token = str(secret) if self.webhook_url and secret else None
-        self._fire_updates_changed()  # a waiting poll ends with a conflict, as on Telegram
+        self.changed()  # a waiting poll ends with a conflict, as on Telegram
         return True
 
     async def deleteWebhook(self, params: JsonDict, uploads: _Uploads) -> bool:
@@ -622,43 +454,33 @@ class FakeTelegram:
         if not isinstance(commands, list) or len(commands) > 100:
             raise _bad_request('parameter "commands" is required (at most 100)')
         for command in commands:
-            if not _COMMAND_NAME_RE.match(str(command.get("command", ""))):
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", str(command.get("command", ""))):
                 raise _bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise _bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        key = _commands_key(params.get("scope"), params.get("language_code") or "")
+        key = _commands_key(params.get("scope"), str(params.get("language_code") or ""))
         self._commands[key] = [{"command": c["command"], "description": c["description"]} for c in commands]
         return True
 
     async def sendMessage(self, params: JsonDict, uploads: _Uploads) -> JsonDict:
-        chat = self._target_chat(params)
+        self._target_chat(params)  # refused before the text is looked at, as on Telegram
         if not str(params.get("text") or "").strip():
             raise _bad_request("message text is empty")
-        return self._record(
-            "sendMessage", params, self._store(chat, self.bot_user, self._content(params, "text", _MAX_TEXT))
-        )
+        return self._send("sendMessage", params, self._content(params, "text", _MAX_TEXT))
 
     async def sendDocument(self, params: JsonDict, uploads: _Uploads) -> JsonDict:
-        chat = self._target_chat(params)
-        file = self._upload(params, uploads, "document")
-        document = {
-            "file_id": file.file_id,
-            "file_unique_id": file.file_id,
-            "file_name": file.filename,
-            "mime_type": file.mime_type,
-        }
-        message = self._store(
-            chat, self.bot_user, {"document": document, **self._content(params, "caption", _MAX_CAPTION)}
-        )
-        return self._record("sendDocument", params, message, file)
+        self._target_chat(params)
+        file, content = self._upload(params, uploads, "document")
+        document = {"file_id": file.file_id, "file_unique_id": file.file_id, "file_name": file.filename}
+        content["document"] = {**document, "mime_type": file.mime_type}
+        return self._send("sendDocument", params, content, file)
 
     async def sendPhoto(self, params: JsonDict, uploads: _Uploads) -> JsonDict:
-        chat = self._target_chat(params)
-        file = self._upload(params, uploads, "photo")
+        self._target_chat(params)
+        file, content = self._upload(params, uploads, "photo")
         width, height = struct.unpack(">II", file.content[16:24]) if file.content[:4] == b"\x89PNG" else (0, 0)
         photo = [{"file_id": file.file_id, "file_unique_id": file.file_id, "width": width, "height": height}]
-        message = self._store(chat, self.bot_user, {"photo": photo, **self._content(params, "caption", _MAX_CAPTION)})
-        return self._record("sendPhoto", params, message, file)
+        return self._send("sendPhoto", params, {"photo": photo, **content}, file)
 
     async def editMessageText(self, params: JsonDict, uploads: _Uploads) -> JsonDict:
         stored = self._messages.get((_chat_key(params.get("chat_id")), int(params.get("message_id") or 0)))
@@ -674,7 +496,7 @@ class FakeTelegram:
             raise _bad_request(_NOT_MODIFIED)
         stored.pop("reply_markup", None)
         stored.update(content, edit_date=int(time.time()))
-        return self._record("editMessageText", params, stored)
+        return self._send("editMessageText", params, stored)
 
     async def answerCallbackQuery(self, params: JsonDict, uploads: _Uploads) -> bool:
         query_id = str(params.get("callback_query_id", ""))
@@ -718,14 +540,17 @@ def _chat_key(value: object) -> ChatKey:
 
 
 def _commands_key(scope: object, language_code: str) -> tuple[str, str]:
-    return json.dumps(
-        scope if isinstance(scope, dict) and scope else {"type": "default"}, sort_keys=True
-    ), language_code
+    scope = scope if isinstance(scope, dict) and scope else {"type": "default"}
+    return json.dumps(scope, sort_keys=True), language_code
 
 
-def _inline_buttons(markup: JsonDict | None) -> list[JsonDict]:
-    rows = (markup or {}).get("inline_keyboard") or [] if isinstance(markup, dict) else []
+def _inline_buttons(markup: object) -> list[JsonDict]:
+    rows = markup.get("inline_keyboard") or [] if isinstance(markup, dict) else []
     return [button for row in rows for button in row if isinstance(button, dict)]
+
+
+def _bad_request(description: str) -> _ApiError:
+    return _ApiError(400, f"Bad Request: {description}")
 
 
 def _retry_after(seconds: int) -> _ApiError:

@@ -80,7 +80,7 @@ class SlackChat:
         assert sent.update_id is not None
         async with asyncio.timeout(HANDLED_WITHIN):
             await self.adapter.handled(sent.update_id)
-        return "\n\n".join(seen.render() for seen in self.slack.seen_by(user, mark))
+        return "\n\n".join(self.slack.seen_by(user, mark))
 
 
 @asynccontextmanager

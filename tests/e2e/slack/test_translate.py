@@ -7,19 +7,10 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from adapters.slack.translate import (
-    Origin,
-    Profile,
-    from_action,
-    from_command,
-    from_message,
-    is_personal_message,
-    pressed,
-)
+from adapters.slack.translate import Origin, Profile, translate
 from bot.conversation.messages import Incoming
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -72,14 +63,15 @@ EXPECTED: dict[str, tuple[Incoming, Origin] | None] = {
 }
 
 
-def translate(body: dict[str, Any]) -> tuple[Incoming, Origin] | None:
-    """What the adapter does with each kind of request before the core sees it."""
-    if "command" in body:  # a slash command's form body; private: in the person's DM with the bot
-        return from_command(body, ADA, private=str(body["channel_id"]).startswith("D"))
-    if body.get("type") == "block_actions":
-        return from_action(body, ADA) if pressed(body) is not None else None
-    event = body["event"]
-    return from_message(body, event, ADA) if is_personal_message(event) else None
+async def ada(user_id: str, fallback: str) -> Profile:
+    """What ``users.info`` says of the only person in the recordings."""
+    assert user_id == "U0ADA"
+    return ADA
+
+
+async def adas_direct_message(user_id: str) -> str | None:
+    """What ``conversations.open`` says: Ada's direct message with the bot is D0ADA."""
+    return "D0ADA" if user_id == "U0ADA" else None
 
 
 def test_every_recorded_request_has_an_expectation() -> None:
@@ -87,7 +79,7 @@ def test_every_recorded_request_has_an_expectation() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_a_recorded_request_translates_to_the_expected_incoming(name: str) -> None:
+async def test_a_recorded_request_translates_to_the_expected_incoming(name: str) -> None:
     body = json.loads((PAYLOADS / f"{name}.json").read_text())
 
-    assert translate(body) == EXPECTED[name]
+    assert await translate(body, ada, adas_direct_message) == EXPECTED[name]
