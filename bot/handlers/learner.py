@@ -148,11 +148,13 @@ def rsvp_reply(ctx: Context, circle: Circle, meetings: list[Meeting], answers: d
     return Reply(text="\n".join(lines), buttons=buttons)
 
 
-async def _rsvp_list(ctx: Context, circle: Circle, *, edit: bool = False) -> None:
+async def _rsvp_list(ctx: Context, circle: Circle, *, edit: bool = False, confirmation: str | None = None) -> None:
     assert circle.id is not None
     meetings = await ctx.unit.circles.meetings(circle.id)
     answers = await ctx.unit.rsvps.of_person(ctx.person_id, [m.id for m in meetings if m.id is not None])
     reply = rsvp_reply(ctx, circle, meetings, answers)
+    if confirmation is not None:
+        reply.text = f"{confirmation}\n\n{reply.text}"
     reply.edit = edit
     ctx.replies.append(reply)
 
@@ -178,14 +180,15 @@ async def rsvp_list(ctx: Context, circle_id: int) -> None:
 
 async def rsvp_answer(ctx: Context, meeting_id: int, attending: bool) -> None:
     circle, meeting = await learners.rsvp(ctx.unit, meeting_id, ctx.person_id, attending, ctx.now)
-    # The list the button was on is redrawn with the new answer ticked; then a confirmation.
-    await _rsvp_list(ctx, circle, edit=True)
+    # One answer to the press: the list the button was on, redrawn with the new answer ticked,
+    # headed by the confirmation (one edit, no second message).
     if attending:
-        ctx.say(ctx.t("You said you will come to meeting {number}. Thank you!", number=meeting.number))
+        confirmation = ctx.t("You said you will come to meeting {number}. Thank you!", number=meeting.number)
     else:
-        ctx.say(
-            ctx.t("You said you cannot come to meeting {number}. Thank you for letting us know!", number=meeting.number)
+        confirmation = ctx.t(
+            "You said you cannot come to meeting {number}. Thank you for letting us know!", number=meeting.number
         )
+    await _rsvp_list(ctx, circle, edit=True, confirmation=confirmation)
 
 
 async def my_circles(ctx: Context) -> None:
