@@ -162,11 +162,12 @@ class StubBotApi:
                 self._changed.set()
 
     def _message(self, params: dict[str, Any], message_id: int) -> JsonDict:
-        chat = int(params["chat_id"])
+        chat = str(params["chat_id"])
+        number = int(chat) if chat.lstrip("-").isdigit() else abs(hash(chat)) % 10**9  # seeded "fiona" too
         message: JsonDict = {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
+            "chat": {"id": number, "type": "group" if chat.startswith("-") else "private"},
             "text": str(params.get("text", "")),
         }
         if "reply_markup" in params:

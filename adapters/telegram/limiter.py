@@ -6,7 +6,7 @@ the two kinds apart by what the call says (``rate_limit_args``):
 - ``Interactive(retries)``: an answer to a person's own action (the callback answer, the edit,
   a reply in their chat). It goes at once: no queueing for the overall 30/s that Telegram
   documents for bulk notifications; a new message still counts in its chat (1/s per chat, 20/min
-  per group, with a short burst; ``bot.delivery.limits``). A 429 holds *every* send, bulk
+  per group; ``bot.delivery.limits``). A 429 holds *every* send, bulk
   included, for the time Telegram asked, then the answer is tried again (up to ``retries``).
 - anything else: the delivery engine's sends, already paced by the same ``RateLimiter`` before
   the sender is called (the dispatcher takes it from ``TelegramSender.limiter``), and the

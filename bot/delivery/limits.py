@@ -18,10 +18,8 @@ through its sender): *bulk* (what the delivery engine sends on its own) and *int
 answer to a person's own action, sent by the adapter while they wait). Telegram documents its
 ~30 messages/s for bulk notifications and no such figure for answers, so an interactive send
 does not queue for the overall slot behind a fan-out. It still counts in its chat: one budget a
-chat, shared by both kinds, which bulk sends may only use evenly spaced while an interactive
-send may use a short burst of it (``INTERACTIVE_BURST``: Telegram tolerates short bursts in a
-chat, not a sustained rate above its limit), so a bulk send after a burst waits until the chat's
-budget is back. A hold (429) applies to both kinds.
+chat, shared by both kinds, so a reminder and the answer to its press are spaced like any two
+messages in that chat. A hold (429) applies to both kinds.
 """
 
 from __future__ import annotations
@@ -38,9 +36,6 @@ from bot.conversation.outbound import PlatformLimits
 # Sends leave evenly spaced but arrive with jitter; this much slack keeps the platform's
 # sliding window under its limit.
 MARGIN = 0.05
-# New messages an answer to a person may send at once in one chat before it is paced by the
-# chat's limit (a reply with a file, a text in parts, two quick dialog answers).
-INTERACTIVE_BURST = 3
 
 
 def _spaced(seconds_between: float) -> AsyncLimiter:
@@ -48,20 +43,20 @@ def _spaced(seconds_between: float) -> AsyncLimiter:
 
 
 class ChatBudget:
-    """One chat's budget (GCRA, the "virtual scheduling" form of a leaky bucket) in real time.
+    """One chat's spacing in real time, shared by both kinds of sends.
 
-    ``due`` is when the chat's budget is whole again. A send with ``tolerance`` t may go once
-    ``due - t`` has passed; it reserves its slot before waiting, so waiters keep their order.
+    ``due`` is when the chat's next message may go. A send reserves its slot before waiting for
+    it, so waiters keep their order whichever kind they are.
     """
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
         self.due = 0.0
 
-    def reserve(self, tolerance: float) -> float:
-        """Take a slot; answers how many seconds to wait before using it."""
+    def reserve(self) -> float:
+        """Take the next slot; answers how many seconds to wait before using it."""
         now = time.monotonic()
-        wait = max(0.0, self.due - tolerance - now)
+        wait = max(0.0, self.due - now)
         self.due = max(self.due, now) + self.interval
         return wait
 
@@ -92,16 +87,14 @@ class RateLimiter:
         """Wait until a message to ``chat_id`` may go; returns how long it waited.
 
         ``interactive``: an answer to the person's own action; it skips the overall (bulk)
-        pacing and may use a short burst of the chat's budget. The chat's own slot is taken
-        first, so that waiting for a busy chat never holds an overall slot that another chat
-        could have used.
+        pacing but keeps its chat's. The chat's own slot is taken first, so that waiting for a
+        busy chat never holds an overall slot that another chat could have used.
         """
         started = time.monotonic()
         await self.wait_for_holds(chat_id, interactive=interactive)
         budget = self._chat_budget(chat_id)
         if budget is not None:
-            tolerance = budget.interval * (INTERACTIVE_BURST - 1) if interactive else 0.0
-            wait = budget.reserve(tolerance)
+            wait = budget.reserve()
             if wait > 0:
                 await asyncio.sleep(wait)
         if self._overall is not None and not interactive:
