@@ -99,10 +99,10 @@ class Teams:
         )
         return bool(result.rowcount)
 
-
     async def delete(self, team_id: int) -> None:
         """Close a team: its members and invitations go with it; its circles stay, outside any team."""
         await self.conn.execute(delete(teams).where(teams.c.id == team_id))
+
 
 @dataclass
 class JoinRequest:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from adapters.slack.sender import SlackSender
 import pytest
 
+from adapters.slack.sender import SlackSender
 from adapters.telegram.sender import TelegramSender
 from bot.clock import FixedClock
 from bot.conversation.outbound import PlatformLimits
