@@ -41,6 +41,7 @@ class TelegramSettings:
     mode: str = "polling"
     webhook_url: str = ""
     webhook_secret: str = ""
+    concurrent_updates: int = 32
 
     @property
     def enabled(self) -> bool:

@@ -94,11 +94,18 @@ class People:
         Two first messages racing each other both end with the same person: the unique
         identity constraint decides, and the loser reads the winner's row.
         """
-        found = await self.by_identity(identity.platform, identity.external_id)
-        if found is not None:
-            if identity.chat_id:
+        # The person and the identity's chat in one query; the chat is written only when it
+        # changed (every event passes here: an RSVP press must not cost a write it does not need).
+        query = (
+            select(people, identities.c.chat_id.label("identity_chat_id"))
+            .join(identities, identities.c.person_id == people.c.id)
+            .where(identities.c.platform == identity.platform, identities.c.external_id == identity.external_id)
+        )
+        row = (await self.conn.execute(query)).mappings().first()
+        if row is not None:
+            if identity.chat_id and identity.chat_id != row["identity_chat_id"]:
                 await self._update_chat(identity)
-            return found, False
+            return _person(row), False
         result = await self.conn.execute(
             people.insert().values(name=name, language=language, forgotten=False, created_at=now)
         )

@@ -16,8 +16,11 @@ the project's web server (``bot/server.py``), which must be mounted before ``sta
     ...
     await adapter.stop()
 
-Updates are handled one at a time, in order (PTB's default), so a person's quick succession of
-answers reaches their dialog in the order typed.
+Updates of different chats are handled concurrently (at most ``telegram.concurrent_updates`` at
+once), those of one chat one after another in arrival order (``ordering.py``), so a person's
+quick succession of answers reaches their dialog in the order typed. Every answer to a person's
+own action is marked interactive for the one rate limiter the adapter shares with the delivery
+engine (``limiter.py``): it does not queue behind a fan-out.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ from collections.abc import Awaitable, Callable
 
 from telegram import BotCommand, CallbackQuery, Message, ReplyKeyboardRemove, Update
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ContextTypes, TypeHandler
 
 from adapters.kit.send import Pressed, answer_parts
+from adapters.telegram.limiter import Interactive, SharedRateLimiter
+from adapters.telegram.ordering import ChatOrderedProcessor
 from adapters.telegram.render import (
     Markup,
     Part,
@@ -41,24 +46,27 @@ from adapters.telegram.render import (
     plan,
     send_part,
 )
-from adapters.telegram.sender import TelegramApplication, TelegramSender, UnretriedRateLimitFilter, chat_key
+from adapters.telegram.sender import LIMITS, TelegramApplication, TelegramSender, chat_key
 from adapters.telegram.translate import PLATFORM, to_incoming
 from adapters.telegram.webhook import WEBHOOK_PATH, check_secret, webhook_handler
 from bot.app import Circles
+from bot.clock import SystemClock
 from bot.commands import COMMANDS
 from bot.config import ConfigError, TelegramSettings
 from bot.conversation.messages import Incoming, Reply, labels_language
+from bot.conversation.outbound import PlatformLimits
+from bot.delivery.limits import RateLimiter
 from bot.i18n import Translator, available_languages
 from bot.server import WebServer
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-# Replies to a person who is waiting: if Telegram's flood control answers 429, PTB's rate limiter
-# waits the time asked and tries again (up to this many times) rather than dropping the answer.
-# The delivery engine's sends do not retry here: they are re-queued instead (see sender.py).
+# Replies to a person who is waiting go at once (limiter.py); if Telegram's flood control answers
+# 429, every send waits the time asked and the answer is tried again (up to this many times)
+# rather than dropped. The delivery engine's sends do not retry here: they are re-queued instead.
 INTERACTIVE_RETRIES = 3
-REPLY_OPTIONS = {"rate_limit_args": INTERACTIVE_RETRIES}
+REPLY_OPTIONS = {"rate_limit_args": Interactive(INTERACTIVE_RETRIES)}
 # Secrets never reach the logs: httpx logs every request URL at INFO, and Telegram's URLs carry
 # the token; PTB's Bot logs its URL and every call's parameters (the webhook secret, people's
 # messages) at DEBUG. These loggers are kept above those levels even when logging.level is DEBUG.
@@ -70,23 +78,23 @@ QUIET_LOGGERS = {
 }
 
 
-def build_application(settings: TelegramSettings) -> TelegramApplication:
-    """A PTB ``Application`` talking to ``settings.api_base_url`` (``<root>/bot<token>/<method>``)."""
+def build_application(settings: TelegramSettings, limiter: RateLimiter | None = None) -> TelegramApplication:
+    """A PTB ``Application`` talking to ``settings.api_base_url`` (``<root>/bot<token>/<method>``).
+
+    ``limiter``: the rate limiter its answers to people share with the delivery engine (a new
+    one on the system clock when not given)."""
     for name, level in QUIET_LOGGERS.items():
         logger = logging.getLogger(name)
         if logger.level < level:  # pinned, so a DEBUG root logger does not open them up
             logger.setLevel(level)
-    limiter_log = logging.getLogger("telegram.ext.AIORateLimiter")
-    if not any(isinstance(f, UnretriedRateLimitFilter) for f in limiter_log.filters):
-        limiter_log.addFilter(UnretriedRateLimitFilter())
     root = settings.api_base_url.rstrip("/")
     return (
         Application.builder()
         .token(settings.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
-        # 30 messages/s overall, 20/min per group; max_retries=0 unless a call asks for retries.
-        .rate_limiter(AIORateLimiter(max_retries=0))
+        .rate_limiter(SharedRateLimiter(limiter or RateLimiter(LIMITS, SystemClock())))
+        .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
         .job_queue(None)  # the project's own scheduler and outbox send everything timed
         .build()
     )
@@ -96,16 +104,26 @@ class TelegramAdapter:
     """Telegram in front of the core: receive updates, translate, render the replies."""
 
     def __init__(
-        self, circles: Circles, settings: TelegramSettings, *, application: TelegramApplication | None = None
+        self,
+        circles: Circles,
+        settings: TelegramSettings,
+        *,
+        application: TelegramApplication | None = None,
+        limits: PlatformLimits = LIMITS,
     ) -> None:
         if settings.mode not in ("polling", "webhook"):
             raise ConfigError(f"telegram.mode: must be polling or webhook, got {settings.mode!r}")
+        if settings.concurrent_updates < 1:
+            raise ConfigError(f"telegram.concurrent_updates: at least 1, got {settings.concurrent_updates}")
         self.circles = circles
         self.settings = settings
-        self.application = application or build_application(settings)
+        # One limiter for the answers to people and the delivery engine's sends (via the sender).
+        # ``limits``: Telegram's (the sender's declaration) unless a test double asks otherwise.
+        self.limiter = RateLimiter(limits, circles.clock)
+        self.application = application or build_application(settings, self.limiter)
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
-        self.sender = TelegramSender(self.application)
+        self.sender = TelegramSender(self.application, limiter=self.limiter)
         self.username: str | None = None
         self._mounted = False
 
@@ -207,7 +225,7 @@ class TelegramAdapter:
     async def _answer(self, query: CallbackQuery) -> None:
         """Stop the button's spinner. A repeated update finds its query already answered."""
         try:
-            await self.application.bot.answer_callback_query(query.id)
+            await self.application.bot.answer_callback_query(query.id, **REPLY_OPTIONS)
         except TelegramError as error:
             log.info("callback query not answered: %s", error.message)
 

@@ -18,6 +18,7 @@ from adapters.telegram.render import MAX_TEXT, Part, inline_keyboard, plan, send
 from adapters.telegram.translate import PLATFORM
 from bot.conversation.messages import Reply
 from bot.conversation.outbound import Outcome, PlatformLimits, SendResult
+from bot.delivery.limits import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +31,6 @@ UNREACHABLE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid
 LIMITS = PlatformLimits(
     message_length=MAX_TEXT, per_second=30, per_chat_per_second=1, per_group_per_minute=20, group_prefix="-"
 )
-
-
-class UnretriedRateLimitFilter(logging.Filter):
-    """Drops AIORateLimiter's error log (with traceback) for a 429 it was told not to retry.
-
-    For the delivery engine's sends a 429 is an ordinary answer, reported as RETRY_AFTER and
-    re-queued; the sender logs it itself, without a traceback. Retries that ran out still log.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (str(record.msg).startswith("Rate limit hit after maximum of") and record.args == (0,))
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -74,10 +64,10 @@ def chat_key(chat_id: str) -> int | str:
 class TelegramSender:
     """Sends what the delivery engine hands over, and says what happened in the core's terms.
 
-    Build it from the running adapter's ``Application`` (``TelegramSender(adapter.application)``,
-    also available as ``adapter.sender``), which shares its HTTP pool and python-telegram-bot's
-    ``AIORateLimiter`` (at most 30 messages/s overall and 20/min per group), or from any
-    initialised ``telegram.Bot`` (then without a rate limiter). ``send(chat_id, reply)`` takes
+    The running adapter's sender (``adapter.sender``) shares its HTTP pool and its rate limiter
+    (``limiter``: the adapter's answers to people and these sends know each other, see
+    ``adapters/telegram/limiter.py``); it can also be built from any initialised ``telegram.Bot``
+    (then the dispatcher paces it by ``limits`` alone). ``send(chat_id, reply)`` takes
     the identity's chat id as stored (a user's id, ``-100…`` for a group, ``@name`` for a
     channel) and a ``Reply`` with text, buttons and / or a file; it never raises for a platform
     error but answers a ``SendResult``:
@@ -99,9 +89,14 @@ class TelegramSender:
     platform = PLATFORM
     limits = LIMITS
 
-    def __init__(self, bot: Bot | TelegramApplication, *, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self, bot: Bot | TelegramApplication, *, sleep: Sleep = asyncio.sleep, limiter: RateLimiter | None = None
+    ) -> None:
         self.bot: Bot = bot.bot if isinstance(bot, Application) else bot
         self.sleep = sleep
+        # The adapter's limiter, shared with its answers to people; the dispatcher paces this
+        # sender's messages by it (each message's first part; later parts wait for it here).
+        self.limiter = limiter
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         markup = inline_keyboard(reply.buttons) if reply.buttons else None
@@ -109,14 +104,16 @@ class TelegramSender:
         if not parts:
             return SendResult(Outcome.FAILED, error="nothing to send: the reply is empty")
         target = _Target(chat_key(chat_id))
-        calls = [self._caller(target, part) for part in parts]
+        calls = [self._caller(target, part, paced=number > 0) for number, part in enumerate(parts)]
         progress = await send_in_order(calls, errors=(TelegramError,), wait_asked=wait_asked, sleep=self.sleep)
         if progress.error is not None:
             return self._outcome(progress)
         return SendResult(Outcome.SENT, message_id=progress.message_id)
 
-    def _caller(self, target: _Target, part: Part) -> Call:
+    def _caller(self, target: _Target, part: Part, *, paced: bool) -> Call:
         async def call() -> str | None:
+            if paced and self.limiter is not None:
+                await self.limiter.acquire(str(target.chat))
             try:
                 return str((await send_part(self.bot, target.chat, part)).message_id)
             except ChatMigrated as migrated:

@@ -101,7 +101,7 @@ class PassReport:
 
 
 class Limiter(Protocol):
-    async def acquire(self, chat_id: str) -> float: ...
+    async def acquire(self, chat_id: str, *, interactive: bool = False) -> float: ...
 
     def hold(self, seconds: float, chat_id: str = "") -> None: ...
 
@@ -155,13 +155,26 @@ class Dispatcher:
         self.settings = settings or DispatchSettings()
         self.worker = worker or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._tidied_at: datetime | None = None
-        # Each sender declares its platform's limits; ``limits`` overrides them (None: unpaced).
-        declared = {platform: getattr(sender, "limits", None) for platform, sender in self.senders.items()}
-        chosen = {**declared, **(limits or {})}
         self.limiters: dict[str, Limiter] = {
-            platform: RateLimiter(limit, clock) if (limit := chosen.get(platform)) else NoLimit()
-            for platform in self.senders
+            platform: self._limiter(sender, limits or {}) for platform, sender in self.senders.items()
         }
+
+    def _limiter(self, sender: Sender, overrides: Mapping[str, PlatformLimits | None]) -> Limiter:
+        """The limiter this platform's sends wait for.
+
+        ``limits`` overrides what a sender declares (None: unpaced). Otherwise a sender that
+        carries its adapter's limiter (``sender.limiter``: the one the adapter's answers to people
+        use too) is paced by that one, so that bulk and interactive sends know each other; else
+        the sender's declared ``limits`` get a limiter of their own.
+        """
+        if sender.platform in overrides:
+            chosen = overrides[sender.platform]
+            return RateLimiter(chosen, self.clock) if chosen else NoLimit()
+        shared: Limiter | None = getattr(sender, "limiter", None)
+        if shared is not None:
+            return shared
+        declared: PlatformLimits | None = getattr(sender, "limits", None)
+        return RateLimiter(declared, self.clock) if declared else NoLimit()
 
     # ------------------------------------------------------------------ one pass
 

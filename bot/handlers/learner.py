@@ -80,15 +80,19 @@ async def rsvp_list(ctx: Context, circle_id: int) -> None:
 
 async def rsvp_answer(ctx: Context, meeting_id: int, attending: bool) -> None:
     answered = await ctx.run(learner_views.answer_rsvp, meeting_id, ctx.person_id, attending, ctx.now)
-    # The list the button was on is redrawn with the new answer ticked; then a confirmation.
-    redrawn = rsvp_reply(ctx.t, answered.sheet, ctx.now)
-    redrawn.edit = True
-    ctx.replies.append(redrawn)
+    # One answer to the press: the list the button was on, redrawn with the new answer ticked,
+    # headed by the confirmation (one edit, no second message).
     number = answered.meeting.number
     if attending:
-        ctx.say(ctx.t("You said you will come to meeting {number}. Thank you!", number=number))
+        confirmation = ctx.t("You said you will come to meeting {number}. Thank you!", number=number)
     else:
-        ctx.say(ctx.t("You said you cannot come to meeting {number}. Thank you for letting us know!", number=number))
+        confirmation = ctx.t(
+            "You said you cannot come to meeting {number}. Thank you for letting us know!", number=number
+        )
+    redrawn = rsvp_reply(ctx.t, answered.sheet, ctx.now)
+    redrawn.text = f"{confirmation}\n\n{redrawn.text}"
+    redrawn.edit = True
+    ctx.replies.append(redrawn)
 
 
 async def my_circles(ctx: Context) -> None:

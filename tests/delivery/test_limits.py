@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from adapters.slack.sender import SlackSender
 from adapters.telegram.sender import TelegramSender
 from bot.clock import FixedClock
+from bot.conversation.outbound import PlatformLimits
 from bot.delivery.limits import RateLimiter
 
 
@@ -28,3 +31,27 @@ async def test_only_what_is_left_of_a_hold_is_waited_for(clock: FixedClock) -> N
     assert 0.015 <= await asyncio.wait_for(limiter.acquire("C1"), timeout=5) < 0.5
     # Another channel was never held.
     assert await limiter.acquire("C2") < 0.5
+
+
+async def test_an_answer_to_a_person_does_not_queue_behind_bulk_sends(clock: FixedClock) -> None:
+    limiter = RateLimiter(PlatformLimits(per_second=2, per_chat_per_second=10), clock)
+    await limiter.acquire("1")  # a fan-out's send takes the overall slot…
+    bulk = asyncio.create_task(limiter.acquire("2"))  # …so the next one waits half a second
+    answered = await asyncio.wait_for(limiter.acquire("3", interactive=True), timeout=5)  # a guard
+    assert answered < 0.1
+    assert not bulk.done()  # the answer went while the bulk send was still waiting
+    bulk.cancel()
+
+
+async def test_an_answer_and_a_bulk_send_share_their_chats_pace(clock: FixedClock) -> None:
+    limiter = RateLimiter(PlatformLimits(per_second=30, per_chat_per_second=1), clock)
+    assert await limiter.acquire("42", interactive=True) < 0.1
+    with pytest.raises(TimeoutError):  # a reminder to the same chat keeps one second after it
+        await asyncio.wait_for(limiter.acquire("42"), timeout=0.3)
+    assert await limiter.acquire("43") < 0.1  # other chats are not held up
+
+
+async def test_a_hold_stops_answers_too_in_real_time(clock: FixedClock) -> None:
+    limiter = RateLimiter(TelegramSender.limits, clock)
+    limiter.hold(0.2)  # Telegram said 429: every send waits, answers to people included
+    assert 0.15 <= await asyncio.wait_for(limiter.acquire("7", interactive=True), timeout=5) < 1.0

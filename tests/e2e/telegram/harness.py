@@ -14,16 +14,18 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
 from adapters.telegram.app import TelegramAdapter
+from adapters.telegram.sender import LIMITS
 from adapters.telegram.webhook import WEBHOOK_PATH
 from bot.app import Circles
 from bot.config import TelegramSettings
+from bot.conversation.outbound import PlatformLimits
 from bot.server import WebServer
 from tests.fakes.telegram_api import FakeTelegram, SentMessage, TgChat, TgUser
 
@@ -31,6 +33,8 @@ TOKEN = "123456:TEST-token_for-the-fake"
 SECRET = "s3cret-Token_for_the-tests"
 BOT_USERNAME = "circles_test_bot"
 JsonDict = dict[str, Any]
+# Telegram's limits without the per-chat pacing (see running_telegram).
+UNPACED_CHATS = replace(LIMITS, per_chat_per_second=None, per_group_per_minute=None)
 
 
 def api_root(tg: FakeTelegram) -> str:
@@ -149,11 +153,18 @@ class TelegramChat:
 
 
 @asynccontextmanager
-async def running_telegram(circles: Circles, tg: FakeTelegram, mode: str) -> AsyncIterator[TelegramChat]:
-    """The adapter and the web server, started as ``python -m bot run`` starts them."""
+async def running_telegram(
+    circles: Circles, tg: FakeTelegram, mode: str, limits: PlatformLimits = UNPACED_CHATS
+) -> AsyncIterator[TelegramChat]:
+    """The adapter and the web server, started as ``python -m bot run`` starts them.
+
+    People in these stories answer at machine speed, far above one message a second in a chat,
+    and the fake enforces no flood limits unless asked: so the chats' own pacing is left out here
+    (``limits``) and tested on its own (tests/e2e/telegram/test_interactive.py, with Telegram's
+    limits on both sides)."""
     settings = TelegramSettings(token=TOKEN, api_base_url=api_root(tg), mode=mode, webhook_secret=SECRET)
     server = WebServer("127.0.0.1", 0)
-    adapter = TelegramAdapter(circles, settings)
+    adapter = TelegramAdapter(circles, settings, limits=limits)
     adapter.mount(server)
     chat = TelegramChat(tg, adapter, server, mode)
     adapter.application.add_handler(TypeHandler(Update, chat.observe), group=1)

@@ -136,6 +136,7 @@ async def test_a_german_telegram_gets_german_buttons_and_answers(telegram: Teleg
     [listing] = await telegram.say(bob, "/rsvp")
     first = de.moment(datetime(2026, 12, 7, 18, 0, tzinfo=ZoneInfo("Europe/Berlin")))
     assert de("Meeting {number}, {when}: {answer}", number=1, when=first, answer=de("no")) in listing.body
-    changed, _ = await telegram.press(bob, f"1: {de('Yes')}")
+    [changed] = await telegram.press(bob, f"1: {de('Yes')}")  # one edit says it all
     assert changed.message_id == listing.message_id
+    assert de("You said you will come to meeting {number}. Thank you!", number=1) in changed.body
     assert de("Meeting {number}, {when}: {answer}", number=1, when=first, answer=de("yes")) in changed.body

@@ -73,7 +73,8 @@ async def test_an_update_delivered_twice_has_no_second_effect(telegram: Telegram
     await telegram.deliver(press, times=3)
 
     effects = tg.sent_messages()[sent_before:]
-    assert [m.method for m in effects] == ["editMessageText", "sendMessage"]
+    assert [m.method for m in effects] == ["editMessageText"]  # the confirmation is in the edit
+    assert "You said you cannot come to meeting 1" in effects[0].body
     assert await count(db, rsvps) == 1
     assert telegram.processed[press["update_id"]] == 3
     assert [status for update_id, status in tg.webhook_deliveries if update_id == press["update_id"]] == [200] * 3
