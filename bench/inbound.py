@@ -53,7 +53,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 from adapters.telegram.app import TelegramAdapter
 from adapters.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_handler
 from bot.actions import AnswerRsvp
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import Clock, FixedClock
 from bot.config import Settings, TelegramSettings
 from bot.delivery.dispatcher import Dispatcher, DispatchSettings
@@ -399,7 +399,7 @@ async def circles_run(stub: StubBotApi, url: str | None, presses: int, in_flight
     # With the fan-out, the reminder of meeting 1 is due as the presses arrive; without, nothing is.
     now = meeting.start - timedelta(days=2) if fanout else start
     clock: Clock = RunningClock(now) if fanout else FixedClock(now)
-    app = Circles(db=db, clock=clock, settings=Settings())
+    app = Core(db=db, clock=clock, settings=Settings())
     server = WebServer("127.0.0.1", 0)
     settings = TelegramSettings(token=TOKEN, api_base_url=stub.root, mode="webhook", webhook_secret=SECRET)
     adapter = TelegramAdapter(app, settings)

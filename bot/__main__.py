@@ -31,7 +31,7 @@ from storage.db import Database
 
 if TYPE_CHECKING:
     from adapters.slack.app import SlackAdapter
-    from bot.app import Circles
+    from bot.app import Core
 
 log = logging.getLogger("circles")
 
@@ -128,7 +128,7 @@ async def _serve_platforms(settings: Settings) -> None:
 # --- Slack (adapters/slack) --------------------------------------------------------------------
 
 
-def _slack_adapter(app: Circles, settings: Settings) -> SlackAdapter | None:
+def _slack_adapter(app: Core, settings: Settings) -> SlackAdapter | None:
     """The Slack adapter when ``slack.bot_token`` is set (it registers share_links["slack"])."""
     if not settings.slack.enabled:
         return None

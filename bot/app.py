@@ -33,7 +33,7 @@ from bot.dialogs.reminder import ReminderLeadDialog, ReminderTextDialog
 from bot.dialogs.signup import SignupDialog
 from bot.dialogs.survey import FacilitatorSurvey, LearnerSurvey, start_survey
 from bot.dialogs.team import CreateTeam, SummaryTime
-from bot.handlers import delivery, facilitator, general, learner, team
+from bot.handlers import facilitator, general, learner, messaging, team
 from bot.handlers import identity as identity_handlers
 from bot.handlers import report as report_handlers
 from bot.i18n import Translator, supported_language
@@ -72,7 +72,7 @@ def _on_earth(where: Location) -> bool:
 
 
 @dataclass
-class Circles:
+class Core:
     """The application, wired: storage, clock, settings and the dialogs."""
 
     db: Database
@@ -153,14 +153,14 @@ class Circles:
         on(act.SendReport, lambda ctx, x: report_handlers.send(ctx, x.circle_id))
         on(act.ShareInReport, lambda ctx, x: report_handlers.share(ctx, x.circle_id, x.include))
         # Delivery: /message, /reminder, /feedback and the buttons of reminders and prompts.
-        on(act.WriteToLearners, lambda ctx, x: delivery.start_message(ctx, r, x.circle_id))
-        on(act.ShowReminder, lambda ctx, x: delivery.show_reminder(ctx, x.circle_id))
-        on(act.EditReminder, lambda ctx, x: delivery.edit_reminder(ctx, r, x.meeting_id))
-        on(act.ResetReminder, lambda ctx, x: delivery.reset_reminder(ctx, x.meeting_id))
-        on(act.EditDefaultReminder, lambda ctx, x: delivery.edit_default(ctx, r, x.circle_id))
-        on(act.EditReminderLead, lambda ctx, x: delivery.edit_lead(ctx, r, x.circle_id))
-        on(act.GiveFeedback, lambda ctx, x: delivery.start_feedback(ctx, r, x.meeting_id))
-        on(act.RateMeeting, lambda ctx, x: delivery.start_feedback(ctx, r, x.meeting_id, x.rating))
+        on(act.WriteToLearners, lambda ctx, x: messaging.start_message(ctx, r, x.circle_id))
+        on(act.ShowReminder, lambda ctx, x: messaging.show_reminder(ctx, x.circle_id))
+        on(act.EditReminder, lambda ctx, x: messaging.edit_reminder(ctx, r, x.meeting_id))
+        on(act.ResetReminder, lambda ctx, x: messaging.reset_reminder(ctx, x.meeting_id))
+        on(act.EditDefaultReminder, lambda ctx, x: messaging.edit_default(ctx, r, x.circle_id))
+        on(act.EditReminderLead, lambda ctx, x: messaging.edit_lead(ctx, r, x.circle_id))
+        on(act.GiveFeedback, lambda ctx, x: messaging.start_feedback(ctx, r, x.meeting_id))
+        on(act.RateMeeting, lambda ctx, x: messaging.start_feedback(ctx, r, x.meeting_id, x.rating))
 
     def _team_actions(self) -> None:
         on, r = self._on, self.runner
@@ -193,9 +193,9 @@ class Circles:
             "mycircles": learner.my_circles,
             "new": lambda ctx: facilitator.new_circle(ctx, r),
             "rsvp": learner.rsvp_command,
-            "message": lambda ctx: delivery.message_command(ctx, r),
-            "reminder": delivery.reminder_command,
-            "feedback": delivery.feedback_command,
+            "message": lambda ctx: messaging.message_command(ctx, r),
+            "reminder": messaging.reminder_command,
+            "feedback": messaging.feedback_command,
             "report": report_handlers.report_command,
             "team": lambda ctx: team.team(ctx, r),
             "link": identity_handlers.link_command,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import logs
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from storage.db import Database
@@ -13,8 +13,8 @@ def configure_logging(settings: Settings) -> None:
     logs.configure(settings)
 
 
-async def build(settings: Settings, clock: Clock | None = None, *, migrate: bool = True) -> Circles:
+async def build(settings: Settings, clock: Clock | None = None, *, migrate: bool = True) -> Core:
     db = Database.from_url(settings.database.url)
     if migrate:
         await db.migrate()
-    return Circles(db=db, clock=clock or SystemClock(), settings=settings)
+    return Core(db=db, clock=clock or SystemClock(), settings=settings)

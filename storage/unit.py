@@ -12,13 +12,15 @@ from storage.circles import Circles
 from storage.db import Database
 from storage.dialogs import Dialogs
 from storage.feedback import Feedbacks
-from storage.inbox import Invites, KeptInputs, Updates
+from storage.invites import Invites
+from storage.kept_inputs import KeptInputs
 from storage.outbox import Outbox
 from storage.people import People
 from storage.reminders import Reminders
 from storage.signups import Rsvps, Signups
 from storage.surveys import Surveys
 from storage.teams import JoinRequests, Teams
+from storage.updates import Updates
 
 
 class Unit:

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from adapters.console.driver import ConsoleDriver
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import FixedClock
 from bot.config import Settings
 from storage.db import Database
@@ -103,11 +103,11 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def app(db: Database, clock: FixedClock, settings: Settings) -> Circles:
-    return Circles(db=db, clock=clock, settings=settings)
+def app(db: Database, clock: FixedClock, settings: Settings) -> Core:
+    return Core(db=db, clock=clock, settings=settings)
 
 
 @pytest.fixture
-def chat(app: Circles) -> ConsoleDriver:
+def chat(app: Core) -> ConsoleDriver:
     """The terminal driver: text in, the bot's answer out, as a person sees it."""
     return ConsoleDriver(app)

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.app import Circles
+from bot.app import Core
 from bot.conversation.messages import Attachment, Button, Incoming, Location, Reply
 
 PLATFORM = "console"
@@ -27,7 +27,7 @@ class Shown:
 
 @dataclass
 class ConsoleDriver:
-    app: Circles
+    app: Core
     speaker: str = "you"
     language: str = "en"
     shown: dict[str, list[Shown]] = field(default_factory=dict)

@@ -6,7 +6,7 @@ import asyncio
 import sys
 
 from adapters.console.driver import ConsoleDriver
-from bot.app import Circles
+from bot.app import Core
 
 BANNER = """Circles in your terminal. Type /help to begin.
 Switch who is speaking with /as NAME (e.g. /as alice); pick a button with its number or #N;
@@ -14,7 +14,7 @@ share a location with /location LAT LON; leave with /quit or Ctrl-D.
 """
 
 
-async def run_console(app: Circles, driver: ConsoleDriver | None = None) -> None:
+async def run_console(app: Core, driver: ConsoleDriver | None = None) -> None:
     """Chat until /quit. Pass the ``driver`` that the console sender also writes to, so that
     reminders and notices for someone can be answered after ``/as`` that person."""
     driver = driver or ConsoleDriver(app)

@@ -47,12 +47,12 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.kit.send import Pressed, answer_parts
+from adapters.slack.blocks import ACTION_PREFIX, OPEN_DM_ACTION, SLASH_COMMAND, Block, Message, button, messages
 from adapters.slack.client import PLATFORM, build_client, quiet_sdk_logs
 from adapters.slack.errors import SLACK_ERRORS, classify, explain
-from adapters.slack.render import ACTION_PREFIX, OPEN_DM_ACTION, SLASH_COMMAND, Block, Message, button, messages
 from adapters.slack.sender import SlackSender, is_person, post_message, upload_file
 from adapters.slack.translate import Origin, Payload, Profile, profile_from, translate, well_formed
-from bot.app import Circles
+from bot.app import Core
 from bot.config import ConfigError, SlackSettings
 from bot.conversation.messages import Incoming, Reply, labels_language
 from bot.i18n import Translator
@@ -79,7 +79,7 @@ FAILURES: tuple[type[BaseException], ...] = (*SLACK_ERRORS, ResponseUrlError)
 class SlackAdapter:
     """Slack in front of the core: receive requests, translate, render the replies."""
 
-    def __init__(self, circles: Circles, settings: SlackSettings) -> None:
+    def __init__(self, circles: Core, settings: SlackSettings) -> None:
         quiet_sdk_logs()
         self.circles = circles
         self.settings = settings

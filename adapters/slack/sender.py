@@ -8,9 +8,9 @@ import logging
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.kit.send import Call, Progress, Sleep, send_in_order
+from adapters.slack.blocks import MAX_SECTION, Message, messages
 from adapters.slack.client import PLATFORM
 from adapters.slack.errors import SLACK_ERRORS, Failure, classify
-from adapters.slack.render import MAX_SECTION, Message, messages
 from bot.conversation.messages import Attachment, Reply
 from bot.conversation.outbound import Outcome, PlatformLimits, SendResult
 

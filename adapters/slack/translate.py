@@ -22,8 +22,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.slack.blocks import from_slack
 from adapters.slack.client import PLATFORM
-from adapters.slack.render import from_slack
 from bot.commands import COMMAND_WORDS
 from bot.conversation.messages import Incoming
 

@@ -34,8 +34,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from adapters.kit.send import Pressed, answer_parts
 from adapters.telegram.limiter import Interactive, SharedRateLimiter
-from adapters.telegram.ordering import ChatOrderedProcessor
-from adapters.telegram.render import (
+from adapters.telegram.markup import (
     Markup,
     Part,
     edit_in_place,
@@ -46,10 +45,11 @@ from adapters.telegram.render import (
     plan,
     send_part,
 )
+from adapters.telegram.ordering import ChatOrderedProcessor
 from adapters.telegram.sender import LIMITS, TelegramApplication, TelegramSender, chat_key
 from adapters.telegram.translate import PLATFORM, to_incoming
 from adapters.telegram.webhook import WEBHOOK_PATH, check_secret, webhook_handler
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import SystemClock
 from bot.commands import COMMANDS
 from bot.config import ConfigError, TelegramSettings
@@ -105,7 +105,7 @@ class TelegramAdapter:
 
     def __init__(
         self,
-        circles: Circles,
+        circles: Core,
         settings: TelegramSettings,
         *,
         application: TelegramApplication | None = None,

@@ -14,7 +14,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.ext import Application
 
 from adapters.kit.send import Call, Progress, Sleep, send_in_order
-from adapters.telegram.render import MAX_TEXT, Part, inline_keyboard, plan, send_part
+from adapters.telegram.markup import MAX_TEXT, Part, inline_keyboard, plan, send_part
 from adapters.telegram.translate import PLATFORM
 from bot.conversation.messages import Reply
 from bot.conversation.outbound import Outcome, PlatformLimits, SendResult

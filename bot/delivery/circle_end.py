@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 
 from bot.actions import PreviewReport, StartSurvey
 from bot.conversation.messages import Button, Reply
-from bot.delivery.render import Snapshot
+from bot.delivery.messages import Snapshot
 from bot.i18n import Translator
-from bot.render.report import report_chart, report_text
 from bot.usecases import report as report_cases
+from bot.views.report import report_chart, report_text
 from domain.delivery import (
     STILL_WORTH_ASKING,
     Drop,

@@ -41,8 +41,8 @@ from bot.conversation.outbound import Outcome, PlatformLimits, Sender, SendResul
 from bot.delivery import planner
 from bot.delivery.kinds import load_snapshot, render
 from bot.delivery.limits import NoLimit, RateLimiter
+from bot.delivery.messages import Snapshot
 from bot.delivery.reasons import BLOCKED, FAILED, NO_SENDER
-from bot.delivery.render import Snapshot
 from bot.i18n import Translator
 from bot.metrics import Metrics
 from domain.delivery import Drop, unreachable

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from bot.conversation.messages import Reply
 from bot.delivery import circle_end, summaries
-from bot.delivery import render as basics
-from bot.delivery.render import Snapshot
+from bot.delivery import messages as basics
+from bot.delivery.messages import Snapshot
 from bot.i18n import Translator
 from domain.delivery import Drop
 from storage.outbox import OutboxRow

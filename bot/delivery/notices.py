@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.delivery.render import FACILITATOR_REMOVED, JOIN_ANSWER, JOIN_REQUEST, NOTICE, STEPPED_DOWN
+from bot.delivery.messages import FACILITATOR_REMOVED, JOIN_ANSWER, JOIN_REQUEST, NOTICE, STEPPED_DOWN
 from domain import events
 from domain.delivery import needs_new_round, reminder_due, worth_telling_learners
 from domain.model import CircleStatus, Meeting

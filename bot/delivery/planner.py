@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.delivery import circle_end, summaries
-from bot.delivery.render import BROADCAST_REPORT, FEEDBACK, REMINDER
+from bot.delivery.messages import BROADCAST_REPORT, FEEDBACK, REMINDER
 from domain.delivery import (
     FEEDBACK_LATEST_AFTER_END,
     MAX_DURATION,

@@ -22,7 +22,7 @@ from bot.conversation.outbound import Sender
 from bot.delivery.dispatcher import Dispatcher, DispatchSettings
 
 if TYPE_CHECKING:
-    from bot.app import Circles
+    from bot.app import Core
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def dispatch_settings(settings: Settings) -> DispatchSettings:
     )
 
 
-async def start(app: Circles, senders: Mapping[str, Sender]) -> DeliveryService:
+async def start(app: Core, senders: Mapping[str, Sender]) -> DeliveryService:
     """Run the dispatcher beside the adapters of ``app``; stop it with ``await service.stop()``."""
     dispatcher = Dispatcher(app.db, app.clock, senders, dispatch_settings(app.settings), metrics=app.metrics)
     service = DeliveryService(dispatcher, timedelta(seconds=app.settings.delivery.wake_seconds))

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from bot.conversation.messages import Reply
+from bot.delivery.messages import Snapshot
 from bot.delivery.reasons import reason_code
-from bot.delivery.render import Snapshot
 from bot.i18n import Translator
-from bot.render.summary import summary_text
 from bot.usecases.summary import WeeklySummary, summary_due, week_of, weekly_summary
+from bot.views.summary import summary_text
 from domain.delivery import Drop
 from storage.outbox import NewMessage, OutboxRow, Status
 from storage.unit import Unit

@@ -7,8 +7,8 @@ from typing import Any
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Reply
-from bot.delivery import usecases
 from bot.parsing import InputError, clean_text
+from bot.usecases import messaging as usecases
 
 MAX_MESSAGE = 3000  # fits one Telegram message with the heading
 

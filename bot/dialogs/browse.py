@@ -9,8 +9,8 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog
 from bot.conversation.messages import Button, Reply
 from bot.parsing import InputError, clean_text
-from bot.render.circles import listing
 from bot.usecases import learners
+from bot.views.circles import listing
 
 
 async def show_results(ctx: Context, found: list[learners.Listed], where: str) -> None:

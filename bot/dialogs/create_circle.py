@@ -26,8 +26,8 @@ from bot.parsing import (
     parse_url,
     require_future_date,
 )
-from bot.render.circles import venue_text
 from bot.usecases import circles as circle_cases
+from bot.views.circles import venue_text
 from domain.model import (
     DEFAULT_DURATION_MINUTES,
     DEFAULT_WEEKS,

@@ -7,11 +7,11 @@ from typing import Any
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Reply
-from bot.delivery import usecases
 from bot.parsing import clean_text, parse_int_in_range
-from bot.render.circles import when
-from bot.render.facilitator import feedback_line
 from bot.texts import readers_of_reflection
+from bot.usecases import messaging as usecases
+from bot.views.circles import when
+from bot.views.facilitator import feedback_line
 
 MAX_ATTENDANCE = 1000
 

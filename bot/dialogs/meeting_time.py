@@ -9,9 +9,9 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Reply
 from bot.parsing import InputError, clean_text, parse_date, parse_time, require_future_date
-from bot.render.circles import when
 from bot.usecases import circles as circle_cases
 from bot.usecases import managing
+from bot.views.circles import when
 from domain.model import Circle, Meeting
 from domain.schedule import in_zone, local_to_utc
 

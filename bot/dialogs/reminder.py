@@ -8,10 +8,10 @@ from typing import Any
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Reply
-from bot.delivery import usecases
 from bot.parsing import clean_text, parse_int_in_range
-from bot.render.circles import when
-from bot.render.facilitator import lead_text
+from bot.usecases import messaging as usecases
+from bot.views.circles import when
+from bot.views.facilitator import lead_text
 from domain.model import MAX_REMINDER_LEAD
 
 MAX_REMINDER_TEXT = 1000
@@ -46,7 +46,7 @@ class ReminderTextDialog(Dialog):
         return DONE
 
     async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
-        from bot.handlers import delivery as handlers
+        from bot.handlers import messaging as handlers
 
         if "meeting_id" in data:
             saved = await ctx.run(usecases.set_reminder_text, data["meeting_id"], ctx.person_id, data["text"], ctx.now)
@@ -84,7 +84,7 @@ class ReminderLeadDialog(Dialog):
         return DONE
 
     async def finish(self, ctx: Context, data: dict[str, Any]) -> None:
-        from bot.handlers import delivery as handlers
+        from bot.handlers import messaging as handlers
 
         hours = int(data["hours"])
         await ctx.run(usecases.set_reminder_lead, data["circle_id"], ctx.person_id, timedelta(hours=hours))

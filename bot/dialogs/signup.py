@@ -8,9 +8,9 @@ from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, DialogRunner, choice
 from bot.conversation.messages import Reply
 from bot.parsing import InputError, clean_text
-from bot.render.learner import signup_confirmation
 from bot.texts import domain_error_text, readers_of_goal, readers_of_learner_words
 from bot.usecases import learner_views
+from bot.views.learner import signup_confirmation
 from domain.errors import DomainError, NotFound
 from domain.model import Signup
 

@@ -14,11 +14,11 @@ from bot.actions import (
 from bot.conversation.context import Context
 from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
-from bot.render.circles import rsvp_view, signups_view, when
-from bot.render.facilitator import manage_screen
-from bot.render.files import signups_csv
 from bot.usecases import circles as circle_cases
 from bot.usecases import managing
+from bot.views.circles import rsvp_view, signups_view, when
+from bot.views.facilitator import manage_screen
+from bot.views.files import signups_csv
 from domain.schedule import in_zone
 
 

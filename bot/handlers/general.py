@@ -6,8 +6,8 @@ from bot.actions import ChooseLanguage, Forget
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
 from bot.i18n import Translator, available_languages
-from bot.render.help import help_view
 from bot.usecases import identity, learners, leaving
+from bot.views.help import help_view
 
 
 def help_text(ctx: Context) -> str:

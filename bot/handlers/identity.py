@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.actions import ConfirmLink, DeclineLink
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
-from bot.render.identity import link_code_text, link_question, linked_text, refusal
 from bot.usecases import identity
 from bot.usecases.identity import LinkRefused
+from bot.views.identity import link_code_text, link_question, linked_text, refusal
 
 
 async def link_command(ctx: Context) -> None:

@@ -9,10 +9,10 @@ from bot.conversation.messages import Button
 from bot.dialogs.browse import browse_city
 from bot.dialogs.signup import start_signup
 from bot.handlers import team as team_handlers
-from bot.render.files import calendar
-from bot.render.learner import card_reply, leave_choice, leave_question, my_circles_replies, rsvp_reply
 from bot.usecases import circles as circle_cases
 from bot.usecases import learner_views
+from bot.views.files import calendar
+from bot.views.learner import card_reply, leave_choice, leave_question, my_circles_replies, rsvp_reply
 
 
 async def start(ctx: Context, runner: DialogRunner, help_text: str) -> None:

@@ -6,8 +6,8 @@ from bot.actions import PreviewReport, stored
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
 from bot.delivery import circle_end
-from bot.render.report import learners_copy_note, report_buttons, report_chart, report_text
 from bot.usecases import managing, report
+from bot.views.report import learners_copy_note, report_buttons, report_chart, report_text
 
 
 async def report_command(ctx: Context) -> None:

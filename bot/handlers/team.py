@@ -6,8 +6,8 @@ from bot.actions import CloseTeamConfirmed, LeaveTeamConfirmed, RemoveMemberConf
 from bot.conversation.context import Context
 from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
-from bot.render import team as views
 from bot.usecases import team_views, teams
+from bot.views import team as views
 from domain.model import TeamRole
 from domain.roles import Capability
 

@@ -12,7 +12,7 @@ from domain.errors import NotFound
 from domain.model import Circle, Facilitator, FacilitatorRole, Meeting, Venue
 from domain.roles import Capability, Role, check, roles_in_circle
 from domain.schedule import local_to_utc, weekly_starts
-from storage.inbox import Invite
+from storage.invites import Invite
 from storage.unit import Unit
 
 ONLINE_KEY = "online"

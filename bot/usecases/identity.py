@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.usecases.codes import ALPHABET, new_code
 from domain.model import Person
-from storage.inbox import Invite
+from storage.invites import Invite
 from storage.unit import Unit
 
 LINK_KIND = "link"

@@ -10,7 +10,7 @@ from bot.usecases.codes import new_code
 from domain.errors import AlreadyInTeam, NotFound, NotInTeam
 from domain.model import Team, TeamMember, TeamRole
 from domain.roles import Capability, check, roles_in_team
-from storage.inbox import Invite
+from storage.invites import Invite
 from storage.unit import Unit
 
 TEAM_INVITE = "team"  # works once

@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from adapters.console.driver import ConsoleDriver
 from adapters.console.sender import ConsoleSender
 from bot.actions import SignUp
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import FixedClock
 from bot.conversation.messages import Reply
 from bot.conversation.outbound import Outcome, SendResult
@@ -26,7 +26,7 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
 @pytest.fixture
-async def server(app: Circles) -> AsyncIterator[WebServer]:
+async def server(app: Core) -> AsyncIterator[WebServer]:
     web = WebServer(port=0)
     web.serve_metrics(app.metrics, lambda: app.metrics.refresh_outbox(app.db, app.clock.now()))
     await web.start()
@@ -51,7 +51,7 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 
 async def test_metrics_show_the_reminder_sent_and_the_events_handled(
-    app: Circles, chat: ConsoleDriver, clock: FixedClock, server: WebServer
+    app: Core, chat: ConsoleDriver, clock: FixedClock, server: WebServer
 ) -> None:
     code = await create_circle(chat)
     await sign_up(chat, code, "alice", "a goal", "some help", "an answer")
@@ -85,7 +85,7 @@ class Refusing(ConsoleSender):
 
 
 async def test_metrics_count_429s_and_how_long_due_messages_wait(
-    app: Circles, chat: ConsoleDriver, clock: FixedClock, server: WebServer
+    app: Core, chat: ConsoleDriver, clock: FixedClock, server: WebServer
 ) -> None:
     code = await create_circle(chat)
     await sign_up(chat, code, "alice", "a goal", "some help", "an answer")

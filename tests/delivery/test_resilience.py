@@ -13,13 +13,13 @@ from sqlalchemy.exc import OperationalError
 
 from adapters.console.driver import ConsoleDriver
 from adapters.console.sender import ConsoleSender
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import FixedClock
-from bot.delivery import usecases
 from bot.delivery.dispatcher import Dispatcher, DispatchSettings
-from bot.delivery.render import NOTICE
+from bot.delivery.messages import NOTICE
 from bot.delivery.service import DeliveryService
 from bot.delivery.summaries import SUMMARY
+from bot.usecases import messaging as usecases
 from storage.db import Database
 from storage.outbox import Closing, NewMessage, Outbox, Status
 from storage.unit import unit_of_work
@@ -110,7 +110,7 @@ async def test_when_outcomes_cannot_be_written_the_pass_stops_and_the_rows_come_
 
 
 async def test_the_service_keeps_sending_after_a_failed_write_and_sends_nothing_twice(
-    app: Circles, chat: ConsoleDriver, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+    app: Core, chat: ConsoleDriver, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sender = Signalling(chat)
     code = await create_circle(chat)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from adapters.console.driver import ConsoleDriver
 from adapters.console.sender import ConsoleSender
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import FixedClock
 from bot.conversation.messages import Reply
 from bot.conversation.outbound import SendResult
@@ -40,7 +40,7 @@ class Signalling(ConsoleSender):
 
 
 async def test_the_service_sends_what_is_due_and_wakes_after_a_broadcast(
-    app: Circles, chat: ConsoleDriver, clock: FixedClock
+    app: Core, chat: ConsoleDriver, clock: FixedClock
 ) -> None:
     sender = Signalling(chat)
     code = await create_circle(chat)

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from adapters.console.sender import ConsoleSender
 from bot.clock import FixedClock
-from bot.delivery import usecases
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.planner import reminders_due
 from bot.usecases import circles as circle_cases
+from bot.usecases import messaging as usecases
 from storage.db import Database
 from storage.unit import unit_of_work
 from tests.delivery import seed

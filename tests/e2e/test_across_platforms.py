@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import FixedClock
 from bot.delivery.dispatcher import Dispatcher
 from tests.e2e.flows import BERLIN_CIRCLE
@@ -60,19 +60,19 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-async def telegram(app: Circles, tg: FakeTelegram) -> AsyncIterator[TelegramChat]:
+async def telegram(app: Core, tg: FakeTelegram) -> AsyncIterator[TelegramChat]:
     async with running_telegram(app, tg, "polling") as chat:
         yield chat
 
 
 @pytest.fixture
-async def slack(app: Circles, fake_slack: FakeSlack) -> AsyncIterator[SlackChat]:
+async def slack(app: Core, fake_slack: FakeSlack) -> AsyncIterator[SlackChat]:
     """The Slack adapter on the same app (and database) as the Telegram one."""
     async with running_slack(app, fake_slack) as chat:
         yield chat
 
 
-def dispatcher(app: Circles, telegram: TelegramChat, slack: SlackChat) -> Dispatcher:
+def dispatcher(app: Core, telegram: TelegramChat, slack: SlackChat) -> Dispatcher:
     """What the running bot's delivery service does: the adapters' own senders, the app's clock."""
     return Dispatcher(app.db, app.clock, {"telegram": telegram.adapter.sender, "slack": slack.adapter.sender})
 
@@ -135,7 +135,7 @@ def sends(tg: FakeTelegram) -> list[SentMessage]:
 
 
 async def test_an_organizer_on_slack_gets_the_monday_summary_of_a_circle_run_on_telegram(
-    app: Circles,
+    app: Core,
     clock: FixedClock,
     telegram: TelegramChat,
     slack: SlackChat,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from adapters.console.driver import PLATFORM, ConsoleDriver
 from bot.actions import ACTIONS, Action, RemoveCoFacilitator, RemoveCoFacilitatorConfirmed
-from bot.app import Circles
+from bot.app import Core
 from bot.texts import DOMAIN_ERRORS
 from domain.roles import TEAM_CAPABILITIES, Capability, Role, may, roles_in_circle, roles_in_team
 from storage.tables import metadata, processed_updates
@@ -73,7 +73,7 @@ def refused(answer: str) -> bool:
     return any(pattern.search(answer) for pattern in REFUSALS) or answer.startswith("You are not signed up for")
 
 
-async def _ids(app: Circles) -> dict[str, int]:
+async def _ids(app: Core) -> dict[str, int]:
     async with unit_of_work(app.db) as unit:
         people = {}
         for name in (*CAST, "uma", "bob", "pat", "quinn"):
@@ -83,7 +83,7 @@ async def _ids(app: Circles) -> dict[str, int]:
         return people
 
 
-async def _snapshot(app: Circles) -> dict[str, list[tuple[object, ...]]]:
+async def _snapshot(app: Core) -> dict[str, list[tuple[object, ...]]]:
     """Every table but the record of handled updates, which each press adds to by design."""
     async with app.db.engine.connect() as conn:
         tables = [t for t in metadata.sorted_tables if t is not processed_updates]
@@ -116,7 +116,7 @@ async def _seed(chat: ConsoleDriver) -> None:
         await join(chat, link.group(1), asking)
 
 
-async def _scopes(app: Circles, people: dict[str, int]) -> tuple[Scope, Scope]:
+async def _scopes(app: Core, people: dict[str, int]) -> tuple[Scope, Scope]:
     async with unit_of_work(app.db) as unit:
         own, other = (
             (await unit.circles.facilitated_by(people["fiona"]))[0],
@@ -149,7 +149,7 @@ class Roles:
         return may(self.in_circle[name, scope.circle], capability)
 
 
-async def _roles(app: Circles, people: dict[str, int], scopes: tuple[Scope, ...]) -> Roles:
+async def _roles(app: Core, people: dict[str, int], scopes: tuple[Scope, ...]) -> Roles:
     roles = Roles({}, {})
     async with unit_of_work(app.db) as unit:
         for name in CAST:
@@ -169,7 +169,7 @@ async def _roles(app: Circles, people: dict[str, int], scopes: tuple[Scope, ...]
     return roles
 
 
-async def test_every_verb_is_refused_to_every_role_the_role_model_excludes(chat: ConsoleDriver, app: Circles) -> None:
+async def test_every_verb_is_refused_to_every_role_the_role_model_excludes(chat: ConsoleDriver, app: Core) -> None:
     assert set(app.handlers) == set(ACTIONS.values())
     await _seed(chat)
     people = await _ids(app)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.console.driver import ConsoleDriver
-from bot.app import Circles
+from bot.app import Core
 from bot.conversation.messages import Incoming
 from storage.db import Database
 from storage.tables import circles, kept_inputs, people
@@ -86,7 +86,7 @@ async def test_nul_bytes_in_commands_tokens_and_answers_change_nothing_and_crash
     assert await count(db, kept_inputs) == 0
 
 
-async def test_a_display_name_with_nul_and_bidi_controls_is_cleaned(app: Circles, db: Database) -> None:
+async def test_a_display_name_with_nul_and_bidi_controls_is_cleaned(app: Core, db: Database) -> None:
     name = "Ma\x00l\u202elory\u200b\x07"
     incoming = Incoming(platform="telegram", user_id="666", chat_id="666", user_name=name, text="/help")
     for _ in range(2):  # the same account's later events work too
@@ -97,7 +97,7 @@ async def test_a_display_name_with_nul_and_bidi_controls_is_cleaned(app: Circles
     assert stored == ["Mallory"]
 
 
-async def test_a_name_made_of_nothing_visible_is_given_a_readable_fallback(app: Circles, db: Database) -> None:
+async def test_a_name_made_of_nothing_visible_is_given_a_readable_fallback(app: Core, db: Database) -> None:
     incoming = Incoming(
         platform="telegram", user_id="4242", chat_id="4242", user_name="\u200b\u200d\x00", command="help"
     )

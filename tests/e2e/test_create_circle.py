@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.console.driver import ConsoleDriver
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import FixedClock
 from bot.config import Settings
 from storage.db import Database
@@ -125,12 +125,12 @@ async def test_cancel_at_any_step_saves_nothing(chat: ConsoleDriver, db: Databas
 
 
 async def test_the_dialog_survives_a_restart(db: Database, clock: FixedClock) -> None:
-    before = ConsoleDriver(Circles(db=db, clock=clock, settings=Settings()))
+    before = ConsoleDriver(Core(db=db, clock=clock, settings=Settings()))
     await before.say("/new", as_="fiona")
     for answer in BERLIN_CIRCLE[:9]:
         await before.say(answer)
     # A new process: a new application object on the same database, a new terminal.
-    after = ConsoleDriver(Circles(db=db, clock=clock, settings=Settings()), speaker="fiona")
+    after = ConsoleDriver(Core(db=db, clock=clock, settings=Settings()), speaker="fiona")
     for answer in BERLIN_CIRCLE[9:]:
         await after.say(answer)
     assert "is published" in await after.press("Publish")

@@ -35,7 +35,7 @@ from bot.actions import (
     SummaryTime,
     WriteToLearners,
 )
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import FixedClock
 from bot.parsing import BIDI_CONTROLS
 from domain.schedule import latest_date
@@ -185,7 +185,7 @@ WAYS = ["type", "button", "command", "token"]
 @fuzz_settings(120)
 @given(pick=st.integers(0, 10_000), text=TEXT, way=st.sampled_from(WAYS))
 async def test_fuzz_every_dialog_step(
-    chat: ConsoleDriver, app: Circles, db: Database, clock: FixedClock, pick: int, text: str, way: str
+    chat: ConsoleDriver, app: Core, db: Database, clock: FixedClock, pick: int, text: str, way: str
 ) -> None:
     if id(app) not in _RECORDED:
         _RECORDED.clear()

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from adapters.console.driver import ConsoleDriver
 from adapters.console.sender import ConsoleSender
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import FixedClock
 from bot.conversation.messages import Incoming, Reply
 from bot.conversation.outbound import Outcome, SendResult
@@ -55,7 +55,7 @@ class SlackSender(ConsoleSender):
 
 
 @pytest.fixture
-def slack(app: Circles) -> OnPlatform:
+def slack(app: Core) -> OnPlatform:
     return OnPlatform(app)
 
 
@@ -317,7 +317,7 @@ async def test_the_confirmation_acts_for_whoever_pressed_it(chat: ConsoleDriver,
     assert "That button no longer works" in await slack.press_token("link:", as_="mallory")
 
 
-async def test_linking_is_refused_in_a_group(app: Circles) -> None:
+async def test_linking_is_refused_in_a_group(app: Core) -> None:
     incoming = Incoming(
         platform="telegram", user_id="1", chat_id="-100", user_name="Ann", command="link", in_group=True
     )

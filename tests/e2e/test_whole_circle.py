@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.console.driver import ConsoleDriver
-from bot.app import Circles
+from bot.app import Core
 from bot.clock import FixedClock
 from bot.commands import COMMANDS
 from storage.db import Database
@@ -46,7 +46,7 @@ SHARE_CODE = re.compile(r"start[= ](\w+)")  # /start CODE, t.me/<bot>?start=CODE
 
 
 @pytest.fixture(params=["terminal", "telegram-polling", "telegram-webhook", "slack"])
-async def driver(request: pytest.FixtureRequest, app: Circles) -> AsyncIterator[Driver]:
+async def driver(request: pytest.FixtureRequest, app: Core) -> AsyncIterator[Driver]:
     if request.param == "terminal":
         yield TerminalDriver(ConsoleDriver(app))
     elif request.param.startswith("telegram"):

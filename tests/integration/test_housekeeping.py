@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.housekeeping import prune
 from domain.model import Identity
 from storage.db import Database
-from storage.inbox import Invite
+from storage.invites import Invite
 from storage.tables import invites, kept_inputs, processed_updates
 from storage.unit import unit_of_work
 

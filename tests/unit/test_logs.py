@@ -11,7 +11,7 @@ import pytest
 
 from adapters.console.driver import ConsoleDriver
 from bot import logs
-from bot.app import Circles
+from bot.app import Core
 from bot.conversation.context import Context
 
 
@@ -38,7 +38,7 @@ def parsed(buffer: io.StringIO) -> list[dict[str, object]]:
 
 
 async def test_a_failing_event_logs_json_naming_its_update_platform_and_command(
-    app: Circles, chat: ConsoleDriver, json_lines: io.StringIO
+    app: Core, chat: ConsoleDriver, json_lines: io.StringIO
 ) -> None:
     async def broken(ctx: Context) -> None:
         logging.getLogger("bot.handlers").warning("about to fail")

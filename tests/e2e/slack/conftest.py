@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import Circles
+from bot.app import Core
 from tests.e2e.slack.harness import SIGNING_SECRET, SlackChat, running_slack
 from tests.fakes.slack_api import FakeSlack
 
@@ -18,6 +18,6 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-async def slack(app: Circles, fake_slack: FakeSlack) -> AsyncIterator[SlackChat]:
+async def slack(app: Core, fake_slack: FakeSlack) -> AsyncIterator[SlackChat]:
     async with running_slack(app, fake_slack) as chat:
         yield chat

@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from adapters.slack.app import EVENTS_PATH, SlackAdapter
-from bot.app import Circles
+from bot.app import Core
 from bot.config import SlackSettings
 from bot.server import WebServer
 from tests.fakes.slack_api import FakeSlack, Posted, Sent, SlackUser
@@ -84,7 +84,7 @@ class SlackChat:
 
 
 @asynccontextmanager
-async def running_slack(app: Circles, slack: FakeSlack, *, socket_mode: bool = False) -> AsyncIterator[SlackChat]:
+async def running_slack(app: Core, slack: FakeSlack, *, socket_mode: bool = False) -> AsyncIterator[SlackChat]:
     adapter = SlackAdapter(app, settings_for(slack, socket_mode=socket_mode))
     server = WebServer("127.0.0.1", 0)
     adapter.mount(server)

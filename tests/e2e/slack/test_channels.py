@@ -4,14 +4,14 @@ flows move to the direct message, and Slack's refusals reach the person as a cle
 from __future__ import annotations
 
 from adapters.console.driver import ConsoleDriver
-from bot.app import Circles
+from bot.app import Core
 from bot.conversation.messages import Incoming, Reply
 from tests.e2e.flows import create_circle
 from tests.e2e.slack.harness import SlackChat, running_slack
 from tests.fakes.slack_api import FakeSlack
 
 
-async def test_in_a_channel_answers_are_for_the_asker_only(slack: SlackChat, app: Circles) -> None:
+async def test_in_a_channel_answers_are_for_the_asker_only(slack: SlackChat, app: Core) -> None:
     fake = slack.slack
     await create_circle(ConsoleDriver(app))
     alice, bob = slack.person("alice"), slack.person("bob")
@@ -39,7 +39,7 @@ async def test_in_a_channel_answers_are_for_the_asker_only(slack: SlackChat, app
     assert len(fake.calls) == calls
 
 
-async def test_personal_buttons_in_a_channel_lead_to_the_direct_message(slack: SlackChat, app: Circles) -> None:
+async def test_personal_buttons_in_a_channel_lead_to_the_direct_message(slack: SlackChat, app: Core) -> None:
     fake = slack.slack
     code = await create_circle(ConsoleDriver(app))
     alice = slack.person("alice")
@@ -60,7 +60,7 @@ async def test_personal_buttons_in_a_channel_lead_to_the_direct_message(slack: S
     assert fake.calls_to("chat.update") == []
 
 
-class Editing(Circles):
+class Editing(Core):
     """The core, answering every button by replacing the message it was on (as many handlers do)."""
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
@@ -70,7 +70,7 @@ class Editing(Circles):
         return replies
 
 
-async def test_an_ephemeral_answer_is_replaced_when_the_core_edits(app: Circles, fake_slack: FakeSlack) -> None:
+async def test_an_ephemeral_answer_is_replaced_when_the_core_edits(app: Core, fake_slack: FakeSlack) -> None:
     editing = Editing(db=app.db, clock=app.clock, settings=app.settings)
     await create_circle(ConsoleDriver(editing))
     async with running_slack(editing, fake_slack) as slack:

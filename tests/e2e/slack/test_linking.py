@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from adapters.console.driver import ConsoleDriver
-from bot.app import Circles
+from bot.app import Core
 from storage.db import Database
 from storage.tables import identities
 from tests.e2e.flows import create_circle, sign_up
@@ -20,7 +20,7 @@ def code_in(text: str) -> str:
     return found.group(1)
 
 
-async def test_a_code_from_slack_typed_in_the_terminal(slack: SlackChat, app: Circles, db: Database) -> None:
+async def test_a_code_from_slack_typed_in_the_terminal(slack: SlackChat, app: Core, db: Database) -> None:
     terminal = ConsoleDriver(app)
     code = await create_circle(terminal)
     await sign_up(terminal, code, "alice", "Automate spreadsheets", "Excel tricks", "A garden tool")
@@ -39,7 +39,7 @@ async def test_a_code_from_slack_typed_in_the_terminal(slack: SlackChat, app: Ci
     assert owners["alice"] == owners["U0ALICE"]  # one Alice, on the terminal and on Slack
 
 
-async def test_a_terminal_code_typed_in_the_slack_direct_message(slack: SlackChat, app: Circles) -> None:
+async def test_a_terminal_code_typed_in_the_slack_direct_message(slack: SlackChat, app: Core) -> None:
     terminal = ConsoleDriver(app)
     offer = await terminal.say("/link", as_="olga")
     asked = await slack.say(f"link {code_in(offer)}", as_="olga")  # a plain word in the DM

@@ -9,7 +9,7 @@ import yaml
 
 import adapters.slack
 from adapters.slack.app import EVENTS_PATH
-from adapters.slack.render import SLASH_COMMAND
+from adapters.slack.blocks import SLASH_COMMAND
 from tests.e2e.slack.harness import SlackChat
 
 MANIFEST = Path(adapters.slack.__file__).parent / "manifest.yaml"

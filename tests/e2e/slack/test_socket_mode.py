@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiohttp import ClientSession
 
-from bot.app import Circles
+from bot.app import Core
 from tests.e2e.slack.harness import running_slack
 from tests.fakes.slack_api import FakeSlack
 
 
-async def test_the_bot_works_over_socket_mode(app: Circles, fake_slack: FakeSlack) -> None:
+async def test_the_bot_works_over_socket_mode(app: Core, fake_slack: FakeSlack) -> None:
     async with running_slack(app, fake_slack, socket_mode=True) as slack:
         opened = fake_slack.calls_to("apps.connections.open")
         assert [c.token for c in opened] == [fake_slack.app_token]

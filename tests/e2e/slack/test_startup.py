@@ -13,7 +13,7 @@ import pytest
 
 from adapters.slack.app import SlackAdapter
 from bot import __main__ as cli
-from bot.app import Circles
+from bot.app import Core
 from bot.config import ConfigError, ServerSettings, Settings
 from bot.conversation.messages import Reply
 from bot.server import WebServer
@@ -22,13 +22,13 @@ from tests.e2e.slack.harness import SIGNING_SECRET, SlackChat, running_slack, se
 from tests.fakes.slack_api import FakeSlack
 
 
-async def test_start_checks_the_token_and_registers_the_share_link(slack: SlackChat, app: Circles) -> None:
+async def test_start_checks_the_token_and_registers_the_share_link(slack: SlackChat, app: Core) -> None:
     assert slack.slack.calls[0].method == "auth.test"
     assert app.share_link("slack")("abc123") == "/circles start abc123"
     assert slack.adapter.bot_user_id == FakeSlack.bot_user_id
 
 
-async def test_a_refused_token_stops_start_up_cleanly(fake_slack: FakeSlack, app: Circles) -> None:
+async def test_a_refused_token_stops_start_up_cleanly(fake_slack: FakeSlack, app: Core) -> None:
     settings = settings_for(fake_slack)
     settings.bot_token = "xoxb-wrong-token"
     adapter = SlackAdapter(app, settings)
@@ -40,7 +40,7 @@ async def test_a_refused_token_stops_start_up_cleanly(fake_slack: FakeSlack, app
     assert adapter._session is None  # closed again
 
 
-async def test_without_a_signing_secret_or_an_app_token_nothing_starts(fake_slack: FakeSlack, app: Circles) -> None:
+async def test_without_a_signing_secret_or_an_app_token_nothing_starts(fake_slack: FakeSlack, app: Core) -> None:
     settings = settings_for(fake_slack)
     settings.signing_secret = ""
     server = WebServer("127.0.0.1", 0)
@@ -52,9 +52,7 @@ async def test_without_a_signing_secret_or_an_app_token_nothing_starts(fake_slac
     assert fake_slack.calls == []
 
 
-async def test_no_secret_reaches_the_logs(
-    fake_slack: FakeSlack, app: Circles, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_no_secret_reaches_the_logs(fake_slack: FakeSlack, app: Core, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     async with running_slack(app, fake_slack) as slack:
         await slack.command("help", as_="ada")

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import Circles
+from bot.app import Core
 from tests.e2e.telegram.harness import BOT_USERNAME, TOKEN, TelegramChat, running_telegram
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -26,6 +26,6 @@ def mode() -> str:
 
 
 @pytest.fixture
-async def telegram(app: Circles, tg: FakeTelegram, mode: str) -> AsyncIterator[TelegramChat]:
+async def telegram(app: Core, tg: FakeTelegram, mode: str) -> AsyncIterator[TelegramChat]:
     async with running_telegram(app, tg, mode) as chat:
         yield chat

@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes, TypeHandler
 from adapters.telegram.app import TelegramAdapter
 from adapters.telegram.sender import LIMITS
 from adapters.telegram.webhook import WEBHOOK_PATH
-from bot.app import Circles
+from bot.app import Core
 from bot.config import TelegramSettings
 from bot.conversation.outbound import PlatformLimits
 from bot.server import WebServer
@@ -154,7 +154,7 @@ class TelegramChat:
 
 @asynccontextmanager
 async def running_telegram(
-    circles: Circles, tg: FakeTelegram, mode: str, limits: PlatformLimits = UNPACED_CHATS
+    circles: Core, tg: FakeTelegram, mode: str, limits: PlatformLimits = UNPACED_CHATS
 ) -> AsyncIterator[TelegramChat]:
     """The adapter and the web server, started as ``python -m bot run`` starts them.
 

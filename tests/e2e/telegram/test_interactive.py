@@ -10,7 +10,7 @@ from telegram import Update
 
 from adapters.telegram.ordering import ChatOrderedProcessor
 from adapters.telegram.sender import LIMITS
-from bot.app import Circles
+from bot.app import Core
 from tests.e2e.telegram.harness import running_telegram
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -43,7 +43,7 @@ async def test_updates_of_other_chats_go_ahead_while_one_chat_keeps_its_order() 
     assert handled == ["bob", "alice 1", "alice 2"]
 
 
-async def test_quick_answers_in_one_chat_keep_telegrams_limits(app: Circles) -> None:
+async def test_quick_answers_in_one_chat_keep_telegrams_limits(app: Core) -> None:
     """With Telegram's limits on both sides, a person typing faster than one message a second gets
     every answer, in order, and Telegram never has to say 429."""
     async with FakeTelegram(enforce_limits=True) as tg, running_telegram(app, tg, "webhook", LIMITS) as telegram:

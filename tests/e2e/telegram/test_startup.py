@@ -9,7 +9,7 @@ from aiohttp import ClientSession
 
 from adapters.telegram.app import TelegramAdapter
 from adapters.telegram.webhook import WEBHOOK_PATH
-from bot.app import Circles
+from bot.app import Core
 from bot.config import ConfigError, TelegramSettings
 from bot.conversation.messages import Reply
 from bot.server import WebServer
@@ -22,26 +22,26 @@ def settings_for(tg: FakeTelegram, **changes: str) -> TelegramSettings:
     return TelegramSettings(**values)
 
 
-async def test_start_registers_the_share_link_and_the_commands(telegram: TelegramChat, app: Circles) -> None:
+async def test_start_registers_the_share_link_and_the_commands(telegram: TelegramChat, app: Core) -> None:
     assert app.share_link("telegram")("abc123") == f"https://t.me/{BOT_USERNAME}?start=abc123"
     assert [call.method for call in telegram.tg.calls[:2]] == ["getMe", "setMyCommands"]
     assert all(command["description"] for command in telegram.tg.commands())
 
 
-async def test_a_webhook_secret_telegram_would_refuse_stops_start_up(tg: FakeTelegram, app: Circles) -> None:
+async def test_a_webhook_secret_telegram_would_refuse_stops_start_up(tg: FakeTelegram, app: Core) -> None:
     adapter = TelegramAdapter(app, settings_for(tg, mode="webhook", webhook_secret="not allowed!"))
     with pytest.raises(ConfigError, match=r"telegram\.webhook_secret"):
         adapter.mount(WebServer("127.0.0.1", 0))
 
 
-async def test_webhook_mode_needs_the_web_server(tg: FakeTelegram, app: Circles) -> None:
+async def test_webhook_mode_needs_the_web_server(tg: FakeTelegram, app: Core) -> None:
     adapter = TelegramAdapter(app, settings_for(tg, mode="webhook", webhook_url=f"https://example.org{WEBHOOK_PATH}"))
     with pytest.raises(RuntimeError, match="mount"):
         await adapter.start()
     assert tg.calls == []
 
 
-async def test_a_wrong_token_stops_start_up_cleanly(tg: FakeTelegram, app: Circles) -> None:
+async def test_a_wrong_token_stops_start_up_cleanly(tg: FakeTelegram, app: Core) -> None:
     adapter = TelegramAdapter(app, settings_for(tg, token="999:wrong-Token"))
     with pytest.raises(ConfigError, match=r"^telegram\.token: Telegram rejected the bot token") as refused:
         await adapter.start()
@@ -51,7 +51,7 @@ async def test_a_wrong_token_stops_start_up_cleanly(tg: FakeTelegram, app: Circl
 
 
 async def test_neither_the_token_nor_the_webhook_secret_reaches_the_logs(
-    tg: FakeTelegram, app: Circles, caplog: pytest.LogCaptureFixture
+    tg: FakeTelegram, app: Core, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     async with running_telegram(app, tg, "webhook") as chat:
@@ -76,7 +76,7 @@ async def test_neither_the_token_nor_the_webhook_secret_reaches_the_logs(
     assert "refused a webhook request" in logged
 
 
-async def test_updates_that_arrive_before_the_bot_runs_are_sent_back_for_later(tg: FakeTelegram, app: Circles) -> None:
+async def test_updates_that_arrive_before_the_bot_runs_are_sent_back_for_later(tg: FakeTelegram, app: Core) -> None:
     """Telegram delivers again what was not answered 200, so nothing is lost around a restart."""
     server = WebServer("127.0.0.1", 0)
     adapter = TelegramAdapter(app, settings_for(tg, mode="webhook"))

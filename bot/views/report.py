@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.actions import SendReport, ShareInReport, stored
 from bot.conversation.messages import Attachment, Button
 from bot.i18n import Translator
-from bot.render.chart import attendance_chart
-from bot.render.circles import when
 from bot.usecases.report import LEARNER_SCALES, Report
+from bot.views.chart import attendance_chart
+from bot.views.circles import when
 
 
 def _score(value: float | None) -> str:

@@ -14,9 +14,9 @@ from bot.actions import (
 from bot.conversation.context import Context
 from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
-from bot.delivery import usecases
-from bot.render.facilitator import feedback_given, reminder_screen
 from bot.usecases import managing
+from bot.usecases import messaging as usecases
+from bot.views.facilitator import feedback_given, reminder_screen
 
 MAX_LISTED = 10
 

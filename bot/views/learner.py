@@ -18,9 +18,9 @@ from bot.actions import (
 )
 from bot.conversation.messages import Button, Reply
 from bot.i18n import Translator
-from bot.render.circles import card, venue_text, when
-from bot.render.files import calendar
 from bot.usecases.learner_views import CircleCard, MyCircles, RsvpSheet, SignedUp
+from bot.views.circles import card, venue_text, when
+from bot.views.files import calendar
 from domain.model import Circle, CircleStatus
 from domain.schedule import meetings_ahead
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.slack.render import (
+from adapters.slack.blocks import (
     MAX_BLOCKS,
     MAX_SECTION,
     from_slack,

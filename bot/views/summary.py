@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.i18n import Translator
-from bot.render.circles import when
 from bot.usecases.summary import WeeklySummary
+from bot.views.circles import when
 
 
 def summary_text(t: Translator, summary: WeeklySummary) -> str:

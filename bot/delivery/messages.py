@@ -16,7 +16,7 @@ from bot.actions import AnswerJoinRequest, AnswerRsvp, Manage, RateMeeting, Show
 from bot.conversation.messages import Button, Reply
 from bot.delivery.reasons import reason_text
 from bot.i18n import Translator
-from bot.render.circles import venue_text, when
+from bot.views.circles import venue_text, when
 from domain.delivery import LEFT, Drop, feedback_unwanted, reminder_unwanted
 from domain.model import Circle, Meeting, Team
 from domain.schedule import in_zone, next_meeting

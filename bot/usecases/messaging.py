@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.delivery.render import BROADCAST
+from bot.delivery.messages import BROADCAST
 from bot.usecases.circles import Managed, city_key, load_managed
 from domain.delivery import reminder_due
 from domain.errors import MeetingCancelled, NotFound

@@ -26,11 +26,11 @@ from bot.actions import (
     stored,
 )
 from bot.conversation.messages import Button
-from bot.delivery.render import reminder_reply
-from bot.delivery.usecases import FeedbackOverview, ReminderOverview
+from bot.delivery.messages import reminder_reply
 from bot.i18n import Translator
-from bot.render.circles import manage_view, when
 from bot.usecases.managing import CircleOverview
+from bot.usecases.messaging import FeedbackOverview, ReminderOverview
+from bot.views.circles import manage_view, when
 from domain.model import CircleStatus, FacilitatorRole, MeetingFeedback
 from domain.roles import Capability, may
 from domain.schedule import in_zone

@@ -24,9 +24,9 @@ from bot.actions import (
 )
 from bot.conversation.messages import Button, Reply
 from bot.i18n import Translator
-from bot.render.circles import when
 from bot.usecases import team_views
 from bot.usecases.summary import WeeklySummary
+from bot.views.circles import when
 from domain.model import CircleStatus, Team, TeamRole
 
 

@@ -1,4 +1,4 @@
-"""Inbound bookkeeping: updates already handled, invitation codes, and input kept after a failure."""
+"""One-time and shareable codes: co-facilitator and team invitations, account-linking codes."""
 
 from __future__ import annotations
 
@@ -8,27 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.tables import invites, kept_inputs, processed_updates
-from storage.upsert import insert_if_absent
-
-
-class Updates:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    async def prune(self, before: datetime) -> int:
-        """Forget update ids seen before ``before``: platforms stop retrying within minutes."""
-        result = await self.conn.execute(delete(processed_updates).where(processed_updates.c.seen_at < before))
-        return int(result.rowcount or 0)
-
-    async def first_time(self, platform: str, update_id: str, now: datetime) -> bool:
-        """True the first time an update is seen; a repeat (webhook retry) returns False."""
-        return await insert_if_absent(
-            self.conn,
-            processed_updates,
-            {"platform": platform, "update_id": update_id, "seen_at": now},
-            keys=["platform", "update_id"],
-        )
+from storage.tables import invites
 
 
 @dataclass
@@ -91,25 +71,4 @@ class Invites:
                 invites.c.expires_at > now,
             )
             .values(expires_at=now)
-        )
-
-
-class KeptInputs:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    async def prune(self, before: datetime) -> int:
-        result = await self.conn.execute(delete(kept_inputs).where(kept_inputs.c.created_at < before))
-        return int(result.rowcount or 0)
-
-    async def forget(self, platform: str, external_id: str) -> None:
-        await self.conn.execute(
-            delete(kept_inputs).where(kept_inputs.c.platform == platform, kept_inputs.c.external_id == external_id)
-        )
-
-    async def keep(self, platform: str, external_id: str, text: str, error: str, now: datetime) -> None:
-        await self.conn.execute(
-            kept_inputs.insert().values(
-                platform=platform, external_id=external_id, text=text, error=error, created_at=now
-            )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove
 
-from adapters.telegram.render import MAX_CAPTION, editable, inline_keyboard, plan, split_text, utf16_len
+from adapters.telegram.markup import MAX_CAPTION, editable, inline_keyboard, plan, split_text, utf16_len
 from bot.conversation.messages import Attachment, Button, Reply
 
 

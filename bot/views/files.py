@@ -12,7 +12,7 @@ from icalendar import Calendar, Event
 
 from bot.conversation.messages import Attachment
 from bot.i18n import Translator
-from bot.render.circles import venue_text
+from bot.views.circles import venue_text
 from domain.model import Circle, CircleStatus, Meeting, Signup
 from domain.schedule import in_zone
 
