@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 from bot.i18n import Translator
-from bot.usecases.summary import WeeklySummary
+from bot.usecases.summary import TeamMeeting, WeeklySummary
 from bot.views.circles import when
+
+
+def meeting_line(t: Translator, entry: TeamMeeting) -> str:
+    """One meeting of the week, as the weekly summary and /team's week list show it."""
+    return "• " + t(
+        "{circle}: meeting {number} of {total}, {when}",
+        circle=entry.circle.name,
+        number=entry.number,
+        total=entry.total,
+        when=when(t, entry.circle, entry.meeting),
+    )
 
 
 def summary_text(t: Translator, summary: WeeklySummary) -> str:
     lines = [t("Weekly summary of {team}, week of {date}", team=summary.team.name, date=t.date(summary.monday))]
     if summary.meetings:
         lines += ["", t("Meetings this week:")]
-        lines += [
-            "• "
-            + t(
-                "{circle}: meeting {number} of {total}, {when}",
-                circle=e.circle.name,
-                number=e.number,
-                total=e.total,
-                when=when(t, e.circle, e.meeting),
-            )
-            for e in summary.meetings
-        ]
+        lines += [meeting_line(t, e) for e in summary.meetings]
     if summary.feedback:
         lines += ["", t("Feedback from last week:")]
         lines += [

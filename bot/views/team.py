@@ -27,6 +27,7 @@ from bot.i18n import Translator
 from bot.usecases import team_views
 from bot.usecases.summary import WeeklySummary
 from bot.views.circles import when
+from bot.views.summary import meeting_line
 from domain.model import CircleStatus, Team, TeamRole
 
 
@@ -167,17 +168,7 @@ def week_text(t: Translator, week: WeeklySummary) -> str:
     if not week.meetings:
         return t("No meetings this week in {team}.", team=week.team.name)
     lines = [t("This week in {team}:", team=week.team.name)]
-    for entry in week.meetings:
-        lines.append(
-            "• "
-            + t(
-                "{circle}: meeting {number} of {total}, {when}",
-                circle=entry.circle.name,
-                number=entry.number,
-                total=entry.total,
-                when=when(t, entry.circle, entry.meeting),
-            )
-        )
+    lines += [meeting_line(t, entry) for entry in week.meetings]
     return "\n".join(lines)
 
 
