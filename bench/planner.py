@@ -172,8 +172,8 @@ async def seed(db: Database, count: int, now: datetime, evening: datetime) -> No
     await _bulk(db, signups, signup_rows)
     if db.is_postgresql:  # explicit ids: move the sequences past them, and give the planner statistics
         async with db.transaction() as conn:
-            for table in ("teams", "people", "circles"):
-                await conn.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
+            for name in ("teams", "people", "circles"):
+                await conn.execute(text(f"SELECT setval('{name}_id_seq', (SELECT max(id) FROM {name}))"))
             await conn.execute(text("ANALYZE"))
 
 

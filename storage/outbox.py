@@ -290,6 +290,19 @@ class Outbox:
         rows = await self.conn.execute(query.order_by(outbox.c.id))
         return [_row(r) for r in rows.mappings()]
 
+    async def closed_unsent(self, kind: str, since: datetime) -> list[OutboxRow]:
+        """Rows of ``kind`` due since ``since`` that were given up (unreachable or failed)."""
+        rows = await self.conn.execute(
+            select(outbox)
+            .where(
+                outbox.c.status.in_((Status.UNREACHABLE.value, Status.FAILED.value)),
+                outbox.c.due_at >= since,
+                outbox.c.kind == kind,
+            )
+            .order_by(outbox.c.id)
+        )
+        return [_row(r) for r in rows.mappings()]
+
     async def of_broadcasts(self, broadcast_ids: Iterable[int]) -> dict[int, list[OutboxRow]]:
         ids = sorted(set(broadcast_ids))
         found: dict[int, list[OutboxRow]] = {b: [] for b in ids}

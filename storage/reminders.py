@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import CircleStatus
+from storage.planning import replan_meeting_circle
 from storage.tables import circles, facilitators, meetings, reminders, signups
 from storage.upsert import insert_if_absent, upsert
 
@@ -61,6 +62,7 @@ class Reminders:
     async def new_round(self, meeting_id: int) -> int:
         """Start a new round of reminders for a meeting that moved after its reminder went out."""
         state = await self.get(meeting_id)
+        await replan_meeting_circle(self.conn, meeting_id)
         await upsert(
             self.conn,
             reminders,
