@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.tables import circles, facilitators, meetings, signups, teams
@@ -75,12 +75,12 @@ class Planning:
 
     async def circles_to_plan(self, now: datetime) -> list[ToPlan]:
         """Circles whose mark has come or that changed since they were planned."""
-        rows = await self.conn.execute(
-            select(circles.c.id, circles.c.plan_version, circles.c.status)
-            .where(or_(circles.c.plan_at.is_(None), circles.c.plan_at <= now))
-            .order_by(circles.c.id)
-        )
-        return [ToPlan(r.id, r.plan_version, r.status == "published") for r in rows]
+        found: list[ToPlan] = []
+        # Two index look-ups rather than one OR, which SQLite answers by reading every circle.
+        for which in (circles.c.plan_at.is_(None), circles.c.plan_at <= now):
+            rows = await self.conn.execute(select(circles.c.id, circles.c.plan_version, circles.c.status).where(which))
+            found += [ToPlan(r.id, r.plan_version, r.status == "published") for r in rows]
+        return sorted(found, key=lambda c: c.id)
 
     async def circles_planned(self, marks: Sequence[tuple[ToPlan, datetime]]) -> None:
         """Set each circle's next mark, unless it changed since the planner read it."""
@@ -94,12 +94,11 @@ class Planning:
         await self.conn.execute(stmt, [{"b_id": p.id, "b_version": p.version, "b_at": at} for p, at in marks])
 
     async def teams_to_plan(self, now: datetime) -> list[ToPlan]:
-        rows = await self.conn.execute(
-            select(teams.c.id, teams.c.summary_plan_version)
-            .where(or_(teams.c.summary_plan_at.is_(None), teams.c.summary_plan_at <= now))
-            .order_by(teams.c.id)
-        )
-        return [ToPlan(r.id, r.summary_plan_version) for r in rows]
+        found: list[ToPlan] = []
+        for which in (teams.c.summary_plan_at.is_(None), teams.c.summary_plan_at <= now):
+            rows = await self.conn.execute(select(teams.c.id, teams.c.summary_plan_version).where(which))
+            found += [ToPlan(r.id, r.summary_plan_version) for r in rows]
+        return sorted(found, key=lambda t: t.id)
 
     async def teams_planned(self, marks: Iterable[tuple[ToPlan, datetime]]) -> None:
         values = [{"b_id": p.id, "b_version": p.version, "b_at": at} for p, at in marks]
