@@ -32,6 +32,7 @@ REMINDER_HORIZON = MAX_REMINDER_LEAD
 FORGOTTEN = "forgotten"  # the person asked to be forgotten (/forget)
 NO_CHAT = "no_chat"  # the person never opened a chat with the bot on any platform we serve
 LEFT = "left"  # the learner left the circle before the message went out
+STALE = "out of date: a newer one replaces it"  # it could not go out in its time (STALE_AFTER)
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,35 @@ def survey_unwanted(circle: Circle | None, *, still_in_role: bool, answered: boo
     if answered:
         return Drop("already answered")
     return None
+
+
+# ---------------------------------------------------------------- planning ahead
+
+
+def next_falling_due(meetings: Sequence[Meeting], lead: timedelta, now: datetime) -> datetime | None:
+    """The first instant after ``now`` at which something of this circle falls due: a meeting's
+    reminder, a meeting's end (its feedback prompt), or an end-of-circle invitation.
+
+    Planning looks at a circle again only then (or when the circle changes), so a pass with
+    nothing falling due does not look at it at all. None when nothing is ahead.
+    """
+    instants = [reminder_due(meetings, m, lead) for m in meetings] + [m.end for m in active(meetings)]
+    instants += [learner_survey_due(meetings), facilitator_survey_due(meetings), report_offer_due(meetings)]
+    ahead = [at for at in instants if at is not None and at > now]
+    return min(ahead) if ahead else None
+
+
+# ---------------------------------------------------------------- messages that are out of date
+
+# A weekly summary or a report offer that could not go out for longer than this (the service was
+# down) is not sent late: a summary of last week is replaced by this week's, in its time, and the
+# report is always at hand with /report.
+STALE_AFTER = timedelta(days=1)
+
+
+def stale(due_at: datetime, now: datetime) -> Drop | None:
+    """A message that is more than STALE_AFTER overdue is dropped rather than sent late."""
+    return Drop(STALE) if now - due_at > STALE_AFTER else None
 
 
 # ---------------------------------------------------------------- change notices (F8)

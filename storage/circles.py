@@ -10,6 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Circle, CircleStatus, Facilitator, FacilitatorRole, Meeting, Venue
+from storage.planning import replan_circle, replan_circles, replan_meeting_circle
 from storage.tables import circles, facilitators, meetings
 from storage.upsert import insert_if_absent
 
@@ -110,6 +111,7 @@ class Circles:
         values = _columns(circle, city_key)
         del values["created_at"], values["created_by"]
         await self.conn.execute(update(circles).where(circles.c.id == circle.id).values(**values))
+        await replan_circles(self.conn, circles.c.id == circle.id)  # status, lead time, …
 
     async def get(self, circle_id: int) -> Circle | None:
         row = (await self.conn.execute(select(circles).where(circles.c.id == circle_id))).mappings().first()
@@ -158,6 +160,7 @@ class Circles:
     # Facilitators
 
     async def add_facilitator(self, facilitator: Facilitator) -> bool:
+        await replan_circle(self.conn, facilitator.circle_id)  # reminders and prompts for one more
         return await insert_if_absent(
             self.conn,
             facilitators,
@@ -242,6 +245,8 @@ class Circles:
 
     async def replace_meetings(self, circle: Circle, starts: list[datetime]) -> None:
         """Regenerate the schedule of a circle that has not been published yet."""
+        assert circle.id is not None
+        await replan_circle(self.conn, circle.id)
         await self.conn.execute(delete(meetings).where(meetings.c.circle_id == circle.id))
         if starts:
             await self.conn.execute(
@@ -286,11 +291,13 @@ class Circles:
         )
         assert result.inserted_primary_key is not None
         meeting_id = result.inserted_primary_key[0]
+        await replan_circle(self.conn, circle_id)
         return await self._renumbered(circle_id, meeting_id)
 
     async def move_meeting(self, meeting_id: int, start: datetime) -> Meeting:
         """Move a meeting; returns it with its number in the new order."""
         await self.conn.execute(update(meetings).where(meetings.c.id == meeting_id).values(start=start))
+        await replan_meeting_circle(self.conn, meeting_id)
         moved = await self.meeting(meeting_id)
         assert moved is not None
         return await self._renumbered(moved.circle_id, meeting_id)
@@ -311,3 +318,6 @@ class Circles:
 
     async def cancel_meeting(self, meeting_id: int) -> None:
         await self.conn.execute(update(meetings).where(meetings.c.id == meeting_id).values(cancelled=True))
+        # The next meeting's reminder is no longer held back by this one's end, and the last
+        # meeting may be an earlier one now.
+        await replan_meeting_circle(self.conn, meeting_id)

@@ -138,34 +138,37 @@ class Outbox:
         """
         if not messages:
             return 0
-        present = await self.keys_present([m.key for m in messages])
-        fresh = {m.key: m for m in messages if m.key not in present}
-        if not fresh:
-            return 0
-        stmt = _insert(self.conn).on_conflict_do_nothing(index_elements=["key"])
-        await self.conn.execute(
-            stmt,
-            [
-                {
-                    "key": m.key,
-                    "kind": m.kind,
-                    "person_id": m.person_id,
-                    "circle_id": m.circle_id,
-                    "meeting_id": m.meeting_id,
-                    "broadcast_id": m.broadcast_id,
-                    "team_id": m.team_id,
-                    "payload": m.payload,
-                    "due_at": m.due_at,
-                    "status": Status.PENDING.value,
-                    "attempts": 0,
-                    "failures": 0,
-                    "created_at": now,
-                }
-                for m in fresh.values()
-            ],
-        )
-        self.added += len(fresh)
-        return len(fresh)
+        fresh = {m.key: m for m in messages}  # one row per key, even if asked twice in one call
+        # The unique key decides what is new: rows whose key exists are skipped by the database
+        # itself, and RETURNING says which were created (no look-up of the keys beforehand).
+        stmt = _insert(self.conn).on_conflict_do_nothing(index_elements=["key"]).returning(outbox.c.id)
+        created = 0
+        batch = list(fresh.values())
+        for start in range(0, len(batch), 1000):
+            result = await self.conn.execute(
+                stmt,
+                [
+                    {
+                        "key": m.key,
+                        "kind": m.kind,
+                        "person_id": m.person_id,
+                        "circle_id": m.circle_id,
+                        "meeting_id": m.meeting_id,
+                        "broadcast_id": m.broadcast_id,
+                        "team_id": m.team_id,
+                        "payload": m.payload,
+                        "due_at": m.due_at,
+                        "status": Status.PENDING.value,
+                        "attempts": 0,
+                        "failures": 0,
+                        "created_at": now,
+                    }
+                    for m in batch[start : start + 1000]
+                ],
+            )
+            created += len(result.all())
+        self.added += created
+        return created
 
     async def keys_present(self, keys: Sequence[str]) -> set[str]:
         found: set[str] = set()
@@ -288,6 +291,19 @@ class Outbox:
         if meeting_id is not None:
             query = query.where(outbox.c.meeting_id == meeting_id)
         rows = await self.conn.execute(query.order_by(outbox.c.id))
+        return [_row(r) for r in rows.mappings()]
+
+    async def closed_unsent(self, kind: str, since: datetime) -> list[OutboxRow]:
+        """Rows of ``kind`` due since ``since`` that were given up (unreachable or failed)."""
+        rows = await self.conn.execute(
+            select(outbox)
+            .where(
+                outbox.c.status.in_((Status.UNREACHABLE.value, Status.FAILED.value)),
+                outbox.c.due_at >= since,
+                outbox.c.kind == kind,
+            )
+            .order_by(outbox.c.id)
+        )
         return [_row(r) for r in rows.mappings()]
 
     async def of_broadcasts(self, broadcast_ids: Iterable[int]) -> dict[int, list[OutboxRow]]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Identity, Person
 from storage.outbox import Status
+from storage.planning import replan_circles_of_person
 from storage.tables import dialogs, identities, metadata, outbox, people
 from storage.upsert import insert_if_absent
 
@@ -198,6 +199,7 @@ class People:
         """
         if keep_id == gone_id:
             raise ValueError("cannot merge a person with themselves")
+        await replan_circles_of_person(self.conn, gone_id)  # the survivor takes part in them now
         await self._rekey_messages(keep_id, gone_id)
         for column in _person_references():
             await self._move(column, keep_id, gone_id)

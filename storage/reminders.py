@@ -6,13 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import CircleStatus
+from storage.planning import replan_meeting_circle
 from storage.tables import circles, facilitators, meetings, reminders, signups
-from storage.upsert import insert_if_absent, upsert
+from storage.upsert import upsert
+
+
+def _insert(conn: AsyncConnection) -> Any:
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(reminders)
 
 
 @dataclass
@@ -50,17 +57,21 @@ class Reminders:
 
     async def went_out(self, meeting_ids: Iterable[int], now: datetime) -> None:
         """Note that the current round of these meetings' reminders has started going out."""
-        for meeting_id in sorted(set(meeting_ids)):
-            await insert_if_absent(self.conn, reminders, {"meeting_id": meeting_id, "round": 0}, keys=["meeting_id"])
+        ids = sorted(set(meeting_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            insert = _insert(self.conn).on_conflict_do_nothing(index_elements=["meeting_id"])
+            await self.conn.execute(insert, [{"meeting_id": m, "round": 0} for m in chunk])
             await self.conn.execute(
                 update(reminders)
-                .where(reminders.c.meeting_id == meeting_id, reminders.c.went_out_at.is_(None))
+                .where(reminders.c.meeting_id.in_(chunk), reminders.c.went_out_at.is_(None))
                 .values(went_out_at=now)
             )
 
     async def new_round(self, meeting_id: int) -> int:
         """Start a new round of reminders for a meeting that moved after its reminder went out."""
         state = await self.get(meeting_id)
+        await replan_meeting_circle(self.conn, meeting_id)
         await upsert(
             self.conn,
             reminders,

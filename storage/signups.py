@@ -9,6 +9,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Rsvp, Signup
+from storage.planning import replan_circle
 from storage.tables import meetings, rsvps, signups
 from storage.upsert import upsert
 
@@ -49,6 +50,7 @@ class Signups:
             keys=["circle_id", "person_id"],
             update=["goal", "help_peers", "custom_answer", "active", "updated_at"],
         )
+        await replan_circle(self.conn, signup.circle_id)  # a late signup still gets what is due
 
     async def get(self, circle_id: int, person_id: int) -> Signup | None:
         query = select(signups).where(signups.c.circle_id == circle_id, signups.c.person_id == person_id)

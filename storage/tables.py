@@ -83,6 +83,11 @@ circles = Table(
     Column("reminder_text", Text),
     Column("created_by", ForeignKey("people.id", ondelete="SET NULL")),
     Column("created_at", UTCDateTime, nullable=False),
+    # Delivery planning (storage/planning.py): nothing of this circle falls due before
+    # ``plan_at``; empty when something changed that planning has not seen yet. Every change
+    # bumps ``plan_version``, so a pass that planned from older data does not clear the mark.
+    Column("plan_at", UTCDateTime, index=True),
+    Column("plan_version", Integer, nullable=False, server_default="0"),
 )
 
 facilitators = Table(
@@ -261,6 +266,9 @@ teams = Table(
     Column("summary_weekday", Integer, nullable=False),  # 0 = Monday
     Column("summary_time", Time, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # The same marks for the weekly summary (storage/planning.py).
+    Column("summary_plan_at", UTCDateTime, index=True),
+    Column("summary_plan_version", Integer, nullable=False, server_default="0"),
 )
 
 team_members = Table(

@@ -10,6 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Team, TeamMember, TeamRole
+from storage.planning import replan_team
 from storage.tables import join_requests, team_members, teams
 
 
@@ -50,6 +51,14 @@ class Teams:
         row = (await self.conn.execute(select(teams).where(teams.c.id == team_id))).mappings().first()
         return _team(row) if row else None
 
+    async def get_many(self, team_ids: list[int]) -> dict[int, Team]:
+        found: dict[int, Team] = {}
+        for start in range(0, len(team_ids), 500):
+            chunk = team_ids[start : start + 500]
+            rows = await self.conn.execute(select(teams).where(teams.c.id.in_(chunk)))
+            found.update({r["id"]: _team(r) for r in rows.mappings()})
+        return found
+
     async def all(self) -> list[Team]:
         return [_team(r) for r in (await self.conn.execute(select(teams).order_by(teams.c.id))).mappings()]
 
@@ -65,6 +74,8 @@ class Teams:
                 timezone=team.timezone,
             )
         )
+        assert team.id is not None
+        await replan_team(self.conn, team.id)
 
     async def membership(self, person_id: int) -> TeamMember | None:
         row = (await self.conn.execute(select(team_members).where(team_members.c.person_id == person_id))).first()

@@ -16,6 +16,7 @@ from storage.invites import Invites
 from storage.kept_inputs import KeptInputs
 from storage.outbox import Outbox
 from storage.people import People
+from storage.planning import Planning
 from storage.reminders import Reminders
 from storage.signups import Rsvps, Signups
 from storage.surveys import Surveys
@@ -42,6 +43,7 @@ class Unit:
         self.reminders = Reminders(conn)
         self.feedback = Feedbacks(conn)
         self.broadcasts = Broadcasts(conn)
+        self.planning = Planning(conn)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -11,9 +11,9 @@ Only published circles take part: a cancelled circle gets no surveys.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.actions import PreviewReport, StartSurvey
 from bot.conversation.messages import Button, Reply
@@ -22,15 +22,16 @@ from bot.i18n import Translator
 from bot.usecases import report as report_cases
 from bot.views.report import report_chart, report_text
 from domain.delivery import (
-    STILL_WORTH_ASKING,
     Drop,
     circle_unwanted,
     facilitator_survey_due,
     learner_survey_due,
     report_offer_due,
+    stale,
     survey_unwanted,
     worth_inviting,
 )
+from domain.model import Meeting
 from storage.outbox import NewMessage, OutboxRow
 from storage.surveys import FACILITATOR, LEARNER
 from storage.unit import Unit
@@ -41,14 +42,13 @@ REPORT_OFFER = "report_offer"
 REPORT = "report"
 
 
-async def plan(unit: Unit, now: datetime) -> int:
-    """Invitations whose time has come, for circles whose last meeting is near or just past."""
-    circle_ids = await unit.reminders.published_circles_meeting_between(
-        now - STILL_WORTH_ASKING - timedelta(days=3), now + timedelta(hours=2)
-    )
-    schedules = await unit.circles.meetings_of(circle_ids)
-    learners = await unit.reminders.learners_of(circle_ids)
-    facilitators = await unit.reminders.facilitators_of(circle_ids)
+def invitations(
+    schedules: Mapping[int, Sequence[Meeting]],
+    learners: Mapping[int, Sequence[int]],
+    facilitators: Mapping[int, Sequence[int]],
+    now: datetime,
+) -> list[NewMessage]:
+    """The invitations of these published circles whose time has come (and is not long past)."""
     messages: list[NewMessage] = []
 
     def invite(kind: str, people: Sequence[int], circle_id: int, due: datetime | None) -> None:
@@ -61,18 +61,10 @@ async def plan(unit: Unit, now: datetime) -> int:
     for circle_id, meetings in schedules.items():
         invite(LEARNER_SURVEY, learners[circle_id], circle_id, learner_survey_due(meetings))
         invite(FACILITATOR_SURVEY, facilitators[circle_id], circle_id, facilitator_survey_due(meetings))
-        invite(REPORT_OFFER, facilitators[circle_id], circle_id, report_offer_due(meetings))
-    return await unit.outbox.add(messages, now)
-
-
-async def next_invitation(unit: Unit, now: datetime) -> datetime | None:
-    circle_ids = await unit.reminders.published_circles_meeting_between(now, now + timedelta(days=60))
-    found = []
-    for meetings in (await unit.circles.meetings_of(circle_ids)).values():
-        for due in (learner_survey_due(meetings), facilitator_survey_due(meetings), report_offer_due(meetings)):
-            if due is not None and due > now:
-                found.append(due)
-    return min(found) if found else None
+        offer = report_offer_due(meetings)
+        if offer is not None and stale(offer, now) is None:  # an offer is not made late
+            invite(REPORT_OFFER, facilitators[circle_id], circle_id, offer)
+    return messages
 
 
 async def send_report(unit: Unit, circle_id: int, person_id: int, now: datetime) -> int:
@@ -162,6 +154,8 @@ def render_facilitator_survey(row: OutboxRow, snap: Snapshot, t: Translator) -> 
 
 
 def render_offer(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    if (dropped := stale(row.due_at, snap.now)) is not None:
+        return dropped
     found = _circle(row, snap)
     if isinstance(found, Drop):
         return found

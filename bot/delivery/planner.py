@@ -11,6 +11,11 @@ do not exist yet — one per (what, to whom), under a key that makes a second cr
 Because a reminder row is created only when it is due, a learner who signs up after the others
 got theirs gets one on the next pass, and because rows are rendered at send time, a change of
 time or venue is in every reminder not yet sent.
+
+A pass looks only at the circles whose planning mark has come (``storage/planning.py``): after
+planning a circle it is marked with the next instant something of it falls due
+(``domain.delivery.next_falling_due``), and any change to it clears the mark. A pass with
+nothing falling due therefore reads one index and nothing else, however many circles exist.
 """
 
 from __future__ import annotations
@@ -20,16 +25,10 @@ from datetime import datetime, timedelta
 
 from bot.delivery import circle_end, summaries
 from bot.delivery.messages import BROADCAST_REPORT, FEEDBACK, REMINDER
-from domain.delivery import (
-    FEEDBACK_LATEST_AFTER_END,
-    MAX_DURATION,
-    REMINDER_HORIZON,
-    feedback_prompts_due,
-    reminder_due,
-    reminder_due_now,
-)
+from domain.delivery import REMINDER_HORIZON, feedback_prompts_due, next_falling_due, reminder_due_now
 from domain.model import Meeting
 from storage.outbox import NewMessage
+from storage.planning import NEVER, ToPlan
 from storage.unit import Unit
 
 
@@ -46,6 +45,21 @@ class Planned:
         return self.reminders + self.feedback + self.reports + self.circle_end + self.summaries
 
 
+@dataclass
+class Circles:
+    """What planning needs to know of a batch of published circles."""
+
+    schedules: dict[int, list[Meeting]]
+    leads: dict[int, timedelta]
+    learners: dict[int, list[int]]
+    facilitators: dict[int, list[int]]
+
+
+# Circles planned per round of queries: bounds the statements' parameter lists (SQLite allows
+# 32,766) while keeping the number of statements per pass small.
+CHUNK = 500
+
+
 def reminder_key(meeting_id: int, round_: int, person_id: int) -> str:
     return f"reminder:{meeting_id}:r{round_}:{person_id}"
 
@@ -55,48 +69,59 @@ def feedback_key(meeting_id: int, person_id: int) -> str:
 
 
 async def plan(unit: Unit, now: datetime) -> Planned:
-    return Planned(
-        reminders=await plan_reminders(unit, now),
-        feedback=await plan_feedback(unit, now),
-        reports=await plan_reports(unit, now),
-        circle_end=await circle_end.plan(unit, now),
-        summaries=await summaries.plan_summaries(unit, now) + await summaries.plan_failure_notices(unit, now),
+    planned = Planned(reports=await plan_reports(unit, now))
+    due = await unit.planning.circles_to_plan(now)
+    for start in range(0, len(due), CHUNK):
+        await _plan_circles(unit, due[start : start + CHUNK], now, planned)
+    planned.summaries = await summaries.plan_summaries(unit, now) + await summaries.plan_failure_notices(unit, now)
+    return planned
+
+
+async def _plan_circles(unit: Unit, due: list[ToPlan], now: datetime, planned: Planned) -> None:
+    """Plan everything of these circles that is due by now, then mark when to look again."""
+    ids = [c.id for c in due if c.published]
+    facts = Circles(
+        schedules=await unit.circles.meetings_of(ids),
+        leads=await unit.reminders.lead_times(ids),
+        learners=await unit.reminders.learners_of(ids),
+        facilitators=await unit.reminders.facilitators_of(ids),
     )
+    due_reminders = _reminders_due(facts, now)
+    states = await unit.reminders.of_meetings(m.id for m, _ in due_reminders if m.id is not None)
+    reminders = _reminders(facts, due_reminders, {m: state.round for m, state in states.items()})
+    planned.reminders += await unit.outbox.add(reminders, now)
+    planned.feedback += await unit.outbox.add(await _feedback(unit, facts, now), now)
+    ends = circle_end.invitations(facts.schedules, facts.learners, facts.facilitators, now)
+    planned.circle_end += await unit.outbox.add(ends, now)
+    # Marks before ``went_out``: the same order of row locks as a use case that changes a circle
+    # and then its reminders (Reminders.new_round), so the two wait for each other, never deadlock.
+    await unit.planning.circles_planned([(c, _next_mark(facts, c.id, now) if c.published else NEVER) for c in due])
+    await unit.reminders.went_out([m.id for m, _ in due_reminders if m.id is not None], now)
 
 
-async def _near_meetings(
-    unit: Unit, after: datetime, until: datetime
-) -> tuple[dict[int, list[Meeting]], dict[int, timedelta]]:
-    circle_ids = await unit.reminders.published_circles_meeting_between(after, until)
-    return await unit.circles.meetings_of(circle_ids), await unit.reminders.lead_times(circle_ids)
+def _next_mark(facts: Circles, circle_id: int, now: datetime) -> datetime:
+    at = next_falling_due(facts.schedules.get(circle_id, []), facts.leads.get(circle_id, timedelta()), now)
+    return at or NEVER
 
 
-async def reminders_due(unit: Unit, now: datetime) -> list[tuple[Meeting, datetime]]:
+def _reminders_due(facts: Circles, now: datetime) -> list[tuple[Meeting, datetime]]:
     """Meetings not yet started whose reminder is due by now, with the instant it was due."""
-    schedules, leads = await _near_meetings(unit, now, now + REMINDER_HORIZON)
     due: list[tuple[Meeting, datetime]] = []
-    for circle_id, meetings in schedules.items():
+    for circle_id, meetings in facts.schedules.items():
         for meeting in meetings:
-            at = reminder_due_now(meetings, meeting, leads[circle_id], now)
+            at = reminder_due_now(meetings, meeting, facts.leads[circle_id], now)
             if at is not None:
                 due.append((meeting, at))
     return due
 
 
-async def plan_reminders(unit: Unit, now: datetime) -> int:
-    due = await reminders_due(unit, now)
-    if not due:
-        return 0
-    circle_ids = {m.circle_id for m, _ in due}
-    learners = await unit.reminders.learners_of(circle_ids)
-    facilitators = await unit.reminders.facilitators_of(circle_ids)
-    states = await unit.reminders.of_meetings(m.id for m, _ in due if m.id is not None)
-    messages = []
+def _reminders(facts: Circles, due: list[tuple[Meeting, datetime]], rounds: dict[int, int]) -> list[NewMessage]:
+    """One reminder per active learner and facilitator of each meeting whose reminder is due."""
+    messages: list[NewMessage] = []
     for meeting, at in due:
         assert meeting.id is not None
-        state = states.get(meeting.id)
-        round_ = state.round if state else 0
-        people = dict.fromkeys([*learners[meeting.circle_id], *facilitators[meeting.circle_id]])
+        round_ = rounds.get(meeting.id, 0)
+        people = dict.fromkeys([*facts.learners[meeting.circle_id], *facts.facilitators[meeting.circle_id]])
         messages += [
             NewMessage(
                 key=reminder_key(meeting.id, round_, person_id),
@@ -109,21 +134,16 @@ async def plan_reminders(unit: Unit, now: datetime) -> int:
             )
             for person_id in people
         ]
-    added = await unit.outbox.add(messages, now)
-    await unit.reminders.went_out([m.id for m, _ in due if m.id is not None], now)
-    return added
+    return messages
 
 
-async def plan_feedback(unit: Unit, now: datetime) -> int:
-    after = now - FEEDBACK_LATEST_AFTER_END - MAX_DURATION
-    schedules, _ = await _near_meetings(unit, after, now)
-    ended = [m for meetings in schedules.values() for m in feedback_prompts_due(meetings, now)]
-    if not ended:
-        return 0
-    facilitators = await unit.reminders.facilitators_of({m.circle_id for m in ended})
-    pairs = [(m, p) for m in ended for p in facilitators[m.circle_id] if m.id is not None]
+async def _feedback(unit: Unit, facts: Circles, now: datetime) -> list[NewMessage]:
+    ended = [m for meetings in facts.schedules.values() for m in feedback_prompts_due(meetings, now)]
+    pairs = [(m, p) for m in ended for p in facts.facilitators[m.circle_id] if m.id is not None]
+    if not pairs:
+        return []
     given = await unit.feedback.given((m.id or 0, p) for m, p in pairs)
-    messages = [
+    return [
         NewMessage(
             key=feedback_key(m.id or 0, p),
             kind=FEEDBACK,
@@ -135,7 +155,14 @@ async def plan_feedback(unit: Unit, now: datetime) -> int:
         for m, p in pairs
         if (m.id, p) not in given
     ]
-    return await unit.outbox.add(messages, now)
+
+
+async def reminders_due(unit: Unit, now: datetime) -> list[tuple[Meeting, datetime]]:
+    """Every meeting not yet started whose reminder is due by now (for tests and operators: it
+    reads all circles with a meeting ahead, which planning itself never does)."""
+    ids = await unit.reminders.published_circles_meeting_between(now, now + REMINDER_HORIZON)
+    facts = Circles(await unit.circles.meetings_of(ids), await unit.reminders.lead_times(ids), {}, {})
+    return _reminders_due(facts, now)
 
 
 async def plan_reports(unit: Unit, now: datetime) -> int:
@@ -159,17 +186,5 @@ async def plan_reports(unit: Unit, now: datetime) -> int:
 
 
 async def next_planning(unit: Unit, now: datetime) -> datetime | None:
-    """The next instant at which planning would create something: a reminder or a meeting end."""
-    schedules, leads = await _near_meetings(unit, now, now + REMINDER_HORIZON + MAX_DURATION)
-    found: list[datetime] = []
-    for circle_id, meetings in schedules.items():
-        for meeting in meetings:
-            if meeting.cancelled:
-                continue
-            at = reminder_due(meetings, meeting, leads[circle_id])
-            if at is not None and at > now:
-                found.append(at)
-            if meeting.end > now:
-                found.append(meeting.end)
-    found += [t for t in (await circle_end.next_invitation(unit, now), await summaries.next_summary(unit, now)) if t]
-    return min(found) if found else None
+    """The next instant at which planning would create something (a circle's or team's mark)."""
+    return await unit.planning.next_mark(now)

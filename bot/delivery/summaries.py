@@ -18,8 +18,10 @@ from bot.delivery.reasons import reason_code
 from bot.i18n import Translator
 from bot.usecases.summary import WeeklySummary, summary_due, week_of, weekly_summary
 from bot.views.summary import summary_text
-from domain.delivery import Drop
-from storage.outbox import NewMessage, OutboxRow, Status
+from domain.delivery import Drop, stale
+from domain.model import Team
+from storage.outbox import NewMessage, OutboxRow
+from storage.planning import NEVER
 from storage.unit import Unit
 
 SUMMARY = "summary"
@@ -27,6 +29,8 @@ SUMMARY_FAILED = "summary_failed"
 # A summary whose time passed while no dispatcher ran still goes out within this long; later
 # it would describe a week that is over.
 LATE_BY_AT_MOST = timedelta(days=1)
+# How far back planning looks for summaries the channel refused, to tell the organizers.
+REFUSALS_LOOK_BACK = timedelta(days=8)
 
 
 def summary_key(team_id: int, monday: date) -> str:
@@ -34,45 +38,53 @@ def summary_key(team_id: int, monday: date) -> str:
 
 
 async def plan_summaries(unit: Unit, now: datetime) -> int:
-    messages = []
-    for team in await unit.teams.all():
-        if team.id is None or not team.summary_chat_id:
+    """The summaries of the teams whose summary time has come (or whose settings changed);
+    each team is then marked with its next summary time, so the other passes do not read it."""
+    due = await unit.planning.teams_to_plan(now)
+    if not due:
+        return 0
+    found = await unit.teams.get_many([t.id for t in due])
+    messages, marks = [], []
+    for mark in due:
+        team = found.get(mark.id)
+        if team is None or team.id is None or not team.summary_chat_id:
+            marks.append((mark, NEVER))  # choosing a channel clears the mark (Teams.save_summary)
             continue
         monday = week_of(now, team.timezone)
-        due = summary_due(team, monday)
-        if due <= now < due + LATE_BY_AT_MOST:
+        due_at = summary_due(team, monday)
+        if due_at <= now < due_at + LATE_BY_AT_MOST:
             messages.append(
                 NewMessage(
                     key=summary_key(team.id, monday),
                     kind=SUMMARY,
                     person_id=None,
                     team_id=team.id,
-                    due_at=due,
+                    due_at=due_at,
                     payload={"monday": monday.isoformat()},
                 )
             )
-    return await unit.outbox.add(messages, now)
+        marks.append((mark, next_summary(team, now)))
+    added = await unit.outbox.add(messages, now)
+    await unit.planning.teams_planned(marks)
+    return added
 
 
-async def next_summary(unit: Unit, now: datetime) -> datetime | None:
-    """The next instant a team's summary becomes due, to wake the dispatcher then."""
-    found = []
-    for team in await unit.teams.all():
-        if team.summary_chat_id:
-            monday = week_of(now, team.timezone)
-            for week in (monday, monday + timedelta(weeks=1)):
-                due = summary_due(team, week)
-                if due > now:
-                    found.append(due)
-                    break
-    return min(found) if found else None
+def next_summary(team: Team, now: datetime) -> datetime:
+    """The next instant after ``now`` at which the team's summary falls due."""
+    monday = week_of(now, team.timezone)
+    for week in (monday, monday + timedelta(weeks=1), monday + timedelta(weeks=2)):
+        due = summary_due(team, week)
+        if due > now:
+            return due
+    return NEVER  # not reached: a week later is always ahead
 
 
 async def plan_failure_notices(unit: Unit, now: datetime) -> int:
     """Tell a team's organizers when its summary could not be posted, once per summary."""
     messages = []
-    for row in await unit.outbox.of_kind(SUMMARY):
-        if row.status not in (Status.UNREACHABLE, Status.FAILED) or row.team_id is None:
+    # Only recent summaries can have just failed: a summary is tried within a day of its time.
+    for row in await unit.outbox.closed_unsent(SUMMARY, since=now - REFUSALS_LOOK_BACK):
+        if row.team_id is None:
             continue
         for organizer in await unit.teams.organizer_ids(row.team_id):
             messages.append(
@@ -96,6 +108,8 @@ async def load(unit: Unit, rows: Sequence[OutboxRow], snap: Snapshot) -> None:
 
 
 def render_summary(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    if (dropped := stale(row.due_at, snap.now)) is not None:
+        return dropped  # this week's summary takes its place, in its time
     summary = snap.extra.get(row.id)
     if not isinstance(summary, WeeklySummary):
         return Drop("team removed")

@@ -146,3 +146,32 @@ async def test_a_meeting_keeps_its_number_in_the_summary_when_an_earlier_one_is_
     (summary,) = sender.to("#organizers")
     # "Meeting 2" as in /rsvp and the reminders, of the six planned (one of them cancelled).
     assert "• Python for Everybody: meeting 2 of 6, Mon, 14 Dec 2026, 18:00 CET" in summary.text
+
+
+class DownChannel(ConsoleSender):
+    """The platform fails every post (the service cannot reach it) until the test says otherwise."""
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        if chat_id == "#organizers":
+            return SendResult(Outcome.FAILED, error="connection refused")
+        return await super().send(chat_id, reply)
+
+
+async def test_a_summary_that_could_not_go_out_for_a_day_is_replaced_by_the_current_one(
+    chat: ConsoleDriver, clock: FixedClock, db: Database, dispatcher: Dispatcher, sender: ConsoleSender
+) -> None:
+    clock.set(datetime(2026, 12, 5, 12, tzinfo=UTC))
+    await team_with_circle(chat)
+    await choose_channel(chat)
+    clock.set(SECOND_MONDAY)
+    await Dispatcher(db, clock, {"console": DownChannel(driver=chat)}).run_pass()  # planned, not posted
+
+    # The service was down for a week; it comes back on the next Monday, half an hour after 10:00.
+    clock.set(SECOND_MONDAY + timedelta(weeks=1, minutes=30))
+    await dispatcher.run_pass()
+    (summary,) = sender.to("#organizers")
+    assert "week of Mon, 21 Dec 2026" in summary.text
+    async with unit_of_work(db) as unit:
+        late = await unit.outbox.get("summary:1:2026-12-14")
+    assert late is not None and late.status == "dropped"
+    assert late.last_error == "out of date: a newer one replaces it"

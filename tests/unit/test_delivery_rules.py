@@ -10,15 +10,19 @@ from domain.delivery import (
     FORGOTTEN,
     LEFT,
     NO_CHAT,
+    STALE,
+    STALE_AFTER,
     STILL_WORTH_ASKING,
     Drop,
     feedback_prompts_due,
     feedback_unwanted,
     in_feedback_window,
     needs_new_round,
+    next_falling_due,
     reminder_due_now,
     reminder_unwanted,
     report_offer_due,
+    stale,
     survey_unwanted,
     unreachable,
     worth_inviting,
@@ -189,3 +193,25 @@ def test_who_can_be_reached() -> None:
     assert unreachable(Person(1, "", forgotten=True), chats=1) == FORGOTTEN
     assert unreachable(Person(1, "Ada", unreachable_reason="blocked"), chats=1) == "blocked"
     assert unreachable(Person(1, "Ada"), chats=0) == NO_CHAT
+
+
+def test_planning_looks_at_a_circle_again_when_its_next_message_falls_due() -> None:
+    meetings = weekly(2)  # 7 and 14 Dec, 17:00 UTC, 90 minutes
+    # Before anything: the first reminder, two days ahead of the first meeting.
+    assert next_falling_due(meetings, LEAD, START - timedelta(days=3)) == START - LEAD
+    # After it: the first meeting's end (its feedback prompt).
+    assert next_falling_due(meetings, LEAD, START - LEAD) == START + timedelta(minutes=90)
+    # Then the second reminder, then the learner survey an hour before the last meeting…
+    second = START + timedelta(weeks=1)
+    assert next_falling_due(meetings, LEAD, START + timedelta(minutes=90)) == second - LEAD
+    assert next_falling_due(meetings, LEAD, second - LEAD) == second - timedelta(hours=1)
+    # … and the facilitator survey two days after the end; then nothing is ahead.
+    assert next_falling_due(meetings, LEAD, second + timedelta(minutes=90)) == second + timedelta(days=2, minutes=90)
+    assert next_falling_due(meetings, LEAD, second + timedelta(days=3)) is None
+    # A cancelled meeting has no reminder.
+    assert next_falling_due(weekly(2, cancelled={1}), LEAD, START - timedelta(days=3)) == second - LEAD
+
+
+def test_a_summary_or_offer_more_than_a_day_overdue_is_not_sent_late() -> None:
+    assert stale(START, START + STALE_AFTER) is None
+    assert stale(START, START + STALE_AFTER + timedelta(seconds=1)) == Drop(STALE)
