@@ -143,6 +143,7 @@ async def limited(url: str | None, messages: int) -> None:
                 f"{rate / 30:.1%} of Telegram's 30/s; 429s answered: {tg.rate_limited} "
                 f"(fake received {received})"
             )
+            print(f"fraction of limit: {rate / 30:.3f} with {tg.rate_limited} x 429")
     finally:
         await db.close()
 

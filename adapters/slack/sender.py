@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -57,6 +58,11 @@ class SlackSender:
     def __init__(self, client: AsyncWebClient, *, sleep: Sleep = asyncio.sleep) -> None:
         self.client = client
         self.sleep = sleep  # waits out a 429 on a later part (``adapters.kit.send``)
+
+    @property
+    def account(self) -> str:
+        """The app's token, digested: Slack's limits are per app and workspace (docs/scaling.md)."""
+        return hashlib.sha256((self.client.token or "").encode()).hexdigest()[:16]
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         parts = messages(reply)

@@ -98,6 +98,11 @@ class TelegramSender:
         # sender's messages by it (each message's first part; later parts wait for it here).
         self.limiter = limiter
 
+    @property
+    def account(self) -> str:
+        """The bot's id (the token's first part): Telegram's limits are per bot (docs/scaling.md)."""
+        return self.bot.token.split(":", 1)[0]
+
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         markup = inline_keyboard(reply.buttons) if reply.buttons else None
         parts = plan(reply, markup)

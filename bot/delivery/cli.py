@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -12,9 +13,14 @@ from bot.config import Settings
 from bot.conversation.messages import Reply
 from bot.conversation.outbound import Sender
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.service import dispatch_settings
+from bot.delivery.service import dispatch_settings, sending_accounts
 from domain.delivery import Drop
 from storage.db import Database
+from storage.leases import SendingLease, sending_lease
+
+# How long ``dispatch`` waits for the sending lease: a process killed a moment ago may still hold
+# it until PostgreSQL has closed its session.
+LEASE_WAIT_SECONDS = 10.0
 
 
 def parse_instant(text: str) -> datetime:
@@ -36,19 +42,37 @@ async def dispatch(
     out: TextIO | None = None,
 ) -> int:
     out = out or sys.stdout
-    dispatcher = Dispatcher(db, clock, senders, dispatch_settings(settings))
     now = clock.now().isoformat()
     if dry_run:
+        dispatcher = Dispatcher(db, clock, senders, dispatch_settings(settings))
         report = await dispatcher.dry_run()
         out.write(f"dry run as of {now}: {len(report.would_send)} message(s) due; nothing is sent or changed\n")
         for row, where, what in report.would_send:
             out.write(f"\n[{row.key}] to person {row.person_id} at {where}\n{_describe(what)}\n")
         out.flush()
         return 0
-    report = await dispatcher.run_pass()
+    # Like ``run``, a pass sends only while it holds the sending lease (docs/scaling.md).
+    lease = sending_lease(db.engine, sending_accounts(senders))
+    try:
+        if not await _wait_for(lease):
+            out.write(f"dispatch as of {now}: another instance is sending; nothing sent\n")
+            out.flush()
+            return 1
+        dispatcher = Dispatcher(db, clock, senders, dispatch_settings(settings), lease=lease)
+        report = await dispatcher.run_pass()
+    finally:
+        await lease.release()
     out.write(f"dispatch as of {now}: {report.summary()}\n")
     out.flush()
     return 0
+
+
+async def _wait_for(lease: SendingLease) -> bool:
+    for _ in range(int(LEASE_WAIT_SECONDS / 0.2)):
+        if await lease.acquire():
+            return True
+        await asyncio.sleep(0.2)
+    return await lease.acquire()
 
 
 def _describe(what: Reply | Drop | str) -> str:

@@ -20,6 +20,11 @@ a failure); a transient failure → due again after an exponential back-off, clo
 reason; an expired lease → the row is claimable again by any dispatcher. A row for a platform this
 process does not serve waits for a process that does, and is closed as unreachable
 (``no_sender``) after ``max_failures`` claims without one.
+
+With several instances on one PostgreSQL, a dispatcher given a ``lease`` sends only while it
+holds the sending lease of its platform accounts (``storage/leases.py``, docs/scaling.md), so the
+platform's limits hold across instances: a pass without it does nothing, and a pass that loses it
+stops claiming and sending at once and hands back what it had claimed but not sent.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from bot.metrics import Metrics
 from domain.delivery import Drop, unreachable
 from domain.model import Identity
 from storage.db import Database
+from storage.leases import SendingLease
 from storage.outbox import Closing, OutboxRow, Status
 from storage.unit import Unit, unit_of_work
 
@@ -71,6 +77,9 @@ class DispatchSettings:
     # real time, for a database that restarts, not the business clock.
     record_attempts: int = 4
     record_backoff: timedelta = timedelta(milliseconds=250)
+    # While sending, the sending lease's connection is checked this often (real time): a lease
+    # lost stops the sends within about this long.
+    lease_check: timedelta = timedelta(milliseconds=250)
 
 
 @dataclass
@@ -105,6 +114,8 @@ class Limiter(Protocol):
 
     def hold(self, seconds: float, chat_id: str = "") -> None: ...
 
+    def take_over(self) -> None: ...
+
 
 @dataclass
 class _Prepared:
@@ -135,6 +146,9 @@ class _Pass:
     done: asyncio.Queue[_Done | None]
     # Set when outcomes could not be written: nothing more is claimed or sent in this pass.
     halted: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set when the sending lease is lost: nothing more is claimed or sent; what was claimed and
+    # not sent is handed back (due at once) for the new owner.
+    lost: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class Dispatcher:
@@ -147,8 +161,12 @@ class Dispatcher:
         limits: Mapping[str, PlatformLimits | None] | None = None,
         worker: str | None = None,
         metrics: Metrics | None = None,
+        lease: SendingLease | None = None,
     ) -> None:
         self.db = db
+        # None: this dispatcher may always send (one process, or a test); else only while it
+        # holds the lease of its platform accounts.
+        self.lease = lease
         self.metrics = metrics or Metrics()  # the app's, when it serves /metrics; otherwise its own
         self.clock = clock
         self.senders = dict(senders)
@@ -192,6 +210,8 @@ class Dispatcher:
 
     async def _run_pass(self) -> PassReport:
         report = PassReport()
+        if not await self.owns_sending():
+            return report  # another instance sends (and plans); this one tries again next pass
         await self._tidy(self.clock.now())
         for _ in range(5):
             now = self.clock.now()
@@ -204,6 +224,31 @@ class Dispatcher:
             if planned.total == 0 and report.processed == before:
                 break
         return report
+
+    async def owns_sending(self) -> bool:
+        """Hold the sending lease, taking it if it is free; True when this dispatcher may send.
+
+        On taking it over, the limiters count the platform's current window as full: the
+        previous owner may have sent a full second's worth just before it died.
+        """
+        if self.lease is None:
+            return True
+        had = self.lease.held
+        owns = await self.lease.acquire()
+        if owns and not had:
+            for limiter in self.limiters.values():
+                limiter.take_over()
+        return owns
+
+    async def _watch_lease(self, run: _Pass) -> None:
+        """While a pass sends, check the lease; once lost, stop the pass's claims and sends."""
+        assert self.lease is not None
+        while True:
+            if not await self.lease.check():
+                break
+            await asyncio.sleep(self.settings.lease_check.total_seconds())
+        log.warning("sending lease lost; handing back the messages claimed and not sent")
+        run.lost.set()
 
     async def _tidy(self, now: datetime) -> None:
         """Bookkeeping no one needs any more goes, at most once an hour (bot/housekeeping.py)."""
@@ -252,20 +297,27 @@ class Dispatcher:
         """Claim, send and record until nothing is due; False when the pass had to stop because
         outcomes could not be written."""
         run = _Pass(report, asyncio.Queue(maxsize=self.settings.batch_size * 2), asyncio.Queue())
-        workers = [asyncio.create_task(self._send_loop(run)) for _ in range(self.settings.concurrency)]
-        recorder = asyncio.create_task(self._record_loop(run))
+        # Named after the worker, so an operator (or a test playing a crash) can tell whose they are.
+        name = f"delivery-{self.worker}"
+        workers = [
+            asyncio.create_task(self._send_loop(run), name=f"{name}-send") for _ in range(self.settings.concurrency)
+        ]
+        recorder = asyncio.create_task(self._record_loop(run), name=f"{name}-record")
+        watcher = asyncio.create_task(self._watch_lease(run), name=f"{name}-lease") if self.lease is not None else None
         try:
             await self._claim_loop(run)
         finally:
             for _ in workers:
                 await run.work.put(None)
             await asyncio.gather(*workers, return_exceptions=True)
+            if watcher is not None:  # watched until the last claimed message was sent or handed back
+                watcher.cancel()
             await run.done.put(None)
             await recorder
-        return not run.halted.is_set()
+        return not run.halted.is_set() and not run.lost.is_set()
 
     async def _claim_loop(self, run: _Pass) -> None:
-        while not run.halted.is_set():
+        while not run.halted.is_set() and not run.lost.is_set():
             now = self.clock.now()
             async with unit_of_work(self.db) as unit:
                 rows = await unit.outbox.claim(now, now + self.settings.lease, self.worker, self.settings.batch_size)
@@ -361,7 +413,7 @@ class Dispatcher:
                 run.report.unrecorded += 1
                 continue
             try:
-                outcome = await self._send_one(item)
+                outcome = await self._send_one(item, run)
             except Exception as error:  # one message's failure never stops the pass
                 log.exception("sending outbox row %s failed", item.row.id)
                 if item.sender is not None:
@@ -374,13 +426,17 @@ class Dispatcher:
             await run.done.put(outcome)
             await outcome.recorded
 
-    async def _send_one(self, item: _Prepared) -> _Done:
+    async def _send_one(self, item: _Prepared, run: _Pass) -> _Done:
         row = item.row
         if item.closing is not None:
             return _Done(row, item.closing)
         assert item.sender is not None and item.chat_id is not None and item.reply is not None
         limiter = self.limiters[item.sender.platform]
-        await limiter.acquire(item.chat_id)
+        if not run.lost.is_set():
+            await limiter.acquire(item.chat_id)
+        if run.lost.is_set():
+            # Another instance owns sending now: it sends this one (due at once, not a failure).
+            return _Done(row, Closing(row.id, Status.PENDING, due_at=self.clock.now(), error="sending lease lost"))
         claimed_until = row.claimed_until
         if claimed_until is not None and self.clock.now() >= claimed_until - self.settings.lease_margin:
             # Too late: the lease may be taken over; leave the row to whoever claims it next.
