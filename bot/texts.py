@@ -31,6 +31,9 @@ DOMAIN_ERRORS = {
     "circle.not_open": N_("{circle} is not open for signup."),
     "signup.closed": N_("Signup for {circle} is closed. Ask the facilitator if you would like to join."),
     "signup.full": N_("Sorry, {circle} is full: all {limit} places are taken."),
+    "waitlist.no_offer": N_(
+        "No place in {circle} is held for you (any more). Open the circle's card to see where you stand."
+    ),
     "circle.cancelled": N_("{circle} was cancelled, so it cannot change any more."),
     "survey.too_early": N_("The survey opens once the circle has met."),
     "circle.finished": N_("{circle} has already finished."),

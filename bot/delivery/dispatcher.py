@@ -47,6 +47,7 @@ from bot.i18n import Translator
 from bot.metrics import Metrics
 from domain.delivery import Drop, unreachable
 from domain.model import Identity
+from domain.waitlist import DEFAULT_OFFER_HOLD
 from storage.db import Database
 from storage.outbox import Closing, OutboxRow, Status
 from storage.unit import Unit, unit_of_work
@@ -71,6 +72,8 @@ class DispatchSettings:
     # real time, for a database that restarts, not the business clock.
     record_attempts: int = 4
     record_backoff: timedelta = timedelta(milliseconds=250)
+    # How long a freed place is held for the next on a waitlist when an earlier offer lapsed.
+    waitlist_hold: timedelta = DEFAULT_OFFER_HOLD
 
 
 @dataclass
@@ -196,7 +199,7 @@ class Dispatcher:
         for _ in range(5):
             now = self.clock.now()
             async with unit_of_work(self.db) as unit:
-                planned = await planner.plan(unit, now)
+                planned = await planner.plan(unit, now, self.settings.waitlist_hold)
             report.planned += planned.total
             before = report.processed
             if not await self._drain(report):
@@ -232,7 +235,7 @@ class Dispatcher:
             transaction = await conn.begin()
             try:
                 unit = Unit(conn)
-                report.planned = (await planner.plan(unit, now)).total
+                report.planned = (await planner.plan(unit, now, self.settings.waitlist_hold)).total
                 rows = await unit.outbox.due(now)
                 snap = await load_snapshot(unit, rows, now)
                 for row in rows:

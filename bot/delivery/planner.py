@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.delivery import circle_end, summaries
+from bot.delivery import circle_end, offers, summaries
 from bot.delivery.messages import BROADCAST_REPORT, FEEDBACK, REMINDER
 from domain.delivery import (
     FEEDBACK_LATEST_AFTER_END,
@@ -29,6 +29,7 @@ from domain.delivery import (
     reminder_due_now,
 )
 from domain.model import Meeting
+from domain.waitlist import DEFAULT_OFFER_HOLD
 from storage.outbox import NewMessage
 from storage.unit import Unit
 
@@ -40,10 +41,11 @@ class Planned:
     reports: int = 0
     circle_end: int = 0
     summaries: int = 0
+    offers: int = 0
 
     @property
     def total(self) -> int:
-        return self.reminders + self.feedback + self.reports + self.circle_end + self.summaries
+        return self.reminders + self.feedback + self.reports + self.circle_end + self.summaries + self.offers
 
 
 def reminder_key(meeting_id: int, round_: int, person_id: int) -> str:
@@ -54,8 +56,9 @@ def feedback_key(meeting_id: int, person_id: int) -> str:
     return f"feedback:{meeting_id}:{person_id}"
 
 
-async def plan(unit: Unit, now: datetime) -> Planned:
+async def plan(unit: Unit, now: datetime, waitlist_hold: timedelta = DEFAULT_OFFER_HOLD) -> Planned:
     return Planned(
+        offers=await offers.plan_offers(unit, now, waitlist_hold),
         reminders=await plan_reminders(unit, now),
         feedback=await plan_feedback(unit, now),
         reports=await plan_reports(unit, now),

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.i18n import Translator
 from domain.model import Circle, CirclePhase, CircleStatus, Meeting, Rsvp, Signup, Venue
 from domain.schedule import active, in_zone, next_meeting, phase
+from domain.waitlist import WaitlistEntry
 
 
 def when(t: Translator, circle: Circle, meeting: Meeting) -> str:
@@ -85,11 +86,32 @@ def meeting_lines(t: Translator, circle: Circle, meetings: Sequence[Meeting]) ->
     return lines
 
 
-def signups_view(t: Translator, circle: Circle, signups: Sequence[Signup], names: dict[int, str]) -> str:
-    """F2: who signed up, with their answers."""
+def signups_view(
+    t: Translator,
+    circle: Circle,
+    signups: Sequence[Signup],
+    names: dict[int, str],
+    waiting: Sequence[WaitlistEntry] = (),
+) -> str:
+    """F2: who signed up, with their answers; then who waits for a place (L7), in line."""
     if not signups:
-        return t("Nobody has signed up for {circle} yet.", circle=circle.name)
-    lines = [t.plural("{circle}: {n} signup", "{circle}: {n} signups", len(signups), circle=circle.name)]
+        lines = [t("Nobody has signed up for {circle} yet.", circle=circle.name)]
+    else:
+        lines = [t.plural("{circle}: {n} signup", "{circle}: {n} signups", len(signups), circle=circle.name)]
+    lines += _signup_lines(t, circle, signups, names)
+    if waiting:
+        lines += ["", t.plural("Waitlist: {n} person", "Waitlist: {n} people", len(waiting))]
+        for number, entry in enumerate(waiting, start=1):
+            line = f"{number}. {names.get(entry.person_id, '?')}"
+            if entry.offer_expires_at is not None:
+                until = t.moment(in_zone(entry.offer_expires_at, circle.timezone))
+                line += " — " + t("offered a place until {when}", when=until)
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _signup_lines(t: Translator, circle: Circle, signups: Sequence[Signup], names: dict[int, str]) -> list[str]:
+    lines: list[str] = []
     for number, signup in enumerate(signups, start=1):
         lines.append("")
         lines.append(f"{number}. {names.get(signup.person_id, '?')}")
@@ -97,7 +119,7 @@ def signups_view(t: Translator, circle: Circle, signups: Sequence[Signup], names
         lines.append("   " + t("How they will help peers: {answer}", answer=signup.help_peers))
         if circle.custom_question and signup.custom_answer:
             lines.append(f"   {circle.custom_question}: {signup.custom_answer}")
-    return "\n".join(lines)
+    return lines
 
 
 def rsvp_view(
