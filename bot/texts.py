@@ -76,6 +76,7 @@ INPUT_ERRORS = {
     ),
     "city.invalid": N_("That does not look like the name of a town or city. Please type the city's name."),
     "text.too_long": N_("That is {length} characters long; the limit here is {max_len}. Please shorten it."),
+    "url.not_https": N_("Please send a secure link, one that starts with https://."),
     "url.invalid": N_("That does not look like a web address. Send a link such as https://example.org/course."),
     "time.past": N_("That time has already passed today. Please choose a later time or another date."),
     "language.unknown": N_("I do not know that language. Send a code such as en, es, de or pt."),

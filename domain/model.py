@@ -80,6 +80,7 @@ class Venue:
     city: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    link: str = ""  # an online circle's meeting link (https), shown to its learners only
 
     @property
     def online(self) -> bool:

@@ -66,6 +66,8 @@ circles = Table(
     Column("venue_address", String(300), nullable=False, default=""),
     Column("venue_details", String(500), nullable=False, default=""),
     Column("venue_city", String(100), nullable=False, default=""),
+    # An online circle's meeting link: for its learners' cards, reminders and calendar files.
+    Column("venue_link", String(500), nullable=False, server_default=""),
     Column("venue_city_key", String(100), nullable=False, default="", index=True),
     Column("latitude", Float),
     Column("longitude", Float),

@@ -149,6 +149,6 @@ async def leave_confirm(ctx: Context, circle_id: int) -> None:
 
 
 async def calendar_file(ctx: Context, circle_id: int) -> None:
-    schedule = await ctx.run(learner_views.circle_schedule, circle_id)
+    schedule = await ctx.run(learner_views.circle_schedule, circle_id, ctx.person_id)
     reply = ctx.say(ctx.t("The meetings of {circle}, for your calendar.", circle=schedule.circle.name))
-    reply.attachment = calendar(ctx.t, schedule.circle, schedule.meetings, ctx.now)
+    reply.attachment = calendar(ctx.t, schedule.circle, schedule.meetings, ctx.now, link=schedule.insider)

@@ -69,14 +69,17 @@ async def card_by_code(unit: Unit, code: str, person_id: int, now: datetime) -> 
 class Schedule:
     circle: Circle
     meetings: list[Meeting]
+    insider: bool = False  # signed up or facilitating: sees an online circle's meeting link
 
 
-async def circle_schedule(unit: Unit, circle_id: int) -> Schedule:
+async def circle_schedule(unit: Unit, circle_id: int, person_id: int) -> Schedule:
     """A circle's meetings, for a calendar file (not of drafts)."""
     circle = await unit.circles.get(circle_id)
     if circle is None or circle.status is CircleStatus.DRAFT:
         raise NotFound()
-    return Schedule(circle, await unit.circles.meetings(circle_id))
+    signup = await unit.signups.get(circle_id, person_id)
+    insider = (signup is not None and signup.active) or person_id in await unit.circles.facilitator_ids(circle_id)
+    return Schedule(circle, await unit.circles.meetings(circle_id), insider)
 
 
 @dataclass

@@ -16,9 +16,10 @@ def when(t: Translator, circle: Circle, meeting: Meeting) -> str:
     return t.moment(in_zone(meeting.start, circle.timezone))
 
 
-def venue_text(t: Translator, venue: Venue) -> str:
+def venue_text(t: Translator, venue: Venue, *, link: bool = True) -> str:
+    """Where the circle meets; an online circle's meeting link only when ``link`` (its learners)."""
     if venue.online:
-        return t("Online")
+        return t("Online: {link}", link=venue.link) if link and venue.link else t("Online")
     parts = [venue.name, venue.address, venue.city]
     text = ", ".join(p for p in parts if p)
     return f"{text} ({venue.details})" if venue.details else text
@@ -45,15 +46,15 @@ def schedule_line(t: Translator, circle: Circle) -> str:
     )
 
 
-def card(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime) -> str:
-    """The circle as a learner sees it before signing up."""
+def card(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime, *, link: bool = False) -> str:
+    """The circle as a learner sees it (an online circle's meeting link once they signed up)."""
     lines = [
         circle.name,
         t("Course: {title} ({link})", title=circle.course_title, link=circle.course_link),
         "",
         circle.description,
         "",
-        t("Where: {venue}", venue=venue_text(t, circle.venue)),
+        t("Where: {venue}", venue=venue_text(t, circle.venue, link=link)),
         schedule_line(t, circle),
     ]
     if circle.status is CircleStatus.CANCELLED:
@@ -70,7 +71,7 @@ def card(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: dateti
 def listing(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime, km: float | None) -> str:
     upcoming = next_meeting(meetings, now)
     starts = when(t, circle, upcoming) if upcoming else t("no meetings ahead")
-    line = f"• {circle.name} — {venue_text(t, circle.venue)} — {starts}"
+    line = f"• {circle.name} — {venue_text(t, circle.venue, link=False)} — {starts}"
     if km is not None:
         line += " — " + t("{km} km away", km=f"{km:.1f}" if km < 10 else f"{km:.0f}")
     return line

@@ -35,7 +35,7 @@ RSVP_AHEAD = 8  # meetings listed at once: two buttons each, well within what ch
 def card_reply(t: Translator, shown: CircleCard, now: datetime) -> Reply:
     """The circle's card with what this person can do with it."""
     circle = shown.circle
-    text = card(t, circle, shown.meetings, now)
+    text = card(t, circle, shown.meetings, now, link=shown.signed_up or shown.facilitates)
     buttons: list[list[Button]] = []
     if shown.facilitates:
         buttons.append([Button(t("Manage the circle"), Manage(stored(circle.id)).token)])

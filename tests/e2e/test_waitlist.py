@@ -20,12 +20,13 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.usecases import learner_views
 from storage.tables import outbox, waitlist
 from storage.unit import unit_of_work
+from tests.e2e import test_whole_circle
 from tests.e2e.drivers import Driver, TerminalDriver
 from tests.e2e.flows import BERLIN_CIRCLE, create_circle
 from tests.e2e.flows import sign_up as terminal_sign_up
 from tests.e2e.test_whole_circle import BUTTONS, SHARE_CODE, sign_up
-from tests.e2e.test_whole_circle import driver as driver  # noqa: F401 - the fixture, on every platform
 
+driver = test_whole_circle.driver  # the fixture: every test with a driver runs on every platform
 HOLD = timedelta(hours=24)  # config.yaml: circles.waitlist_offer_hours
 LIMITED_TO_TWO = [*BERLIN_CIRCLE[:-2], "2", BERLIN_CIRCLE[-1]]  # the limit step: two places
 
