@@ -103,6 +103,28 @@ class SignUp(Action):
     circle_id: int
 
 
+# L7: a full circle's waitlist. Joining and leaving it, and claiming a place offered from it, are
+# part of signing up; the use cases check that the place offered is the presser's.
+
+
+@action("waitlist", C.SIGN_UP)
+@dataclass(frozen=True)
+class JoinWaitlist(Action):
+    circle_id: int
+
+
+@action("waitlist-leave", C.SIGN_UP)
+@dataclass(frozen=True)
+class LeaveWaitlist(Action):
+    circle_id: int
+
+
+@action("claim", C.SIGN_UP)
+@dataclass(frozen=True)
+class ClaimPlace(Action):
+    circle_id: int
+
+
 @action("calendar", C.CALENDAR)
 @dataclass(frozen=True)
 class CalendarFile(Action):
@@ -213,6 +235,12 @@ class Publish(Action):
 class SetSignupOpen(Action):
     circle_id: int
     open: bool
+
+
+@action("signup-limit", C.OPEN_SIGNUP)
+@dataclass(frozen=True)
+class ChangeSignupLimit(Action):
+    circle_id: int
 
 
 @action("pick-meeting", C.CHANGE_MEETINGS)

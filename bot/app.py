@@ -31,6 +31,7 @@ from bot.dialogs.feedback import FeedbackDialog
 from bot.dialogs.meeting_time import MeetingTimeDialog
 from bot.dialogs.reminder import ReminderLeadDialog, ReminderTextDialog
 from bot.dialogs.signup import SignupDialog
+from bot.dialogs.signup_limit import SignupLimitDialog
 from bot.dialogs.survey import FacilitatorSurvey, LearnerSurvey, start_survey
 from bot.dialogs.team import CreateTeam, SummaryTime
 from bot.handlers import facilitator, general, learner, messaging, team
@@ -100,6 +101,7 @@ class Core:
                 BroadcastDialog(),
                 ReminderTextDialog(),
                 ReminderLeadDialog(),
+                SignupLimitDialog(),
             ]
         )
         # Every typed action (bot/actions.py) to its handler; the handler gets the decoded fields.
@@ -115,6 +117,9 @@ class Core:
         # Learners and anyone
         on(act.ShowCircle, lambda ctx, x: learner.circle_card(ctx, x.circle_id))
         on(act.SignUp, lambda ctx, x: learner.sign_up(ctx, r, x.circle_id))
+        on(act.JoinWaitlist, lambda ctx, x: learner.join_waitlist(ctx, r, x.circle_id))
+        on(act.LeaveWaitlist, lambda ctx, x: learner.leave_waitlist(ctx, x.circle_id))
+        on(act.ClaimPlace, lambda ctx, x: learner.claim_place(ctx, x.circle_id))
         on(act.CalendarFile, lambda ctx, x: learner.calendar_file(ctx, x.circle_id))
         on(act.RsvpList, lambda ctx, x: learner.rsvp_list(ctx, x.circle_id))
         on(act.AnswerRsvp, lambda ctx, x: learner.rsvp_answer(ctx, x.meeting_id, x.attending))
@@ -136,6 +141,7 @@ class Core:
         on(act.ExportSignups, lambda ctx, x: facilitator.export_signups(ctx, x.circle_id))
         on(act.Publish, lambda ctx, x: facilitator.publish(ctx, x.circle_id))
         on(act.SetSignupOpen, lambda ctx, x: facilitator.set_signup_open(ctx, x.circle_id, x.open))
+        on(act.ChangeSignupLimit, lambda ctx, x: facilitator.change_limit(ctx, r, x.circle_id))
         on(act.PickMeeting, lambda ctx, x: facilitator.pick_meeting(ctx, x.circle_id, x.purpose))
         on(act.Reschedule, lambda ctx, x: facilitator.reschedule(ctx, r, x.meeting_id))
         on(act.CancelMeeting, lambda ctx, x: facilitator.cancel_meeting_ask(ctx, x.meeting_id))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -72,6 +73,11 @@ class CirclesSettings:
     reminder_lead_hours: int = 48
     max_answer_length: int = 2000
     invite_days: int = 14
+    waitlist_offer_hours: int = 24
+
+    @property
+    def waitlist_hold(self) -> timedelta:
+        return timedelta(hours=self.waitlist_offer_hours)
 
 
 @dataclass
@@ -217,6 +223,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("circles.max_answer_length: must be between 100 and 10000")
     if not 1 <= settings.circles.invite_days <= 365:
         raise ConfigError("circles.invite_days: must be between 1 and 365")
+    if not 1 <= settings.circles.waitlist_offer_hours <= 24 * 14:
+        raise ConfigError("circles.waitlist_offer_hours: must be between 1 and 336 (two weeks)")
     delivery = settings.delivery
     if not 30 <= delivery.lease_seconds <= 3600:
         raise ConfigError("delivery.lease_seconds: must be between 30 and 3600")

@@ -31,6 +31,9 @@ DOMAIN_ERRORS = {
     "circle.not_open": N_("{circle} is not open for signup."),
     "signup.closed": N_("Signup for {circle} is closed. Ask the facilitator if you would like to join."),
     "signup.full": N_("Sorry, {circle} is full: all {limit} places are taken."),
+    "waitlist.no_offer": N_(
+        "No place in {circle} is held for you (any more). Open the circle's card to see where you stand."
+    ),
     "circle.cancelled": N_("{circle} was cancelled, so it cannot change any more."),
     "survey.too_early": N_("The survey opens once the circle has met."),
     "circle.finished": N_("{circle} has already finished."),
@@ -73,6 +76,7 @@ INPUT_ERRORS = {
     ),
     "city.invalid": N_("That does not look like the name of a town or city. Please type the city's name."),
     "text.too_long": N_("That is {length} characters long; the limit here is {max_len}. Please shorten it."),
+    "url.not_https": N_("Please send a secure link, one that starts with https://."),
     "url.invalid": N_("That does not look like a web address. Send a link such as https://example.org/course."),
     "time.past": N_("That time has already passed today. Please choose a later time or another date."),
     "language.unknown": N_("I do not know that language. Send a code such as en, es, de or pt."),

@@ -65,6 +65,12 @@ class CircleFull(DomainError):
     reason = "signup.full"
 
 
+class NoOffer(DomainError):
+    """A claim of a waitlist place that is not (or no longer) held for this person."""
+
+    reason = "waitlist.no_offer"
+
+
 class CircleFinished(DomainError):
     reason = "circle.finished"
 

@@ -37,6 +37,11 @@ class SignupClosed:
 
 
 @dataclass(frozen=True)
+class SignupLimitChanged:
+    circle_id: int
+
+
+@dataclass(frozen=True)
 class VenueChanged:
     circle_id: int
 
@@ -78,6 +83,7 @@ Event = (
     | CircleCancelled
     | SignupOpened
     | SignupClosed
+    | SignupLimitChanged
     | VenueChanged
     | MeetingMoved
     | MeetingCancelled

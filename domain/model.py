@@ -80,6 +80,7 @@ class Venue:
     city: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    link: str = ""  # an online circle's meeting link (https), shown to its learners only
 
     @property
     def online(self) -> bool:
@@ -150,6 +151,13 @@ class Circle:
         self.check_not_cancelled()
         self.signup_open = True
         return [events.SignupOpened(self._id)]
+
+    def change_limit(self, limit: int | None) -> list[events.Event]:
+        """How many may sign up (None: anyone). Learners already signed up stay even when a
+        lower limit leaves them over it; a higher one frees places for the waitlist."""
+        self.check_not_cancelled()
+        self.signup_limit = limit
+        return [events.SignupLimitChanged(self._id)]
 
     def move_to(self, venue: Venue) -> list[events.Event]:
         """The circle meets somewhere else from now on."""

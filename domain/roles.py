@@ -31,7 +31,7 @@ class Capability(enum.StrEnum):
     # Anyone, about themselves: their language, linked accounts, data, answers to their own questions
     OWN_ACCOUNT = "look after one's own account and answer one's own questions"
     VIEW_CARD = "see a published circle's card"
-    SIGN_UP = "sign up for a circle"
+    SIGN_UP = "sign up for a circle, or join its waitlist"
     # Learners of the circle
     RSVP = "RSVP to its meetings"
     CALENDAR = "get a published circle's calendar file"
@@ -43,7 +43,7 @@ class Capability(enum.StrEnum):
     EXPORT_SIGNUPS = "export the signups as a CSV file"
     CHANGE_MEETINGS = "reschedule, cancel or add a meeting"
     CHANGE_VENUE = "change the venue"
-    OPEN_SIGNUP = "close or reopen signup"
+    OPEN_SIGNUP = "close or reopen signup, change its limit"
     MESSAGE_LEARNERS = "write to all learners"
     EDIT_REMINDERS = "edit reminders"
     GIVE_FEEDBACK = "give feedback on a meeting"

@@ -66,6 +66,8 @@ circles = Table(
     Column("venue_address", String(300), nullable=False, default=""),
     Column("venue_details", String(500), nullable=False, default=""),
     Column("venue_city", String(100), nullable=False, default=""),
+    # An online circle's meeting link: for its learners' cards, reminders and calendar files.
+    Column("venue_link", String(500), nullable=False, server_default=""),
     Column("venue_city_key", String(100), nullable=False, default="", index=True),
     Column("latitude", Float),
     Column("longitude", Float),
@@ -126,6 +128,24 @@ signups = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     # One signup per person and circle, even when two requests race: signing up again updates.
     UniqueConstraint("circle_id", "person_id", name="uq_signups_circle_person"),
+)
+
+# L7: people waiting for a place in a full circle, in the order they joined. An offer of a freed
+# place is recorded on the row (offered_at, offer_expires_at); claiming it turns the row into a
+# signup, and a lapsed offer removes the row.
+waitlist = Table(
+    "waitlist",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("circle_id", ForeignKey("circles.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("goal", Text, nullable=False),
+    Column("help_peers", Text, nullable=False),
+    Column("custom_answer", Text),
+    Column("joined_at", UTCDateTime, nullable=False),
+    Column("offered_at", UTCDateTime),
+    Column("offer_expires_at", UTCDateTime, index=True),
+    UniqueConstraint("circle_id", "person_id", name="uq_waitlist_circle_person"),
 )
 
 rsvps = Table(

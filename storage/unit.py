@@ -22,6 +22,7 @@ from storage.signups import Rsvps, Signups
 from storage.surveys import Surveys
 from storage.teams import JoinRequests, Teams
 from storage.updates import Updates
+from storage.waitlist import Waitlists
 
 
 class Unit:
@@ -38,6 +39,7 @@ class Unit:
         self.teams = Teams(conn)
         self.join_requests = JoinRequests(conn)
         self.surveys = Surveys(conn)
+        self.waitlist = Waitlists(conn)
         # Delivery (bot/delivery)
         self.outbox = Outbox(conn)
         self.reminders = Reminders(conn)

@@ -52,6 +52,7 @@ from bot.i18n import Translator
 from bot.metrics import Metrics
 from domain.delivery import Drop, unreachable
 from domain.model import Identity
+from domain.waitlist import DEFAULT_OFFER_HOLD
 from storage.db import Database
 from storage.leases import SendingLease
 from storage.outbox import Closing, OutboxRow, Status
@@ -80,6 +81,8 @@ class DispatchSettings:
     # While sending, the sending lease's connection is checked this often (real time): a lease
     # lost stops the sends within about this long.
     lease_check: timedelta = timedelta(milliseconds=250)
+    # How long a freed place is held for the next on a waitlist when an earlier offer lapsed.
+    waitlist_hold: timedelta = DEFAULT_OFFER_HOLD
 
 
 @dataclass
@@ -216,7 +219,7 @@ class Dispatcher:
         for _ in range(5):
             now = self.clock.now()
             async with unit_of_work(self.db) as unit:
-                planned = await planner.plan(unit, now)
+                planned = await planner.plan(unit, now, self.settings.waitlist_hold)
             report.planned += planned.total
             before = report.processed
             if not await self._drain(report):
@@ -277,7 +280,7 @@ class Dispatcher:
             transaction = await conn.begin()
             try:
                 unit = Unit(conn)
-                report.planned = (await planner.plan(unit, now)).total
+                report.planned = (await planner.plan(unit, now, self.settings.waitlist_hold)).total
                 rows = await unit.outbox.due(now)
                 snap = await load_snapshot(unit, rows, now)
                 for row in rows:

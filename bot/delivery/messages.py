@@ -12,13 +12,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.actions import AnswerJoinRequest, AnswerRsvp, Manage, RateMeeting, ShowReminder, stored
+from bot.actions import (
+    AnswerJoinRequest,
+    AnswerRsvp,
+    ClaimPlace,
+    LeaveWaitlist,
+    Manage,
+    RateMeeting,
+    ShowCircle,
+    ShowReminder,
+    stored,
+)
 from bot.conversation.messages import Button, Reply
 from bot.delivery.reasons import reason_text
 from bot.i18n import Translator
 from bot.views.circles import venue_text, when
 from domain.delivery import LEFT, Drop, feedback_unwanted, reminder_unwanted
-from domain.model import Circle, Meeting, Team
+from domain.model import Circle, CircleStatus, Meeting, Team
 from domain.schedule import in_zone, next_meeting
 from storage.broadcasts import Broadcast
 from storage.outbox import OutboxRow, Recipient, Status
@@ -270,6 +280,38 @@ def _render_handover(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | D
 
 
 HANDOVERS = ("team_closed", "lead_passed", "lead_left")
+WAITLIST_CHANGES = ("place_offered", "offer_lapsed")  # bot/delivery/offers.py
+
+
+def _render_waitlist(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
+    """L7: a place freed for the next in line, or the offer's deadline passed unclaimed."""
+    circle = snap.circles.get(row.circle_id or 0)
+    if circle is None or circle.status is not CircleStatus.PUBLISHED:
+        return Drop("circle not open")
+    circle_id = stored(circle.id)
+    if row.payload.get("change") == "offer_lapsed":
+        text = t(
+            "The place in {circle} held for you was not claimed in time, so it goes to the next person on the "
+            "waitlist. You can join the waitlist again from the circle's card.",
+            circle=circle.name,
+        )
+        return Reply(text=text, buttons=[[Button(t("Show the circle"), ShowCircle(circle_id).token)]])
+    until = datetime.fromisoformat(str(row.payload["until"]))
+    if until <= snap.now:
+        return Drop("offer lapsed")
+    text = t(
+        "Good news: a place in {circle} is free, and it is yours if you want it. Claim it by {when}; after that "
+        "it goes to the next person on the waitlist.",
+        circle=circle.name,
+        when=t.moment(in_zone(until, circle.timezone)),
+    )
+    buttons = [
+        [
+            Button(t("Claim my place"), ClaimPlace(circle_id).token),
+            Button(t("Leave the waitlist"), LeaveWaitlist(circle_id).token),
+        ]
+    ]
+    return Reply(text=text, buttons=buttons)
 
 
 def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
@@ -277,6 +319,8 @@ def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Dro
         return _render_role_notice(row, snap, t)
     if row.payload.get("change") in HANDOVERS:
         return _render_handover(row, snap, t)
+    if row.payload.get("change") in WAITLIST_CHANGES:
+        return _render_waitlist(row, snap, t)
     circle = snap.circles.get(row.circle_id or 0)
     if circle is not None and row.payload.get("change") == "circle_cancelled":
         if row.person_id not in snap.learners.get(circle.id or 0, set()):

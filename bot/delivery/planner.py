@@ -23,10 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.delivery import circle_end, summaries
+from bot.delivery import circle_end, offers, summaries
 from bot.delivery.messages import BROADCAST_REPORT, FEEDBACK, REMINDER
 from domain.delivery import REMINDER_HORIZON, feedback_prompts_due, next_falling_due, reminder_due_now
 from domain.model import Meeting
+from domain.waitlist import DEFAULT_OFFER_HOLD
 from storage.outbox import NewMessage
 from storage.planning import NEVER, ToPlan
 from storage.unit import Unit
@@ -39,10 +40,11 @@ class Planned:
     reports: int = 0
     circle_end: int = 0
     summaries: int = 0
+    offers: int = 0
 
     @property
     def total(self) -> int:
-        return self.reminders + self.feedback + self.reports + self.circle_end + self.summaries
+        return self.reminders + self.feedback + self.reports + self.circle_end + self.summaries + self.offers
 
 
 @dataclass
@@ -68,8 +70,8 @@ def feedback_key(meeting_id: int, person_id: int) -> str:
     return f"feedback:{meeting_id}:{person_id}"
 
 
-async def plan(unit: Unit, now: datetime) -> Planned:
-    planned = Planned(reports=await plan_reports(unit, now))
+async def plan(unit: Unit, now: datetime, waitlist_hold: timedelta = DEFAULT_OFFER_HOLD) -> Planned:
+    planned = Planned(offers=await offers.plan_offers(unit, now, waitlist_hold), reports=await plan_reports(unit, now))
     due = await unit.planning.circles_to_plan(now)
     for start in range(0, len(due), CHUNK):
         await _plan_circles(unit, due[start : start + CHUNK], now, planned)

@@ -128,6 +128,7 @@ def dispatch_settings(settings: Settings) -> DispatchSettings:
         batch_size=chosen.batch_size,
         concurrency=chosen.concurrency,
         max_failures=chosen.max_failures,
+        waitlist_hold=settings.circles.waitlist_hold,
     )
 
 

@@ -109,9 +109,26 @@ class CreateCircle(Dialog):
     async def take_venue_name(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
         if answer.choice == "online":
             data.update(venue_name="Online", venue_address="", venue_details="")
-            return "city"
+            return "meeting_link"
         data["venue_name"] = _name(ctx, answer)
+        data["venue_link"] = ""
         return "venue_address"
+
+    async def ask_meeting_link(self, ctx: Context, data: dict[str, Any]) -> Reply:
+        return _ask(
+            ctx,
+            ctx.t(
+                "What is the link to the online meeting (e.g. https://meet.jit.si/our-circle)? Only learners who "
+                "signed up see it."
+            ),
+        )
+
+    async def take_meeting_link(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
+        link = parse_url(_text(ctx, answer, 500))
+        if not link.startswith("https://"):
+            raise InputError("url.not_https")  # the link carries people into a call: encrypted only
+        data["venue_link"] = link
+        return "city"
 
     async def ask_venue_address(self, ctx: Context, data: dict[str, Any]) -> Reply:
         return _ask(ctx, ctx.t("What is the venue's street address?"))
@@ -342,6 +359,7 @@ class CreateCircle(Dialog):
                 name=data["venue_name"],
                 address=data.get("venue_address", ""),
                 details=data.get("venue_details", ""),
+                link=data.get("venue_link", ""),
                 city=data.get("city", ""),
                 latitude=data.get("latitude"),
                 longitude=data.get("longitude"),
@@ -397,6 +415,7 @@ class ChangeVenue(CreateCircle):
             name=data["venue_name"],
             address=data.get("venue_address", ""),
             details=data.get("venue_details", ""),
+            link=data.get("venue_link", ""),
             city=data.get("city", ""),
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.actions import JoinWaitlist
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, DialogRunner, choice
-from bot.conversation.messages import Reply
+from bot.conversation.messages import Button, Reply
 from bot.parsing import InputError, clean_text
 from bot.texts import domain_error_text, readers_of_goal, readers_of_learner_words
-from bot.usecases import learner_views
-from bot.views.learner import signup_confirmation
-from domain.errors import DomainError, NotFound
+from bot.usecases import learner_views, waitlist
+from bot.views.learner import signup_confirmation, waiting_reply
+from domain.errors import CircleFull, DomainError, NotFound
 from domain.model import Signup
 
 
@@ -107,12 +108,18 @@ class SignupDialog(Dialog):
             custom_answer=data.get("custom"),
         )
         try:
+            if data.get("waitlist"):
+                hold = ctx.settings.circles.waitlist_hold
+                ctx.replies.append(waiting_reply(ctx.t, await ctx.run(waitlist.join, signup, ctx.now, hold), hold))
+                return
             signed = await ctx.run(learner_views.sign_up_for, signup, ctx.now)
         except DomainError as error:
             answers = "\n".join(f"• {data[k]}" for k in ("goal", "help_peers", "custom") if data.get(k))
-            ctx.say(
+            reply = ctx.say(
                 domain_error_text(ctx.t, error) + "\n\n" + ctx.t("Your answers, so they are not lost:") + "\n" + answers
             )
+            if isinstance(error, CircleFull):  # filled up while they answered: the line is open
+                reply.buttons = [[Button(ctx.t("Join the waitlist"), JoinWaitlist(signup.circle_id).token)]]
             return
         ctx.replies.append(signup_confirmation(ctx.t, signed, ctx.now))
 

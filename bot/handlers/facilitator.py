@@ -35,7 +35,7 @@ async def manage(ctx: Context, circle_id: int, *, edit: bool = False) -> None:
 
 async def signups(ctx: Context, circle_id: int) -> None:
     found = await ctx.run(managing.signups, circle_id, ctx.person_id)
-    ctx.say(signups_view(ctx.t, found.managed.circle, found.signups, found.names))
+    ctx.say(signups_view(ctx.t, found.managed.circle, found.signups, found.names, found.waiting))
 
 
 async def export_signups(ctx: Context, circle_id: int) -> None:
@@ -64,7 +64,9 @@ async def publish(ctx: Context, circle_id: int) -> None:
 
 
 async def set_signup_open(ctx: Context, circle_id: int, is_open: bool) -> None:
-    circle = await ctx.run(circle_cases.set_signup_open, circle_id, ctx.person_id, is_open)
+    circle = await ctx.run(
+        circle_cases.set_signup_open, circle_id, ctx.person_id, is_open, ctx.now, ctx.settings.circles.waitlist_hold
+    )
     await manage(ctx, circle_id, edit=True)
     if is_open:
         ctx.say(ctx.t("Signup for {circle} is open again.", circle=circle.name))
@@ -102,6 +104,11 @@ async def reschedule(ctx: Context, runner: DialogRunner, meeting_id: int) -> Non
 async def change_venue(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
     await ctx.run(managing.check_change_venue, circle_id, ctx.person_id)
     await runner.start(ctx, "change_venue", {"circle_id": circle_id})
+
+
+async def change_limit(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
+    await ctx.run(circle_cases.check_change_limit, circle_id, ctx.person_id)
+    await runner.start(ctx, "signup_limit", {"circle_id": circle_id})
 
 
 async def add_meeting(ctx: Context, runner: DialogRunner, circle_id: int) -> None:

@@ -49,5 +49,5 @@ async def confirm_forget(ctx: Context, confirmed: bool) -> None:
     if not confirmed:
         ctx.say(ctx.t("Nothing was deleted."), edit=True)
         return
-    await ctx.run(learners.forget, ctx.person_id, ctx.now)
+    await ctx.run(learners.forget, ctx.person_id, ctx.now, ctx.settings.circles.waitlist_hold)
     ctx.say(ctx.t("Done: your personal data is deleted and you will get no more messages. Goodbye!"), edit=True)

@@ -11,8 +11,16 @@ from bot.dialogs.signup import start_signup
 from bot.handlers import team as team_handlers
 from bot.usecases import circles as circle_cases
 from bot.usecases import learner_views
+from bot.usecases import waitlist as waitlist_cases
 from bot.views.files import calendar
-from bot.views.learner import card_reply, leave_choice, leave_question, my_circles_replies, rsvp_reply
+from bot.views.learner import (
+    card_reply,
+    leave_choice,
+    leave_question,
+    my_circles_replies,
+    rsvp_reply,
+    signup_confirmation,
+)
 
 
 async def start(ctx: Context, runner: DialogRunner, help_text: str) -> None:
@@ -21,7 +29,7 @@ async def start(ctx: Context, runner: DialogRunner, help_text: str) -> None:
     if not code:
         ctx.say(ctx.t("Hello {name}! I am Circles.", name=ctx.person.name) + "\n\n" + help_text)
         return
-    shown = await ctx.run(learner_views.card_by_code, code, ctx.person_id)
+    shown = await ctx.run(learner_views.card_by_code, code, ctx.person_id, ctx.now)
     if shown is not None:
         ctx.replies.append(card_reply(ctx.t, shown, ctx.now))
         return
@@ -49,7 +57,7 @@ async def start(ctx: Context, runner: DialogRunner, help_text: str) -> None:
 
 
 async def circle_card(ctx: Context, circle_id: int) -> None:
-    shown = await ctx.run(learner_views.circle_card, circle_id, ctx.person_id)
+    shown = await ctx.run(learner_views.circle_card, circle_id, ctx.person_id, ctx.now)
     ctx.replies.append(card_reply(ctx.t, shown, ctx.now))
 
 
@@ -63,6 +71,25 @@ async def browse(ctx: Context, runner: DialogRunner) -> None:
 
 async def sign_up(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
     await start_signup(ctx, runner, circle_id)
+
+
+async def join_waitlist(ctx: Context, runner: DialogRunner, circle_id: int) -> None:
+    """L7: the signup questions first; their answers wait in line with the person."""
+    await ctx.run(waitlist_cases.begin_waiting, circle_id, ctx.person_id, ctx.now)
+    await runner.start(ctx, "signup", {"circle_id": circle_id, "waitlist": True})
+
+
+async def claim_place(ctx: Context, circle_id: int) -> None:
+    claimed = await ctx.run(waitlist_cases.claim, circle_id, ctx.person_id, ctx.now)
+    signed = learner_views.SignedUp(claimed.circle, claimed.meetings, claimed.upcoming, is_new=True)
+    ctx.replies.append(signup_confirmation(ctx.t, signed, ctx.now))
+
+
+async def leave_waitlist(ctx: Context, circle_id: int) -> None:
+    circle = await ctx.run(
+        waitlist_cases.leave_line, circle_id, ctx.person_id, ctx.now, ctx.settings.circles.waitlist_hold
+    )
+    ctx.say(ctx.t("You are off the waitlist for {circle}.", circle=circle.name), edit=True)
 
 
 async def rsvp_command(ctx: Context) -> None:
@@ -101,7 +128,8 @@ async def my_circles(ctx: Context) -> None:
 
 
 async def leave_command(ctx: Context) -> None:
-    ctx.replies.append(leave_choice(ctx.t, await ctx.run(learner_views.circles_signed_up, ctx.person_id)))
+    signed_up = await ctx.run(learner_views.circles_signed_up, ctx.person_id)
+    ctx.replies.append(leave_choice(ctx.t, signed_up, await ctx.run(learner_views.circles_waiting, ctx.person_id)))
 
 
 async def leave_ask(ctx: Context, circle_id: int) -> None:
@@ -110,7 +138,9 @@ async def leave_ask(ctx: Context, circle_id: int) -> None:
 
 
 async def leave_confirm(ctx: Context, circle_id: int) -> None:
-    outcome = await ctx.run(learner_views.leave_circle, circle_id, ctx.person_id, ctx.now)
+    outcome = await ctx.run(
+        learner_views.leave_circle, circle_id, ctx.person_id, ctx.now, ctx.settings.circles.waitlist_hold
+    )
     name = outcome.circle.name
     if outcome.left:
         ctx.say(ctx.t("You left {circle}. You are welcome back any time.", circle=name), edit=True)
@@ -119,6 +149,6 @@ async def leave_confirm(ctx: Context, circle_id: int) -> None:
 
 
 async def calendar_file(ctx: Context, circle_id: int) -> None:
-    schedule = await ctx.run(learner_views.circle_schedule, circle_id)
+    schedule = await ctx.run(learner_views.circle_schedule, circle_id, ctx.person_id)
     reply = ctx.say(ctx.t("The meetings of {circle}, for your calendar.", circle=schedule.circle.name))
-    reply.attachment = calendar(ctx.t, schedule.circle, schedule.meetings, ctx.now)
+    reply.attachment = calendar(ctx.t, schedule.circle, schedule.meetings, ctx.now, link=schedule.insider)

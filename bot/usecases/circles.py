@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.delivery import notices
+from bot.delivery.offers import offer_free_places
 from bot.geo import find_city, normalise_place
 from bot.usecases.codes import new_code
 from domain.errors import NotFound
@@ -125,11 +126,35 @@ async def change_venue(unit: Unit, circle_id: int, person_id: int, venue: Venue,
     return managed.circle
 
 
-async def set_signup_open(unit: Unit, circle_id: int, person_id: int, is_open: bool) -> Circle:
-    """Close or reopen signup; as with publishing, nobody is sent a message about it."""
+async def set_signup_open(
+    unit: Unit, circle_id: int, person_id: int, is_open: bool, now: datetime, hold: timedelta
+) -> Circle:
+    """Close or reopen signup; as with publishing, nobody is sent a message about it, except
+    the waitlist: reopening offers the places that are free (L7)."""
     managed = await load_managed(unit, circle_id, person_id, Capability.OPEN_SIGNUP)
+    await unit.circles.get_for_update(circle_id)
     managed.circle.reopen_signup() if is_open else managed.circle.close_signup()
     await _save(unit, managed.circle)
+    await offer_free_places(unit, circle_id, now, hold)
+    return managed.circle
+
+
+async def check_change_limit(unit: Unit, circle_id: int, person_id: int) -> Managed:
+    """Before asking for a new signup limit: the person may change it, and the circle may change."""
+    managed = await load_managed(unit, circle_id, person_id, Capability.OPEN_SIGNUP)
+    managed.circle.check_not_cancelled()
+    return managed
+
+
+async def set_signup_limit(
+    unit: Unit, circle_id: int, person_id: int, limit: int | None, now: datetime, hold: timedelta
+) -> Circle:
+    """Change how many may sign up; the places a higher limit frees go to the waitlist (L7)."""
+    managed = await load_managed(unit, circle_id, person_id, Capability.OPEN_SIGNUP)
+    await unit.circles.get_for_update(circle_id)
+    managed.circle.change_limit(limit)
+    await _save(unit, managed.circle)
+    await offer_free_places(unit, circle_id, now, hold)
     return managed.circle
 
 

@@ -8,12 +8,13 @@ The rules themselves (who may sign up, RSVP, leave) are in ``bot.usecases.learne
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.usecases.learners import check_signup, leave, rsvp, sign_up
 from domain.errors import NotFound, NotSignedUp
 from domain.model import Circle, CircleStatus, Meeting, Signup
 from domain.schedule import next_meeting
+from domain.waitlist import place_in_line
 from storage.unit import Unit
 
 
@@ -25,48 +26,60 @@ class CircleCard:
     meetings: list[Meeting]
     facilitates: bool
     signed_up: bool
+    full: bool = False  # every place taken or held for the waitlist: newcomers join the line
+    place_in_line: int | None = None  # on the waitlist: 1 is next
+    offered_until: datetime | None = None  # a place is held for this person until then
 
 
-async def _card(unit: Unit, circle: Circle, person_id: int) -> CircleCard:
+async def _card(unit: Unit, circle: Circle, person_id: int, now: datetime) -> CircleCard:
     assert circle.id is not None
     signup = await unit.signups.get(circle.id, person_id)
+    line = [e for e in await unit.waitlist.of_circle(circle.id) if not e.offer_lapsed(now)]
+    taken = await unit.signups.count_active(circle.id) + len(line)
+    place = place_in_line(line, person_id)
     return CircleCard(
         circle,
         await unit.circles.meetings(circle.id),
         facilitates=person_id in await unit.circles.facilitator_ids(circle.id),
         signed_up=signup is not None and signup.active,
+        full=circle.signup_limit is not None and taken >= circle.signup_limit,
+        place_in_line=place,
+        offered_until=line[place - 1].offer_expires_at if place is not None else None,
     )
 
 
-async def circle_card(unit: Unit, circle_id: int, person_id: int) -> CircleCard:
+async def circle_card(unit: Unit, circle_id: int, person_id: int, now: datetime) -> CircleCard:
     """A circle's card; drafts are nobody's business but their facilitators' (``NotFound``)."""
     circle = await unit.circles.get(circle_id)
     if circle is None or circle.status is CircleStatus.DRAFT:
         raise NotFound()
-    return await _card(unit, circle, person_id)
+    return await _card(unit, circle, person_id, now)
 
 
-async def card_by_code(unit: Unit, code: str, person_id: int) -> CircleCard | None:
+async def card_by_code(unit: Unit, code: str, person_id: int, now: datetime) -> CircleCard | None:
     """The card of the circle a share link names; None when the code names no circle that is out
     of draft (it may still be an invitation)."""
     circle = await unit.circles.by_code(code)
     if circle is None or circle.status is CircleStatus.DRAFT:
         return None
-    return await _card(unit, circle, person_id)
+    return await _card(unit, circle, person_id, now)
 
 
 @dataclass
 class Schedule:
     circle: Circle
     meetings: list[Meeting]
+    insider: bool = False  # signed up or facilitating: sees an online circle's meeting link
 
 
-async def circle_schedule(unit: Unit, circle_id: int) -> Schedule:
+async def circle_schedule(unit: Unit, circle_id: int, person_id: int) -> Schedule:
     """A circle's meetings, for a calendar file (not of drafts)."""
     circle = await unit.circles.get(circle_id)
     if circle is None or circle.status is CircleStatus.DRAFT:
         raise NotFound()
-    return Schedule(circle, await unit.circles.meetings(circle_id))
+    signup = await unit.signups.get(circle_id, person_id)
+    insider = (signup is not None and signup.active) or person_id in await unit.circles.facilitator_ids(circle_id)
+    return Schedule(circle, await unit.circles.meetings(circle_id), insider)
 
 
 @dataclass
@@ -149,6 +162,16 @@ async def circles_signed_up(unit: Unit, person_id: int) -> list[Circle]:
     return circles
 
 
+async def circles_waiting(unit: Unit, person_id: int) -> list[Circle]:
+    """The circles whose waitlist the person is on (L7)."""
+    circles = []
+    for entry in await unit.waitlist.of_person(person_id):
+        circle = await unit.circles.get(entry.circle_id)
+        if circle is not None:
+            circles.append(circle)
+    return circles
+
+
 async def circle_to_leave(unit: Unit, circle_id: int, person_id: int) -> Circle:
     """The circle the person asks to leave, if they are signed up for it (else ``NotFound``)."""
     circle = await unit.circles.get(circle_id)
@@ -164,11 +187,11 @@ class Left:
     left: bool  # False: they were not signed up (any more)
 
 
-async def leave_circle(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Left:
+async def leave_circle(unit: Unit, circle_id: int, person_id: int, now: datetime, hold: timedelta) -> Left:
     circle = await unit.circles.get(circle_id)
     if circle is None:
         raise NotFound()
-    return Left(circle, await leave(unit, circle_id, person_id, now))
+    return Left(circle, await leave(unit, circle_id, person_id, now, hold))
 
 
 async def find_circle(unit: Unit, circle_id: int) -> Circle | None:

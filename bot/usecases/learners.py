@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.geo import distance_km, normalise_place
-from bot.usecases import leaving
+from bot.usecases import leaving, waitlist
 from bot.usecases.circles import city_key
 from domain.errors import NotFound
 from domain.model import Circle, Meeting, Rsvp, Signup, Venue
 from domain.rules import check_can_rsvp, check_can_sign_up, is_listed
+from domain.waitlist import DEFAULT_OFFER_HOLD
 from storage.unit import Unit
 
 
@@ -52,9 +53,10 @@ async def check_signup(unit: Unit, circle: Circle, person_id: int, now: datetime
     assert circle.id is not None
     earlier = await unit.signups.get(circle.id, person_id)
     already = earlier is not None and earlier.active
-    check_can_sign_up(
-        circle, await unit.circles.meetings(circle.id), now, await unit.signups.count_active(circle.id), already
-    )
+    # People on the waitlist are ahead of a newcomer: their places count as taken (L7).
+    waiting = [e for e in await unit.waitlist.of_circle(circle.id) if not e.offer_lapsed(now)]
+    taken = await unit.signups.count_active(circle.id) + len(waiting)
+    check_can_sign_up(circle, await unit.circles.meetings(circle.id), now, taken, already)
     return earlier
 
 
@@ -84,11 +86,19 @@ async def rsvp(unit: Unit, meeting_id: int, person_id: int, attending: bool, now
     return circle, meeting
 
 
-async def leave(unit: Unit, circle_id: int, person_id: int, now: datetime) -> bool:
-    return await unit.signups.leave(circle_id, person_id, now)
+async def leave(
+    unit: Unit, circle_id: int, person_id: int, now: datetime, hold: timedelta = DEFAULT_OFFER_HOLD
+) -> bool:
+    """L6: leave a circle; the place freed goes to its waitlist (the circle's row is locked first,
+    so two learners leaving at once free two places, offered to two people)."""
+    await unit.circles.get_for_update(circle_id)
+    left = await unit.signups.leave(circle_id, person_id, now)
+    if left:
+        await waitlist.places_freed(unit, [circle_id], now, hold)
+    return left
 
 
-async def forget(unit: Unit, person_id: int, now: datetime) -> None:
+async def forget(unit: Unit, person_id: int, now: datetime, hold: timedelta = DEFAULT_OFFER_HOLD) -> None:
     """L6: anonymise the person's records and stop every message to them.
 
     Refused (``OnlyOrganizer``) for a team's only organizer while the team has other members;
@@ -96,7 +106,10 @@ async def forget(unit: Unit, person_id: int, now: datetime) -> None:
     await leaving.leave_for_good(unit, person_id, now)
     for identity in await unit.people.identities_of(person_id):
         await unit.kept_inputs.forget(identity.platform, identity.external_id)
+    freed = [s.circle_id for s in await unit.signups.active_for_person(person_id)]
+    freed += await unit.waitlist.remove_person(person_id)  # a place held for them goes on, too
     await unit.signups.anonymise_person(person_id, now)
+    await waitlist.places_freed(unit, freed, now, hold)
     await unit.surveys.forget_person(person_id)
     await unit.feedback.forget_person(person_id)
     await unit.people.anonymise(person_id)

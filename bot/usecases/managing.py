@@ -8,7 +8,7 @@ calls one function here and renders its answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.usecases.circles import Managed, cancel_meeting, load_managed, remove_cofacilitator
@@ -17,6 +17,7 @@ from domain.model import Circle, CircleStatus, FacilitatorRole, Meeting, Rsvp, S
 from domain.roles import Capability
 from domain.rules import check_meeting_ahead, check_not_cancelled
 from domain.schedule import meetings_ahead
+from domain.waitlist import WaitlistEntry
 from storage.unit import Unit
 
 
@@ -60,12 +61,15 @@ class CircleSignups:
     signups: list[Signup]
     names: dict[int, str]
     rsvps: list[Rsvp]
+    waiting: list[WaitlistEntry] = field(default_factory=list)  # L7: the line, first in line first
 
 
 async def _signups(unit: Unit, circle_id: int, person_id: int, capability: Capability) -> CircleSignups:
     managed = await load_managed(unit, circle_id, person_id, capability)
     found = await unit.signups.active_for_circle(circle_id)
-    return CircleSignups(managed, found, await _names(unit, [s.person_id for s in found]), [])
+    waiting = await unit.waitlist.of_circle(circle_id)
+    names = await _names(unit, [s.person_id for s in found] + [e.person_id for e in waiting])
+    return CircleSignups(managed, found, names, [], waiting)
 
 
 async def signups(unit: Unit, circle_id: int, person_id: int) -> CircleSignups:

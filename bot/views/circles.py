@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.i18n import Translator
 from domain.model import Circle, CirclePhase, CircleStatus, Meeting, Rsvp, Signup, Venue
 from domain.schedule import active, in_zone, next_meeting, phase
+from domain.waitlist import WaitlistEntry
 
 
 def when(t: Translator, circle: Circle, meeting: Meeting) -> str:
@@ -15,9 +16,10 @@ def when(t: Translator, circle: Circle, meeting: Meeting) -> str:
     return t.moment(in_zone(meeting.start, circle.timezone))
 
 
-def venue_text(t: Translator, venue: Venue) -> str:
+def venue_text(t: Translator, venue: Venue, *, link: bool = True) -> str:
+    """Where the circle meets; an online circle's meeting link only when ``link`` (its learners)."""
     if venue.online:
-        return t("Online")
+        return t("Online: {link}", link=venue.link) if link and venue.link else t("Online")
     parts = [venue.name, venue.address, venue.city]
     text = ", ".join(p for p in parts if p)
     return f"{text} ({venue.details})" if venue.details else text
@@ -44,15 +46,15 @@ def schedule_line(t: Translator, circle: Circle) -> str:
     )
 
 
-def card(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime) -> str:
-    """The circle as a learner sees it before signing up."""
+def card(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime, *, link: bool = False) -> str:
+    """The circle as a learner sees it (an online circle's meeting link once they signed up)."""
     lines = [
         circle.name,
         t("Course: {title} ({link})", title=circle.course_title, link=circle.course_link),
         "",
         circle.description,
         "",
-        t("Where: {venue}", venue=venue_text(t, circle.venue)),
+        t("Where: {venue}", venue=venue_text(t, circle.venue, link=link)),
         schedule_line(t, circle),
     ]
     if circle.status is CircleStatus.CANCELLED:
@@ -69,7 +71,7 @@ def card(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: dateti
 def listing(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime, km: float | None) -> str:
     upcoming = next_meeting(meetings, now)
     starts = when(t, circle, upcoming) if upcoming else t("no meetings ahead")
-    line = f"• {circle.name} — {venue_text(t, circle.venue)} — {starts}"
+    line = f"• {circle.name} — {venue_text(t, circle.venue, link=False)} — {starts}"
     if km is not None:
         line += " — " + t("{km} km away", km=f"{km:.1f}" if km < 10 else f"{km:.0f}")
     return line
@@ -85,11 +87,32 @@ def meeting_lines(t: Translator, circle: Circle, meetings: Sequence[Meeting]) ->
     return lines
 
 
-def signups_view(t: Translator, circle: Circle, signups: Sequence[Signup], names: dict[int, str]) -> str:
-    """F2: who signed up, with their answers."""
+def signups_view(
+    t: Translator,
+    circle: Circle,
+    signups: Sequence[Signup],
+    names: dict[int, str],
+    waiting: Sequence[WaitlistEntry] = (),
+) -> str:
+    """F2: who signed up, with their answers; then who waits for a place (L7), in line."""
     if not signups:
-        return t("Nobody has signed up for {circle} yet.", circle=circle.name)
-    lines = [t.plural("{circle}: {n} signup", "{circle}: {n} signups", len(signups), circle=circle.name)]
+        lines = [t("Nobody has signed up for {circle} yet.", circle=circle.name)]
+    else:
+        lines = [t.plural("{circle}: {n} signup", "{circle}: {n} signups", len(signups), circle=circle.name)]
+    lines += _signup_lines(t, circle, signups, names)
+    if waiting:
+        lines += ["", t.plural("Waitlist: {n} person", "Waitlist: {n} people", len(waiting))]
+        for number, entry in enumerate(waiting, start=1):
+            line = f"{number}. {names.get(entry.person_id, '?')}"
+            if entry.offer_expires_at is not None:
+                until = t.moment(in_zone(entry.offer_expires_at, circle.timezone))
+                line += " — " + t("offered a place until {when}", when=until)
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _signup_lines(t: Translator, circle: Circle, signups: Sequence[Signup], names: dict[int, str]) -> list[str]:
+    lines: list[str] = []
     for number, signup in enumerate(signups, start=1):
         lines.append("")
         lines.append(f"{number}. {names.get(signup.person_id, '?')}")
@@ -97,7 +120,7 @@ def signups_view(t: Translator, circle: Circle, signups: Sequence[Signup], names
         lines.append("   " + t("How they will help peers: {answer}", answer=signup.help_peers))
         if circle.custom_question and signup.custom_answer:
             lines.append(f"   {circle.custom_question}: {signup.custom_answer}")
-    return "\n".join(lines)
+    return lines
 
 
 def rsvp_view(

@@ -9,6 +9,7 @@ from functools import partial
 from bot.actions import (
     AddMeeting,
     CancelCircle,
+    ChangeSignupLimit,
     ChangeVenue,
     EditDefaultReminder,
     EditReminder,
@@ -64,9 +65,10 @@ def manage_screen(t: Translator, overview: CircleOverview, now: datetime, link: 
             if circle.signup_open
             else Button(t("Reopen signup"), SetSignupOpen(circle_id, True).token)
         ]
-        if allowed(Capability.INVITE_FACILITATOR):
-            row.append(Button(t("Add a co-facilitator"), InviteCoFacilitator(circle_id).token))
+        row.append(Button(t("Change the signup limit"), ChangeSignupLimit(circle_id).token))
         buttons.append(row)
+        if allowed(Capability.INVITE_FACILITATOR):
+            buttons.append([Button(t("Add a co-facilitator"), InviteCoFacilitator(circle_id).token)])
     buttons.append(
         [
             Button(t("Reschedule a meeting"), PickMeeting(circle_id, "r").token),

@@ -24,7 +24,9 @@ def _slug(name: str) -> str:
     return "-".join(part for part in kept.split("-") if part)[:40] or "circle"
 
 
-def calendar(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime) -> Attachment:
+def calendar(
+    t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime, *, link: bool = True
+) -> Attachment:
     """Every meeting as an event in the circle's own time zone (with its VTIMEZONE), so
     calendars keep 18:00 at 18:00 across daylight-saving changes. Cancelled meetings stay in
     the file as cancelled, so a calendar that imported them earlier drops them on update."""
@@ -39,9 +41,11 @@ def calendar(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: da
         event.add("dtstart", in_zone(meeting.start, circle.timezone))
         event.add("dtend", in_zone(meeting.end, circle.timezone))
         event.add("summary", t("{circle}: meeting {number}", circle=circle.name, number=meeting.number))
-        event.add("location", venue_text(t, circle.venue))
+        event.add("location", venue_text(t, circle.venue, link=link))
         event.add("description", f"{circle.course_title}\n{circle.course_link}")
-        event.add("url", circle.course_link)
+        # An online circle's learners join the call from their calendar; others find the course.
+        meeting_link = circle.venue.link if link and circle.venue.online else ""
+        event.add("url", meeting_link or circle.course_link)
         off = meeting.cancelled or circle.status is CircleStatus.CANCELLED
         event.add("status", "CANCELLED" if off else "CONFIRMED")
         cal.add_component(event)

@@ -3,13 +3,17 @@ and the confirmation of a signup."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from bot.actions import (
     AnswerRsvp,
     CalendarFile,
+    ClaimPlace,
+    JoinWaitlist,
     LeaveCircle,
     LeaveCircleConfirmed,
+    LeaveWaitlist,
     Manage,
     RsvpList,
     ShowCircle,
@@ -19,10 +23,11 @@ from bot.actions import (
 from bot.conversation.messages import Button, Reply
 from bot.i18n import Translator
 from bot.usecases.learner_views import CircleCard, MyCircles, RsvpSheet, SignedUp
+from bot.usecases.waitlist import Waiting
 from bot.views.circles import card, venue_text, when
 from bot.views.files import calendar
 from domain.model import Circle, CircleStatus
-from domain.schedule import meetings_ahead
+from domain.schedule import in_zone, meetings_ahead
 
 RSVP_AHEAD = 8  # meetings listed at once: two buttons each, well within what chats show
 
@@ -30,7 +35,7 @@ RSVP_AHEAD = 8  # meetings listed at once: two buttons each, well within what ch
 def card_reply(t: Translator, shown: CircleCard, now: datetime) -> Reply:
     """The circle's card with what this person can do with it."""
     circle = shown.circle
-    text = card(t, circle, shown.meetings, now)
+    text = card(t, circle, shown.meetings, now, link=shown.signed_up or shown.facilitates)
     buttons: list[list[Button]] = []
     if shown.facilitates:
         buttons.append([Button(t("Manage the circle"), Manage(stored(circle.id)).token)])
@@ -52,8 +57,27 @@ def card_reply(t: Translator, shown: CircleCard, now: datetime) -> Reply:
             ]
         )
     elif circle.status is CircleStatus.PUBLISHED:
-        buttons.append([Button(t("Sign up"), SignUp(stored(circle.id)).token)])
+        text, more = _signup_part(t, shown, text)
+        buttons += more
     return Reply(text=text, buttons=buttons)
+
+
+def _signup_part(t: Translator, shown: CircleCard, text: str) -> tuple[str, list[list[Button]]]:
+    """How someone not signed up may join: sign up, or the waitlist of a full circle (L7)."""
+    circle = shown.circle
+    circle_id = stored(circle.id)
+    leave_line = Button(t("Leave the waitlist"), LeaveWaitlist(circle_id).token)
+    if shown.offered_until is not None:
+        until = t.moment(in_zone(shown.offered_until, circle.timezone))
+        text += "\n\n" + t("A place is held for you until {when}. Claim it before then.", when=until)
+        return text, [[Button(t("Claim my place"), ClaimPlace(circle_id).token), leave_line]]
+    if shown.place_in_line is not None:
+        text += "\n\n" + t("You are number {place} on the waitlist.", place=shown.place_in_line)
+        return text, [[leave_line]]
+    if shown.full:
+        text += "\n\n" + t("This circle is full. Join the waitlist, and you will be offered a place when one frees.")
+        return text, [[Button(t("Join the waitlist"), JoinWaitlist(circle_id).token)]]
+    return text, [[Button(t("Sign up"), SignUp(circle_id).token)]]
 
 
 def rsvp_reply(t: Translator, sheet: RsvpSheet, now: datetime) -> Reply:
@@ -115,11 +139,14 @@ def my_circles_replies(t: Translator, mine: MyCircles) -> list[Reply]:
     return replies
 
 
-def leave_choice(t: Translator, circles: list[Circle]) -> Reply:
-    """/leave: which of one's circles to leave."""
-    if not circles:
+def leave_choice(t: Translator, circles: list[Circle], waiting: Sequence[Circle] = ()) -> Reply:
+    """/leave: which of one's circles to leave, or whose waitlist (L7)."""
+    if not circles and not waiting:
         return Reply(text=t("You are not signed up for any circle."))
     buttons = [[Button(c.name[:60], LeaveCircle(stored(c.id)).token)] for c in circles]
+    for circle in waiting:
+        label = t("Waitlist: {circle}", circle=circle.name)
+        buttons.append([Button(label[:60], LeaveWaitlist(stored(circle.id)).token)])
     return Reply(text=t("Which circle do you want to leave?"), buttons=buttons)
 
 
@@ -157,3 +184,28 @@ def signup_confirmation(t: Translator, signed: SignedUp, now: datetime) -> Reply
             ]
         ]
     return Reply(text="\n".join(lines), buttons=buttons, attachment=calendar(t, circle, signed.meetings, now))
+
+
+def waiting_reply(t: Translator, waiting: Waiting, hold: timedelta) -> Reply:
+    """L7: one's place on the waitlist, and what happens when a place frees."""
+    circle = waiting.circle
+    if waiting.offered_until is not None:
+        until = t.moment(in_zone(waiting.offered_until, circle.timezone))
+        return Reply(
+            text=t(
+                "A place in {circle} is free for you until {when}. Claim it before then.",
+                circle=circle.name,
+                when=until,
+            ),
+            buttons=[[Button(t("Claim my place"), ClaimPlace(stored(circle.id)).token)]],
+        )
+    text = t.plural(
+        "You are number {place} on the waitlist for {circle}. When a place frees, I will offer it to you; "
+        "you then have {n} hour to claim it.",
+        "You are number {place} on the waitlist for {circle}. When a place frees, I will offer it to you; "
+        "you then have {n} hours to claim it.",
+        int(hold.total_seconds() // 3600),
+        place=waiting.place,
+        circle=circle.name,
+    )
+    return Reply(text=text, buttons=[[Button(t("Leave the waitlist"), LeaveWaitlist(stored(circle.id)).token)]])

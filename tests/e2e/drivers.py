@@ -12,6 +12,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from adapters.console.driver import ConsoleDriver
+from adapters.console.sender import ConsoleSender
+from bot.app import Core
+from bot.conversation.outbound import Sender
+from bot.delivery.dispatcher import Dispatcher
 from tests.e2e.slack.harness import SlackChat
 from tests.e2e.telegram.harness import TelegramChat
 from tests.fakes.telegram_api import SentMessage, TgUser
@@ -33,6 +37,15 @@ class Driver(Protocol):
         """The person's id on the platform (what the core stores as their identity)."""
         ...
 
+    async def deliver(self, *names: str) -> dict[str, str]:
+        """One dispatcher pass through the platform's own sender, as the running bot makes it at
+        the app clock's instant; what each of ``names`` received in it."""
+        ...
+
+
+async def _pass(app: Core, platform: str, sender: Sender) -> None:
+    await Dispatcher(app.db, app.clock, {platform: sender}).run_pass()
+
 
 class TerminalDriver:
     platform = "console"
@@ -53,6 +66,11 @@ class TerminalDriver:
 
     def external_id(self, name: str) -> str:
         return name
+
+    async def deliver(self, *names: str) -> dict[str, str]:
+        marks = {name: len(self.chat.shown.get(name, [])) for name in names}
+        await _pass(self.chat.app, self.platform, ConsoleSender(driver=self.chat))
+        return {name: "\n\n".join(s.text for s in self.chat.shown.get(name, [])[marks[name] :]) for name in names}
 
 
 class TelegramDriver:
@@ -87,6 +105,12 @@ class TelegramDriver:
 
     def external_id(self, name: str) -> str:
         return str(self.person(name).id)
+
+    async def deliver(self, *names: str) -> dict[str, str]:
+        tg = self.chat.tg
+        marks = {name: len(tg.sent_messages(self.person(name).id)) for name in names}
+        await _pass(self.chat.adapter.circles, self.platform, self.chat.adapter.sender)
+        return {name: _shown(tg.sent_messages(self.person(name).id)[marks[name] :]) for name in names}
 
 
 def _shown(messages: list[SentMessage]) -> str:
@@ -126,3 +150,8 @@ class SlackDriver:
 
     def external_id(self, name: str) -> str:
         return self.chat.person(name).id
+
+    async def deliver(self, *names: str) -> dict[str, str]:
+        mark = self.chat.slack.mark()
+        await _pass(self.chat.adapter.circles, self.platform, self.chat.adapter.sender)
+        return {name: "\n\n".join(self.chat.slack.seen_by(self.chat.person(name), mark)) for name in names}

@@ -45,9 +45,11 @@ async def test_finished_and_unknown_places_list_nothing(chat: ConsoleDriver, clo
 
 async def test_online_circles_are_found_under_online(chat: ConsoleDriver) -> None:
     answers = list(BERLIN_CIRCLE)
-    answers[4:8] = ["#1", "#1"]  # Online venue, no city
+    answers[4:8] = ["#1", "https://meet.jit.si/py4e", "#1"]  # Online venue, its meeting link, no city
     await create_circle(chat, answers)
-    assert "Python for Everybody — Online" in await chat.say("/browse online", as_="alice")
+    listed = await chat.say("/browse online", as_="alice")
+    assert "Python for Everybody — Online" in listed
+    assert "meet.jit.si" not in listed  # the link is for the circle's learners only
 
 
 async def test_a_circle_placed_by_location_gets_its_city_and_zone(chat: ConsoleDriver) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from adapters.console.driver import ConsoleDriver
 from bot.actions import (
     AddMeeting,
+    ChangeSignupLimit,
     ChangeVenue,
     EditDefaultReminder,
     EditReminder,
@@ -114,6 +115,8 @@ async def record_every_dialog(chat: ConsoleDriver, db: Database, clock: FixedClo
     await rec.walk([f"!{WriteToLearners(1).token}"], [], as_="fiona")
     await rec.walk([f"!{EditDefaultReminder(2).token}"], [], as_="fiona")
     await rec.walk([f"!{EditReminderLead(2).token}"], [], as_="fiona")
+    await rec.walk([f"!{ChangeSignupLimit(2).token}"], [], as_="fiona")
+    await rec.walk([f"!{ChangeVenue(2).token}"], ["#1", "https://meet.jit.si/py4e", "#1"], as_="fiona")
     await rec.walk([f"!{EditReminder(2).token}"], [], as_="fiona")
     await rec.walk([f"/start {code}", ">Sign up"], ["#1", "Learn", "Help"], as_="bob")
     await rec.walk(["/browse"], [], as_="bob")

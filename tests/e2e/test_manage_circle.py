@@ -131,8 +131,11 @@ async def test_a_full_circle_says_so(chat: ConsoleDriver) -> None:
     answers[14] = "1"  # signup limit of one
     code = await create_circle(chat, answers)
     await sign_up(chat, code, "alice", "Learn", "Help", "Build")
-    await chat.say(f"/start {code}", as_="bob")
-    assert "Sorry, Python for Everybody is full: all 1 places are taken." in await chat.press("Sign up")
+    # The card of a full circle offers its waitlist; a Sign up pressed anyway is refused.
+    assert "This circle is full" in await chat.say(f"/start {code}", as_="bob")
+    assert [b.label for b in chat.buttons()] == ["Join the waitlist"]
+    token = chat.buttons()[0].token.replace("waitlist:", "signup:")
+    assert "Sorry, Python for Everybody is full: all 1 places are taken." in await chat.press_token(token)
     # Alice may still update her answers.
     assert "updated" in await sign_up(chat, code, "alice", "Learn more", "Help more", "Build more")
 

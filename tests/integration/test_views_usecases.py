@@ -11,10 +11,13 @@ from bot.usecases import learner_views, team_views, teams
 from bot.usecases.dialogs import DialogState, cancel_dialog, dialog_state, finish_dialog, save_dialog
 from domain.errors import NotFound, NotOrganizer, NotSignedUp
 from domain.model import CircleStatus, TeamMember, TeamRole
+from domain.waitlist import DEFAULT_OFFER_HOLD
 from storage.db import Database
 from storage.unit import unit_of_work
 from tests.conftest import NOW
 from tests.delivery.seed import circle, person
+
+HOLD = DEFAULT_OFFER_HOLD
 
 
 async def test_a_card_says_who_facilitates_and_who_signed_up_and_drafts_stay_hidden(db: Database) -> None:
@@ -22,16 +25,16 @@ async def test_a_card_says_who_facilitates_and_who_signed_up_and_drafts_stay_hid
     stranger = await person(db, "sam", NOW)
     draft = await circle(db, NOW, facilitator="dora", status=CircleStatus.DRAFT)
     async with unit_of_work(db) as unit:
-        as_facilitator = await learner_views.circle_card(unit, seeded.circle_id, seeded.facilitator_id)
-        as_learner = await learner_views.card_by_code(unit, seeded.circle.code, seeded.learner_ids[0])
-        as_stranger = await learner_views.circle_card(unit, seeded.circle_id, stranger)
+        as_facilitator = await learner_views.circle_card(unit, seeded.circle_id, seeded.facilitator_id, NOW)
+        as_learner = await learner_views.card_by_code(unit, seeded.circle.code, seeded.learner_ids[0], NOW)
+        as_stranger = await learner_views.circle_card(unit, seeded.circle_id, stranger, NOW)
         assert (as_facilitator.facilitates, as_facilitator.signed_up) == (True, False)
         assert as_learner is not None and (as_learner.facilitates, as_learner.signed_up) == (False, True)
         assert (as_stranger.facilitates, as_stranger.signed_up) == (False, False)
         assert len(as_stranger.meetings) == 6
         with pytest.raises(NotFound):
-            await learner_views.circle_card(unit, draft.circle_id, stranger)
-        assert await learner_views.card_by_code(unit, draft.circle.code, stranger) is None
+            await learner_views.circle_card(unit, draft.circle_id, stranger, NOW)
+        assert await learner_views.card_by_code(unit, draft.circle.code, stranger, NOW) is None
 
 
 async def test_rsvp_sheets_show_the_answer_just_given_and_refuse_strangers(db: Database) -> None:
@@ -59,8 +62,8 @@ async def test_my_circles_and_leaving(db: Database) -> None:
             seeded.circle_id
         ]
         assert (await learner_views.circle_to_leave(unit, seeded.circle_id, alice)).id == seeded.circle_id
-        assert (await learner_views.leave_circle(unit, seeded.circle_id, alice, NOW)).left
-        assert not (await learner_views.leave_circle(unit, seeded.circle_id, alice, NOW)).left
+        assert (await learner_views.leave_circle(unit, seeded.circle_id, alice, NOW, HOLD)).left
+        assert not (await learner_views.leave_circle(unit, seeded.circle_id, alice, NOW, HOLD)).left
         assert await learner_views.circles_signed_up(unit, alice) == []
         with pytest.raises(NotFound):
             await learner_views.circle_to_leave(unit, seeded.circle_id, alice)

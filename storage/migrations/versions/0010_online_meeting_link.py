@@ -1,0 +1,25 @@
+"""online circles: the meeting link, shown to the circle's learners
+
+Revision ID: 0010
+Revises: 0009
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("circles") as batch:
+        batch.add_column(sa.Column("venue_link", sa.String(length=500), nullable=False, server_default=""))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("circles") as batch:
+        batch.drop_column("venue_link")
