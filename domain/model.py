@@ -80,6 +80,9 @@ class Venue:
     city: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    # Which place the city is (e.g. "geo:2867714" for München / Munich), as browse finds it;
+    # empty until the application resolves the typed name through its gazetteer.
+    place: str = ""
 
     @property
     def online(self) -> bool:
