@@ -39,6 +39,7 @@ from bot.handlers import report as report_handlers
 from bot.i18n import Translator, supported_language
 from bot.metrics import Metrics, command_label
 from bot.texts import domain_error_text
+from bot.usecases import offered as offered_cases
 from domain.errors import DomainError
 from domain.model import Identity
 from storage.db import Database
@@ -253,6 +254,10 @@ class Core:
                     share_link=self.share_link(incoming.platform),
                 )
                 await self._route(ctx)
+                if ctx.replies and not incoming.in_group and person.id is not None:
+                    # Typing instead of tapping: the last message's buttons are what a typed label names.
+                    offered = [(button.label, button.token) for row in ctx.replies[-1].buttons for button in row]
+                    await offered_cases.remember_buttons(unit, person.id, offered, now)
                 for reply in ctx.replies:
                     # The reader's language (possibly just changed with /language) for the labels
                     # adapters add; in a group, a way into the private chat unless the answer has buttons.
@@ -318,6 +323,10 @@ class Core:
                 **{**incoming.__dict__, "command": word[0].lower(), "args": word[1] if len(word) > 1 else ""}
             )
             await self._command(ctx, word[0].lower())
+            return
+        token = await ctx.run(offered_cases.typed_button, ctx.person_id, text)
+        if token is not None:
+            await self._action(ctx, token)  # as if the button was pressed, authorised again there
             return
         ctx.say(ctx.t("I did not understand that.") + " " + ctx.t("Send /help to see what I can do."))
 
