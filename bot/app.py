@@ -67,6 +67,13 @@ def private_please(ctx: Context) -> str:
 A = TypeVar("A", bound=act.Action)
 
 
+def _dialog_button(token: str) -> bool:
+    try:
+        return isinstance(act.decode(token), act.DialogChoice)
+    except act.BadToken:
+        return True  # not an action this core can press for a typed label
+
+
 def _on_earth(where: Location) -> bool:
     lat, lon = where.latitude, where.longitude
     return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
@@ -254,9 +261,16 @@ class Core:
                     share_link=self.share_link(incoming.platform),
                 )
                 await self._route(ctx)
-                if ctx.replies and not incoming.in_group and person.id is not None:
-                    # Typing instead of tapping: the last message's buttons are what a typed label names.
-                    offered = [(button.label, button.token) for row in ctx.replies[-1].buttons for button in row]
+                offered = [
+                    (b.label, b.token)
+                    for reply in ctx.replies[-1:]
+                    for row in reply.buttons
+                    for b in row
+                    if not _dialog_button(b.token)  # a dialog matches its own buttons while it runs
+                ]
+                if offered and not incoming.in_group and person.id is not None:
+                    # Typing instead of tapping: the last buttons offered are what a typed label names.
+                    # (A reply without buttons, such as a refusal, leaves them and changes nothing.)
                     await offered_cases.remember_buttons(unit, person.id, offered, now)
                 for reply in ctx.replies:
                     # The reader's language (possibly just changed with /language) for the labels
