@@ -40,6 +40,7 @@ from bot.handlers import report as report_handlers
 from bot.i18n import Translator, supported_language
 from bot.metrics import Metrics, command_label
 from bot.texts import domain_error_text
+from bot.usecases import offered as offered_cases
 from domain.errors import DomainError
 from domain.model import Identity
 from storage.db import Database
@@ -65,6 +66,13 @@ def private_please(ctx: Context) -> str:
 
 
 A = TypeVar("A", bound=act.Action)
+
+
+def _dialog_button(token: str) -> bool:
+    try:
+        return isinstance(act.decode(token), act.DialogChoice)
+    except act.BadToken:
+        return True  # not an action this core can press for a typed label
 
 
 def _on_earth(where: Location) -> bool:
@@ -259,6 +267,17 @@ class Core:
                     share_link=self.share_link(incoming.platform),
                 )
                 await self._route(ctx)
+                offered = [
+                    (b.label, b.token)
+                    for reply in ctx.replies[-1:]
+                    for row in reply.buttons
+                    for b in row
+                    if not _dialog_button(b.token)  # a dialog matches its own buttons while it runs
+                ]
+                if offered and not incoming.in_group and person.id is not None:
+                    # Typing instead of tapping: the last buttons offered are what a typed label names.
+                    # (A reply without buttons, such as a refusal, leaves them and changes nothing.)
+                    await offered_cases.remember_buttons(unit, person.id, offered, now)
                 for reply in ctx.replies:
                     # The reader's language (possibly just changed with /language) for the labels
                     # adapters add; in a group, a way into the private chat unless the answer has buttons.
@@ -324,6 +343,10 @@ class Core:
                 **{**incoming.__dict__, "command": word[0].lower(), "args": word[1] if len(word) > 1 else ""}
             )
             await self._command(ctx, word[0].lower())
+            return
+        token = await ctx.run(offered_cases.typed_button, ctx.person_id, text)
+        if token is not None:
+            await self._action(ctx, token)  # as if the button was pressed, authorised again there
             return
         ctx.say(ctx.t("I did not understand that.") + " " + ctx.t("Send /help to see what I can do."))
 

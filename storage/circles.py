@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +32,7 @@ def _circle(row: RowMapping) -> Circle:
             city=row["venue_city"],
             latitude=row["latitude"],
             longitude=row["longitude"],
+            place=row["venue_city_key"],
         ),
         language=row["language"],
         timezone=row["timezone"],
@@ -129,10 +131,11 @@ class Circles:
         row = (await self.conn.execute(select(circles).where(circles.c.code == code))).mappings().first()
         return _circle(row) if row else None
 
-    async def published(self, city_key: str | None = None) -> list[Circle]:
+    async def published(self, city_keys: Sequence[str] | None = None) -> list[Circle]:
+        """Published circles, all or those at one of ``city_keys`` (places, see bot.geo.place_key)."""
         query = select(circles).where(circles.c.status == CircleStatus.PUBLISHED.value)
-        if city_key is not None:
-            query = query.where(circles.c.venue_city_key == city_key)
+        if city_keys is not None:
+            query = query.where(circles.c.venue_city_key.in_(list(city_keys)))
         rows = (await self.conn.execute(query.order_by(circles.c.first_date, circles.c.id))).mappings()
         return [_circle(r) for r in rows]
 

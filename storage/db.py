@@ -49,6 +49,12 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         await conn.run_sync(lambda sync: command.upgrade(_alembic_config(sync), revision))
 
 
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Take the schema back to ``revision`` (Alembic): for rehearsing a data migration."""
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda sync: command.downgrade(_alembic_config(sync), revision))
+
+
 class Database:
     """The one way into storage: ``async with db.transaction() as conn`` is a unit of work."""
 

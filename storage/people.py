@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.model import Identity, Person
 from storage.outbox import Status
 from storage.planning import replan_circles_of_person
-from storage.tables import dialogs, identities, metadata, outbox, people
+from storage.tables import dialogs, identities, metadata, offered_buttons, outbox, people
 from storage.upsert import insert_if_absent
 
 # Merging two people (linked identities): where both have a row and only one may stay (one signup
@@ -35,6 +35,7 @@ PREFER: dict[str, Prefer] = {
     "feedback": _newer("updated_at"),
     "survey_responses": _newer("answered_at"),
     "dialogs": _newer("updated_at"),
+    "offered_buttons": _newer("offered_at"),
     "facilitators": _ranked("role", "lead"),
     "team_members": _ranked("role", "organizer"),
 }
@@ -187,6 +188,7 @@ class People:
         )
         await self.conn.execute(delete(identities).where(identities.c.person_id == person_id))
         await self.conn.execute(delete(dialogs).where(dialogs.c.person_id == person_id))
+        await self.conn.execute(delete(offered_buttons).where(offered_buttons.c.person_id == person_id))
 
     async def merge(self, keep_id: int, gone_id: int) -> None:
         """Make person ``gone_id`` part of ``keep_id`` (linked identities), then delete ``gone_id``.

@@ -168,6 +168,16 @@ dialogs = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+offered_buttons = Table(
+    "offered_buttons",
+    metadata,
+    # The buttons of the last message a person got in their private chat, so that typing one's
+    # label counts as pressing it (chats without buttons, people who prefer typing).
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("buttons", JSON, nullable=False),  # [[label, token], ...]
+    Column("offered_at", UTCDateTime, nullable=False),
+)
+
 invites = Table(
     "invites",
     metadata,

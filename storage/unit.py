@@ -14,6 +14,7 @@ from storage.dialogs import Dialogs
 from storage.feedback import Feedbacks
 from storage.invites import Invites
 from storage.kept_inputs import KeptInputs
+from storage.offered_buttons import OfferedButtons
 from storage.outbox import Outbox
 from storage.people import People
 from storage.planning import Planning
@@ -36,6 +37,7 @@ class Unit:
         self.updates = Updates(conn)
         self.invites = Invites(conn)
         self.kept_inputs = KeptInputs(conn)
+        self.offered_buttons = OfferedButtons(conn)
         self.teams = Teams(conn)
         self.join_requests = JoinRequests(conn)
         self.surveys = Surveys(conn)

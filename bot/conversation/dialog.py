@@ -25,6 +25,7 @@ from bot.usecases.dialogs import (
     finish_dialog,
     save_dialog,
 )
+from bot.usecases.offered import same_label
 from domain.errors import DomainError
 
 HISTORY = "_history"
@@ -188,13 +189,12 @@ class DialogRunner:
         """Typing a button's label counts as pressing it (plain-text chats, Slack DMs)."""
         if answer.text is None:
             return answer
-        typed = answer.text.strip().casefold()
         prompt = await dialog.ask(ctx, state.step, state.data)
         for row in prompt.buttons:
             for button in row:
                 offered = decode(button.token)
                 mine = isinstance(offered, DialogChoice) and offered.step == state.step
-                if mine and button.label.strip().casefold() == typed:
+                if mine and same_label(answer.text, button.label):
                     assert isinstance(offered, DialogChoice)
                     return Answer(choice=offered.value)
         return answer

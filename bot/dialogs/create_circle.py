@@ -12,7 +12,17 @@ from bot.actions import Manage, stored
 from bot.conversation.context import Context
 from bot.conversation.dialog import DONE, Answer, Dialog, choice
 from bot.conversation.messages import Button, Reply
-from bot.geo import find_city, nearest_city, normalise_place, parse_zone, timezone_for_city, timezone_for_location
+from bot.geo import (
+    City,
+    city_by_id,
+    find_places,
+    nearest_city,
+    normalise_place,
+    parse_zone,
+    place_key,
+    timezone_for_city,
+    timezone_for_location,
+)
 from bot.i18n import available_languages
 from bot.parsing import (
     InputError,
@@ -60,6 +70,29 @@ def _ask(ctx: Context, text: str, *buttons: Button) -> Reply:
     rows = [[b] for b in buttons]
     hint = ctx.t("(Type back to return to the previous question, /cancel to stop.)")
     return Reply(text=f"{text}\n{hint}", buttons=rows, expects_text=True)
+
+
+# A second place of the same name is offered as a choice when it is at least this large beside the
+# first: Córdoba (Spain) next to Córdoba (Argentina) yes, Paris (Texas) next to Paris (France) no.
+RIVAL_SHARE = 0.05
+
+
+def _rivals(typed: str, places: tuple[City, ...]) -> list[City]:
+    """The places a name could well mean: those whose own name it is, comparable in size to the
+    largest (most populous first, at most four)."""
+    key = normalise_place(typed)
+    own = [city for city in places if normalise_place(city.name) == key]
+    if not own:
+        return []
+    return [city for city in own if city.population >= RIVAL_SHARE * own[0].population][:4]
+
+
+def _take_place(data: dict[str, Any], typed: str, city: City) -> None:
+    """Keep the place: the gazetteer's spelling when it is the same name ("berlin" -> "Berlin"); a
+    name in another language is kept as typed ("Monaco di Baviera"), for the facilitator's eyes."""
+    data["city"] = city.name if normalise_place(city.name) == normalise_place(typed) else typed
+    data["place"] = place_key(typed, city)
+    data["place_id"] = city.geoname_id
 
 
 class CreateCircle(Dialog):
@@ -168,28 +201,55 @@ class CreateCircle(Dialog):
     after_city = "language"
 
     async def take_city(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
-        data.pop("latitude", None)
-        data.pop("longitude", None)
+        for key in ("latitude", "longitude", "place", "place_id"):
+            data.pop(key, None)
         if answer.location is not None:
             city = nearest_city(answer.location.latitude, answer.location.longitude)
             if city is None:
                 raise InputError("city.not_found")
-            data["city"] = city.name
+            _take_place(data, city.name, city)
             data["latitude"], data["longitude"] = answer.location.latitude, answer.location.longitude
         elif answer.choice == "skip" and data.get("venue_name") == "Online":
             data["city"] = ""
         else:
             typed = parse_place_name(_text(ctx, answer, 400))
-            known = find_city(typed)
-            if known is None:
+            places = find_places(typed)
+            if not places:
                 # SPEC §2 "Places": a place the gazetteer does not know is kept only once the
                 # person confirms it (a village, a new spelling), so that typos are caught.
                 data["city_unknown"] = typed
                 return "city_confirm"
-            # The gazetteer's own spelling when it is the same name ("berlin" -> "Berlin"); a name
-            # in another language or spelling is kept as typed, so browsing with it still finds it.
-            data["city"] = known.name if normalise_place(known.name) == normalise_place(typed) else typed
+            rivals = _rivals(typed, places)
+            if len(rivals) > 1:
+                data["city_typed"] = typed
+                data["city_choices"] = [city.geoname_id for city in rivals]
+                return "city_pick"
+            _take_place(data, typed, places[0])
         return self.after_city
+
+    async def ask_city_pick(self, ctx: Context, data: dict[str, Any]) -> Reply:
+        buttons = []
+        for geoname_id in data["city_choices"]:
+            city = city_by_id(geoname_id)
+            if city is not None:
+                country = ctx.t.locale.territories.get(city.country_code, city.country_code)
+                buttons.append(choice("city_pick", str(geoname_id), f"{city.name}, {country}"[:60]))
+        return _ask(
+            ctx,
+            ctx.t("There are several places called {city}. Which one do you mean?", city=data["city_typed"]),
+            *buttons,
+            choice("city_pick", "back", ctx.t("Type it again")),
+        )
+
+    async def take_city_pick(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
+        if answer.choice is not None and answer.choice.isdigit() and int(answer.choice) in data["city_choices"]:
+            city = city_by_id(int(answer.choice))
+            if city is not None:
+                _take_place(data, data["city_typed"], city)
+                return self.after_city
+        if answer.text is None:
+            raise InputError("choice.needed")
+        return await self.take_city(ctx, data, answer)  # another name, typed straight away
 
     async def ask_city_confirm(self, ctx: Context, data: dict[str, Any]) -> Reply:
         return _ask(
@@ -206,6 +266,7 @@ class CreateCircle(Dialog):
         if answer.choice == "keep":
             # (city_unknown stays: ``back`` from the next question asks this question again.)
             data["city"] = data["city_unknown"]
+            data["place"] = place_key(data["city_unknown"])  # found by the name as typed
             return self.after_city
         if answer.text is None:
             raise InputError("choice.needed")
@@ -230,8 +291,11 @@ class CreateCircle(Dialog):
         return "timezone"
 
     async def ask_timezone(self, ctx: Context, data: dict[str, Any]) -> Reply:
+        chosen = city_by_id(data["place_id"]) if "place_id" in data else None
         if "latitude" in data:
             suggested = timezone_for_location(data["latitude"], data["longitude"])
+        elif chosen is not None:
+            suggested = chosen.timezone or None
         else:
             suggested = timezone_for_city(data["city"]) if data.get("city") else None
         text = ctx.t("Which time zone do you meet in? Send its name, like Europe/Berlin or America/New_York.")
@@ -363,6 +427,7 @@ class CreateCircle(Dialog):
                 city=data.get("city", ""),
                 latitude=data.get("latitude"),
                 longitude=data.get("longitude"),
+                place=data.get("place", ""),
             ),
             language=data["language"],
             timezone=data["timezone"],
@@ -419,6 +484,7 @@ class ChangeVenue(CreateCircle):
             city=data.get("city", ""),
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),
+            place=data.get("place", ""),
         )
         circle = await ctx.run(circle_cases.change_venue, data["circle_id"], ctx.person_id, venue, ctx.now)
         ctx.say(

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.delivery import notices
 from bot.delivery.offers import offer_free_places
-from bot.geo import find_city, normalise_place
+from bot.geo import city_by_id, find_city, place_key
 from bot.usecases.codes import new_code
 from domain.errors import NotFound
 from domain.model import Circle, Facilitator, FacilitatorRole, Meeting, Venue
@@ -21,16 +21,21 @@ COFACILITATOR_INVITE = "cofacilitator"
 
 
 def city_key(venue: Venue) -> str:
-    """How browse finds a circle by city: accents and case folded; online circles under 'online'."""
+    """How browse finds a circle: the place its city is (resolved once, through the gazetteer, so
+    that any name of it finds the circle); online circles without a city under 'online'."""
     if venue.city:
-        return normalise_place(venue.city)
+        if not venue.place:
+            venue.place = place_key(venue.city)
+        return venue.place
     return ONLINE_KEY if venue.online else ""
 
 
 def locate(venue: Venue) -> Venue:
-    """Coordinates for browsing by location, from the city through the offline gazetteer."""
+    """Coordinates for browsing by location, from the place (or city) through the offline gazetteer."""
     if venue.latitude is None and venue.city:
-        city = find_city(venue.city)
+        chosen = venue.place.removeprefix("geo:")
+        city = city_by_id(int(chosen)) if venue.place.startswith("geo:") and chosen.isdigit() else None
+        city = city or find_city(venue.city)
         if city is not None:
             venue.latitude, venue.longitude = city.latitude, city.longitude
     return venue

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.geo import distance_km, normalise_place
+from bot.geo import distance_km, find_places, normalise_place, place_key
 from bot.usecases import leaving, waitlist
-from bot.usecases.circles import city_key
+from bot.usecases.circles import ONLINE_KEY
 from domain.errors import NotFound
-from domain.model import Circle, Meeting, Rsvp, Signup, Venue
+from domain.model import Circle, Meeting, Rsvp, Signup
 from domain.rules import check_can_rsvp, check_can_sign_up, is_listed
 from domain.waitlist import DEFAULT_OFFER_HOLD
 from storage.unit import Unit
@@ -23,8 +23,16 @@ class Listed:
 
 
 async def browse_city(unit: Unit, city: str, now: datetime) -> list[Listed]:
-    key = city_key(Venue(name=city, city=city)) if normalise_place(city) != "online" else "online"
-    return await _listed(unit, await unit.circles.published(key), now)
+    """Circles at every place the typed name can mean ("Córdoba": Argentina's, then Spain's), the
+    most populous place first; and circles whose unknown place was kept under this very name."""
+    if normalise_place(city) == ONLINE_KEY:
+        keys = [ONLINE_KEY]
+    else:
+        keys = [place_key(city, place) for place in find_places(city)] + [normalise_place(city)]
+    found = await unit.circles.published(keys)
+    rank = {key: position for position, key in enumerate(keys)}
+    found.sort(key=lambda circle: rank.get(circle.venue.place, len(keys)))  # stable: by date within a place
+    return await _listed(unit, found, now)
 
 
 async def browse_near(unit: Unit, latitude: float, longitude: float, now: datetime, limit: int = 10) -> list[Listed]:

@@ -70,3 +70,45 @@ async def test_a_circle_placed_by_location_gets_its_city_and_zone(chat: ConsoleD
     assert "First meeting: Mon, 7 Dec 2026, 09:00 NZDT" in review
     await chat.press("Publish")
     assert "Python for Everybody" in await chat.say("/browse auckland", as_="alice")
+
+
+async def test_any_name_of_a_place_finds_its_circles(chat: ConsoleDriver) -> None:
+    await create_circle(chat, circle_in("München", "Europe/Berlin", "Python in München"))
+    await create_circle(chat, circle_in("Köln", "Europe/Berlin", "Python in Köln"))
+    for typed in ("Munich", "münchen", "MÜNCHEN", "Monaco di Baviera", "Munchen"):
+        found = await chat.say(f"/browse {typed}", as_="alice")
+        assert "Python in München" in found, typed
+        assert "Python in Köln" not in found
+    assert "Python in Köln" in await chat.say("/browse Cologne")
+
+
+async def test_a_name_of_several_places_asks_which_one(chat: ConsoleDriver) -> None:
+    answers = circle_in("Córdoba", "Europe/Madrid", "Python en Córdoba")
+    await chat.say("/new", as_="fiona")
+    for answer in answers[:7]:
+        await chat.say(answer)
+    question = await chat.say("Cordoba")
+    assert "There are several places called Cordoba" in question
+    # The most populous first: Argentina's, then Spain's, then Mexico's.
+    assert question.index("Argentina") < question.index("Spain") < question.index("Mexico")
+    zone = await chat.press("Córdoba, Spain")
+    assert "In which language" in zone
+    assert "Europe/Madrid" in await chat.say("es")  # the zone suggested is Spain's, not Argentina's
+    await chat.say("#1")
+    for answer in answers[10:]:
+        await chat.say(answer)
+    await chat.press("Publish")
+    assert "Python en Córdoba" in await chat.say("/browse córdoba", as_="alice")
+
+
+async def test_a_place_the_gazetteer_does_not_know_is_found_by_its_typed_name(chat: ConsoleDriver) -> None:
+    answers = circle_in("Entenhausen", "Europe/Berlin", "Python am Rand")
+    await chat.say("/new", as_="fiona")
+    for answer in answers[:7]:
+        await chat.say(answer)
+    assert "I do not know a town called Entenhausen" in await chat.say("Entenhausen")
+    await chat.press("Keep Entenhausen")
+    for answer in answers[8:]:
+        await chat.say(answer)
+    await chat.press("Publish")
+    assert "Python am Rand" in await chat.say("/browse entenhausen", as_="alice")

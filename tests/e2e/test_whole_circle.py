@@ -217,3 +217,61 @@ async def slack_checks(driver: Driver, db: Database) -> None:
 
 
 PLATFORM_CHECKS = {"console": terminal_checks, "telegram": telegram_checks, "slack": slack_checks}
+
+
+async def publish_circle(driver: Driver) -> str:
+    await driver.say("/new", as_="fiona")
+    for answer in BERLIN_CIRCLE:
+        await (driver.press if answer in BUTTONS else driver.say)(answer, as_="fiona")
+    found = SHARE_CODE.search(await driver.press("Publish", as_="fiona"))
+    assert found
+    return found.group(1)
+
+
+async def test_typing_a_button_label_counts_as_pressing_it(driver: Driver) -> None:
+    """Issue 13: people who type rather than tap: any button of the last message they got."""
+    code = await publish_circle(driver)
+    await driver.say(f"/start {code}", as_="alice")
+    assert "Do you agree?" in await driver.say("sign up", as_="alice")  # the card's button
+    await driver.say("I AGREE", as_="alice")
+    await driver.say("Automate my spreadsheets", as_="alice")
+    await driver.say("I can explain Excel tricks", as_="alice")
+    await driver.say("A tool for my garden club", as_="alice")
+    assert "You said you will come to meeting 1" in await driver.say("i'll be there", as_="alice")
+    await driver.say("/language", as_="alice")
+    assert "Deutsch" in await driver.say("deutsch", as_="alice")  # the language buttons' label
+    # A word that names no button offered is still not understood, in her language now.
+    assert "Das habe ich nicht verstanden" in await driver.say("sign up", as_="alice")
+
+
+async def test_a_spanish_learner_plays_her_part_in_spanish(driver: Driver, clock: FixedClock) -> None:
+    """Issue 13: Lucía speaks Spanish: every answer she gets, dates in Spanish order, her typed
+    answers understood; the facilitator keeps English."""
+    code = await publish_circle(driver)
+    await driver.say("/language", as_="lucia")
+    assert "español" in await driver.say("español", as_="lucia")
+    listed = await driver.say("/browse Berlín", as_="lucia")
+    assert "Círculos abiertos a inscripción en Berlín:" in listed
+    assert "lun, 7 dic 2026, 18:00 CET" in listed
+    card = await driver.say(f"/start {code}", as_="lucia")
+    assert "Python for Everybody" in card
+    assert "¿Estás de acuerdo?" in await driver.say("inscribirme", as_="lucia")
+    assert "¿Qué esperas sacar" in await driver.press("Acepto", as_="lucia")
+    await driver.say("Automatizar mis hojas de cálculo", as_="lucia")
+    await driver.say("Puedo explicar trucos de Excel", as_="lucia")
+    confirmation = await driver.say("Una herramienta para mi club", as_="lucia")
+    assert "¡Te inscribiste en Python for Everybody!" in confirmation
+    assert "Próximo encuentro: lun, 7 dic 2026, 18:00 CET" in confirmation
+    assert driver.buttons(as_="lucia") == ["Allí estaré", "No puedo ir"]
+    assert "Dijiste que vendrás al encuentro 1. ¡Gracias!" in await driver.say("allí estaré", as_="lucia")
+    rsvps = await driver.say("/rsvp", as_="lucia")
+    assert "Encuentro 1, lun, 7 dic 2026, 18:00 CET: sí" in rsvps
+    # The facilitator reads her answers in English around them.
+    await driver.say("/mycircles", as_="fiona")
+    await driver.press("Python for Everybody", as_="fiona")
+    assert "Goal: Automatizar mis hojas de cálculo" in await driver.press("Signups", as_="fiona")
+    await driver.say("/leave", as_="lucia")
+    await driver.press("Python for Everybody", as_="lucia")
+    assert "Dejaste Python for Everybody." in await driver.press("Sí, me voy", as_="lucia")
+    await driver.say("/forget", as_="lucia")
+    assert "tus datos personales están borrados" in await driver.press("Sí, olvídame", as_="lucia")
