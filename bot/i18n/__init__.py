@@ -26,8 +26,15 @@ DEFAULT_LANGUAGE = "en"
 
 def available_languages() -> list[str]:
     """English plus every language with a catalogue."""
+    return list(_catalogues())
+
+
+@cache
+def _catalogues() -> tuple[str, ...]:
+    # Read once: the catalogues ship with the code, and every event asks (a directory listing
+    # per Translator was a measurable part of an RSVP press).
     found = sorted(p.name for p in LOCALES.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").exists())
-    return [DEFAULT_LANGUAGE, *[lang for lang in found if lang != DEFAULT_LANGUAGE]]
+    return (DEFAULT_LANGUAGE, *[lang for lang in found if lang != DEFAULT_LANGUAGE])
 
 
 def supported_language(code: str | None) -> str:
@@ -35,7 +42,7 @@ def supported_language(code: str | None) -> str:
     if not code:
         return DEFAULT_LANGUAGE
     normalised = code.replace("-", "_")
-    languages = available_languages()
+    languages = _catalogues()
     for candidate in (normalised, normalised.split("_")[0].lower()):
         if candidate in languages:
             return candidate
@@ -55,16 +62,22 @@ def _translations(language: str) -> NullTranslations:
     return Translations(fp=buffer, domain=DOMAIN)
 
 
+@cache
+def _locale(language: str) -> Locale:
+    """Babel's locale for a catalogue's language, parsed once per language."""
+    try:
+        return Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(DEFAULT_LANGUAGE)
+
+
 class Translator:
     """Texts, numbers and dates in one person's language."""
 
     def __init__(self, language: str) -> None:
         self.language = supported_language(language)
         self._gettext = _translations(self.language)
-        try:
-            self.locale = Locale.parse(self.language)
-        except (UnknownLocaleError, ValueError):
-            self.locale = Locale.parse(DEFAULT_LANGUAGE)
+        self.locale = _locale(self.language)
 
     def __call__(self, message: str, **params: Any) -> str:
         text = self._gettext.gettext(message)
