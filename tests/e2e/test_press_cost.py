@@ -24,9 +24,10 @@ from tests.e2e.flows import create_circle, sign_up
 # Statements of one RSVP press: the update's first-time mark, the person (with their chat, written
 # only when it changed), one read of everything the answer and the redrawn list need (the meeting,
 # its circle and all its meetings, the person's signup and answers) and the answer itself — 4
-# (8 before that read was one, 9 before the chat was written only on change). No slack: one more
-# statement is a press made dearer, and this test says so.
-MOST_STATEMENTS_PER_PRESS = 4
+# (8 before that read was one, 9 before the chat was written only on change). On PostgreSQL the
+# first-time mark and the person are one statement: 3. No slack: one more statement is a press
+# made dearer, and this test says so.
+MOST_STATEMENTS_PER_PRESS = {"sqlite": 4, "postgresql": 3}
 
 
 @contextmanager
@@ -52,7 +53,7 @@ async def test_an_rsvp_press_runs_a_bounded_number_of_statements(chat: ConsoleDr
         answered = await chat.press("1: Yes", as_="alice")
 
     assert "You said you will come to meeting 1" in answered
-    assert len(statements) <= MOST_STATEMENTS_PER_PRESS
+    assert len(statements) <= MOST_STATEMENTS_PER_PRESS[db.engine.dialect.name], statements
 
 
 async def test_the_one_read_still_refuses_what_it_must_and_changes_nothing(chat: ConsoleDriver, db: Database) -> None:

@@ -142,3 +142,22 @@ async def test_the_same_identity_arriving_twice_at_once_is_one_person(db: Databa
     assert len(ids) == 1
     async with db.transaction() as conn:
         assert (await conn.execute(select(func.count()).select_from(people))).scalar_one() == 1
+
+
+async def test_an_update_seen_before_finds_nobody_and_creates_nobody(db: Database) -> None:
+    """``arrive`` notes the update and reads the person at once (one statement on PostgreSQL): a
+    newcomer's first update creates them, its repeat is None and creates no second person; a known
+    person's chat is recorded when it changed."""
+    newcomer = Identity("telegram", "42", "42")
+    async with unit_of_work(db) as unit:
+        arrived = await unit.people.arrive(newcomer, "Nora", "de", NOW, "1")
+    assert arrived is not None and arrived[1] is True and arrived[0].language == "de"
+    async with unit_of_work(db) as unit:
+        assert await unit.people.arrive(newcomer, "Nora", "de", NOW, "1") is None
+        again = await unit.people.arrive(Identity("telegram", "42", "-100"), "Nora", "en", NOW, "2")
+    assert again is not None and again[1] is False and again[0].id == arrived[0].id
+    assert again[0].language == "de"  # the stored person, not the event's language
+    async with unit_of_work(db) as unit:
+        assert await unit.people.identities_of(arrived[0].id or 0) == [Identity("telegram", "42", "-100")]
+    async with db.transaction() as conn:
+        assert (await conn.execute(select(func.count()).select_from(people))).scalar_one() == 1
