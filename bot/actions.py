@@ -29,7 +29,7 @@ class Action:
 
     @property
     def token(self) -> str:
-        return ":".join([self.verb, *(_encode(getattr(self, f.name)) for f in fields(self))])
+        return ":".join([self.verb, *(_encode(getattr(self, name)) for name, _ in _fields(type(self)))])
 
 
 ACTIONS: dict[str, type[Action]] = {}
@@ -54,13 +54,25 @@ def decode(token: str) -> Action:
     cls = ACTIONS.get(verb)
     if cls is None:
         raise BadToken(token)
-    names = [f.name for f in fields(cls)]
+    shape = _fields(cls)
     # The last field may itself contain ':' (a dialog choice such as a time, 18:00).
-    parts = rest.split(":", len(names) - 1) if names and rest else []
-    if len(parts) != len(names) or not all(parts) or (not names and rest):
+    parts = rest.split(":", len(shape) - 1) if shape and rest else []
+    if len(parts) != len(shape) or not all(parts) or (not shape and rest):
         raise BadToken(token)
-    hints = get_type_hints(cls)
-    return cls(**{name: _decode(hints[name], part) for name, part in zip(names, parts, strict=True)})
+    return cls(**{name: _decode(kind, part) for (name, kind), part in zip(shape, parts, strict=True)})
+
+
+_FIELDS: dict[type[Action], tuple[tuple[str, Any], ...]] = {}
+
+
+def _fields(cls: type[Action]) -> tuple[tuple[str, Any], ...]:
+    """An action's fields with their types, in token order: worked out once per action, not per
+    press (resolving the annotations was a measurable part of an RSVP press)."""
+    shape = _FIELDS.get(cls)
+    if shape is None:
+        hints = get_type_hints(cls)
+        shape = _FIELDS[cls] = tuple((f.name, hints[f.name]) for f in fields(cls))
+    return shape
 
 
 def _encode(value: object) -> str:

@@ -244,14 +244,15 @@ class Core:
         language = supported_language(incoming.language or self.settings.circles.default_language)
         try:
             async with unit_of_work(self.db) as unit:
-                if incoming.update_id is not None and not await unit.updates.first_time(
-                    incoming.platform, incoming.update_id, now
-                ):
-                    return []  # A repeated update (webhook retry, double delivery): already handled.
                 chat = incoming.private_chat_id or (None if incoming.in_group else incoming.chat_id)
-                person, _ = await unit.people.ensure(
-                    Identity(incoming.platform, incoming.user_id, chat), incoming.user_name, language, now
-                )
+                identity = Identity(incoming.platform, incoming.user_id, chat)
+                if incoming.update_id is None:
+                    person, _ = await unit.people.ensure(identity, incoming.user_name, language, now)
+                else:
+                    arrived = await unit.people.arrive(identity, incoming.user_name, language, now, incoming.update_id)
+                    if arrived is None:
+                        return []  # A repeated update (webhook retry, double delivery): already handled.
+                    person, _ = arrived
                 language = person.language  # refusals below speak the person's chosen language
                 if person.unreachable_reason == BLOCKED and person.id is not None and not incoming.in_group:
                     # Writing to the bot again means they unblocked it: messages may reach them again.

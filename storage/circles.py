@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Circle, CircleStatus, Facilitator, FacilitatorRole, Meeting, Venue
@@ -16,7 +15,7 @@ from storage.tables import circles, facilitators, meetings
 from storage.upsert import insert_if_absent
 
 
-def _circle(row: RowMapping) -> Circle:
+def circle_from_row(row: Mapping[Any, Any]) -> Circle:
     return Circle(
         id=row["id"],
         code=row["code"],
@@ -85,7 +84,7 @@ def _columns(circle: Circle, city_key: str) -> dict[str, Any]:
     }
 
 
-def _meeting(row: RowMapping) -> Meeting:
+def meeting_from_row(row: Mapping[Any, Any]) -> Meeting:
     return Meeting(
         id=row["id"],
         circle_id=row["circle_id"],
@@ -119,17 +118,17 @@ class Circles:
 
     async def get(self, circle_id: int) -> Circle | None:
         row = (await self.conn.execute(select(circles).where(circles.c.id == circle_id))).mappings().first()
-        return _circle(row) if row else None
+        return circle_from_row(row) if row else None
 
     async def get_for_update(self, circle_id: int) -> Circle | None:
         """Lock the circle's row for the rest of the transaction (PostgreSQL), to serialise signups."""
         query = select(circles).where(circles.c.id == circle_id).with_for_update()
         row = (await self.conn.execute(query)).mappings().first()
-        return _circle(row) if row else None
+        return circle_from_row(row) if row else None
 
     async def by_code(self, code: str) -> Circle | None:
         row = (await self.conn.execute(select(circles).where(circles.c.code == code))).mappings().first()
-        return _circle(row) if row else None
+        return circle_from_row(row) if row else None
 
     async def published(self, city_keys: Sequence[str] | None = None) -> list[Circle]:
         """Published circles, all or those at one of ``city_keys`` (places, see bot.geo.place_key)."""
@@ -137,7 +136,7 @@ class Circles:
         if city_keys is not None:
             query = query.where(circles.c.venue_city_key.in_(list(city_keys)))
         rows = (await self.conn.execute(query.order_by(circles.c.first_date, circles.c.id))).mappings()
-        return [_circle(r) for r in rows]
+        return [circle_from_row(r) for r in rows]
 
     async def facilitated_by(self, person_id: int) -> list[Circle]:
         query = (
@@ -146,11 +145,11 @@ class Circles:
             .where(facilitators.c.person_id == person_id)
             .order_by(circles.c.first_date, circles.c.id)
         )
-        return [_circle(r) for r in (await self.conn.execute(query)).mappings()]
+        return [circle_from_row(r) for r in (await self.conn.execute(query)).mappings()]
 
     async def of_team(self, team_id: int) -> list[Circle]:
         query = select(circles).where(circles.c.team_id == team_id).order_by(circles.c.first_date, circles.c.id)
-        return [_circle(r) for r in (await self.conn.execute(query)).mappings()]
+        return [circle_from_row(r) for r in (await self.conn.execute(query)).mappings()]
 
     async def join_team(self, person_id: int, team_id: int | None) -> None:
         """The circles a person leads follow them into (or out of) a team."""
@@ -228,7 +227,7 @@ class Circles:
             .where(facilitators.c.person_id == person_id, facilitators.c.role == FacilitatorRole.LEAD.value)
             .order_by(circles.c.id)
         )
-        return [_circle(r) for r in (await self.conn.execute(query)).mappings()]
+        return [circle_from_row(r) for r in (await self.conn.execute(query)).mappings()]
 
     async def make_lead(self, circle_id: int, person_id: int) -> None:
         """``person_id`` (already a facilitator of the circle) becomes its lead; any other lead
@@ -272,7 +271,7 @@ class Circles:
         rows = await self.conn.execute(
             select(meetings).where(meetings.c.circle_id == circle_id).order_by(meetings.c.start, meetings.c.id)
         )
-        return [_meeting(r) for r in rows.mappings()]
+        return [meeting_from_row(r) for r in rows.mappings()]
 
     async def meetings_of(self, circle_ids: list[int]) -> dict[int, list[Meeting]]:
         found: dict[int, list[Meeting]] = {cid: [] for cid in circle_ids}
@@ -281,12 +280,12 @@ class Circles:
                 select(meetings).where(meetings.c.circle_id.in_(circle_ids)).order_by(meetings.c.start)
             )
             for r in rows.mappings():
-                found[r["circle_id"]].append(_meeting(r))
+                found[r["circle_id"]].append(meeting_from_row(r))
         return found
 
     async def meeting(self, meeting_id: int) -> Meeting | None:
         row = (await self.conn.execute(select(meetings).where(meetings.c.id == meeting_id))).mappings().first()
-        return _meeting(row) if row else None
+        return meeting_from_row(row) if row else None
 
     async def add_meeting(self, circle_id: int, start: datetime, duration_minutes: int) -> Meeting:
         result = await self.conn.execute(

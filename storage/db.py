@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -33,7 +35,41 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    engine = create_async_engine(url)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled PostgreSQL connection unused for longer than this is pinged before it is handed out.
+IDLE_BEFORE_PING = 5.0  # seconds
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Hand out only live connections (after a PostgreSQL restart, a dropped connection…), without
+    paying for it on every event: SQLAlchemy's ``pool_pre_ping`` costs three round trips per
+    checkout with asyncpg (BEGIN, a ping, ROLLBACK) — as many as the rest of an RSVP press. A
+    connection returned moments ago was working then; one idle for longer is pinged, and a failed
+    ping makes the pool replace it (``DisconnectionError``). A connection that dies while in use
+    fails its event, which the core answers with an apology, and the pool is renewed."""
+    sync = engine.sync_engine
+
+    @event.listens_for(sync, "connect")
+    def _connected(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(sync, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(sync, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is not None and time.monotonic() - returned < IDLE_BEFORE_PING:
+            return
+        try:
+            sync.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise DisconnectionError("a pooled connection did not answer") from error
 
 
 def _alembic_config(connection: Connection) -> Config:

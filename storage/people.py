@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Column, Table, UniqueConstraint, and_, delete, select, update
+from sqlalchemy import Column, Table, UniqueConstraint, and_, bindparam, delete, func, select, true, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Identity, Person
 from storage.outbox import Status
 from storage.planning import replan_circles_of_person
-from storage.tables import dialogs, identities, metadata, offered_buttons, outbox, people
+from storage.tables import dialogs, identities, metadata, offered_buttons, outbox, people, processed_updates
+from storage.updates import Updates
 from storage.upsert import insert_if_absent
 
 # Merging two people (linked identities): where both have a row and only one may stay (one signup
@@ -73,6 +76,37 @@ def _person(row: RowMapping) -> Person:
     )
 
 
+def _arrival() -> Any:
+    """PostgreSQL: note an update as seen (unless it was) and read the person behind its identity,
+    in one statement. One row always: ``fresh`` (1: first time, 0: seen before) and the person's
+    columns with their identity's chat (all NULL when the identity is new)."""
+    seen = (
+        postgresql.insert(processed_updates)
+        .values(
+            platform=bindparam("u_platform"),
+            update_id=bindparam("u_update_id"),
+            seen_at=bindparam("u_seen_at", type_=processed_updates.c.seen_at.type),
+        )
+        .on_conflict_do_nothing(index_elements=["platform", "update_id"])
+        .returning(processed_updates.c.update_id)
+        .cte("seen")
+    )
+    fresh = select(func.count().label("fresh")).select_from(seen).subquery("fresh")
+    known = (
+        select(people, identities.c.chat_id.label("identity_chat_id"))
+        .join(identities, identities.c.person_id == people.c.id)
+        .where(
+            identities.c.platform == bindparam("i_platform"),
+            identities.c.external_id == bindparam("i_external_id"),
+        )
+        .subquery("known")
+    )
+    return select(fresh.c.fresh, known).select_from(fresh.outerjoin(known, true()))
+
+
+_ARRIVAL = _arrival()
+
+
 class People:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -105,9 +139,37 @@ class People:
         )
         row = (await self.conn.execute(query)).mappings().first()
         if row is not None:
-            if identity.chat_id and identity.chat_id != row["identity_chat_id"]:
-                await self._update_chat(identity)
-            return _person(row), False
+            return await self._known(identity, row), False
+        return await self._create(identity, name, language, now)
+
+    async def arrive(
+        self, identity: Identity, name: str, language: str, now: datetime, update_id: str
+    ) -> tuple[Person, bool] | None:
+        """``ensure`` for a platform update seen for the first time; None when it was seen before
+        (a webhook retry, a double delivery), and then nothing is created.
+
+        Every event passes here, so on PostgreSQL noting the update and reading the person are one
+        round trip (``_ARRIVAL``); SQLite, in-process, takes the two statements one after the other.
+        """
+        if self.conn.dialect.name != "postgresql":
+            if not await Updates(self.conn).first_time(identity.platform, update_id, now):
+                return None
+            return await self.ensure(identity, name, language, now)
+        params = {"u_platform": identity.platform, "u_update_id": update_id, "u_seen_at": now}
+        params |= {"i_platform": identity.platform, "i_external_id": identity.external_id}
+        row = (await self.conn.execute(_ARRIVAL, params)).mappings().one()
+        if not row["fresh"]:
+            return None
+        if row["id"] is None:
+            return await self._create(identity, name, language, now)
+        return await self._known(identity, row), False
+
+    async def _known(self, identity: Identity, row: RowMapping) -> Person:
+        if identity.chat_id and identity.chat_id != row["identity_chat_id"]:
+            await self._update_chat(identity)
+        return _person(row)
+
+    async def _create(self, identity: Identity, name: str, language: str, now: datetime) -> tuple[Person, bool]:
         result = await self.conn.execute(
             people.insert().values(name=name, language=language, forgotten=False, created_at=now)
         )

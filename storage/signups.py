@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import LABEL_STYLE_TABLENAME_PLUS_COL, Table, and_, bindparam, func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import Rsvp, Signup
+from domain.model import Circle, Meeting, Rsvp, Signup
+from storage.circles import circle_from_row, meeting_from_row
 from storage.planning import replan_circle
-from storage.tables import meetings, rsvps, signups
+from storage.tables import circles, meetings, rsvps, signups
 from storage.upsert import upsert
 
 
@@ -93,9 +97,57 @@ class Signups:
         )
 
 
+@dataclass
+class RsvpSheetRows:
+    """Everything an RSVP press needs, read at once: the pressed meeting's circle, all its meetings
+    (by date), whether the person is signed up (actively), and their answers (meeting id → coming)."""
+
+    circle: Circle
+    meetings: list[Meeting]
+    signed_up: bool
+    answers: dict[int, bool]
+
+    def meeting(self, meeting_id: int) -> Meeting | None:
+        return next((m for m in self.meetings if m.id == meeting_id), None)
+
+
+def _of(table: Table, row: RowMapping) -> Mapping[str, Any]:
+    """One table's columns of a row selected with table-name labels (``circles_id`` → ``id``)."""
+    return {column.name: row[f"{table.name}_{column.name}"] for column in table.columns}
+
+
+# The pressed meeting (``pressed``) leads to its circle, whose every meeting comes with the person's
+# answer to it and their signup: one round trip instead of five. Built once: only parameters change.
+_pressed = meetings.alias("pressed")
+_SHEET_AROUND = (
+    select(circles, meetings, rsvps.c.attending, signups.c.active)
+    .select_from(_pressed)
+    .join(circles, circles.c.id == _pressed.c.circle_id)
+    .join(meetings, meetings.c.circle_id == circles.c.id)
+    .outerjoin(rsvps, and_(rsvps.c.meeting_id == meetings.c.id, rsvps.c.person_id == bindparam("person_id")))
+    .outerjoin(signups, and_(signups.c.circle_id == circles.c.id, signups.c.person_id == bindparam("person_id")))
+    .where(_pressed.c.id == bindparam("meeting_id"))
+    .order_by(meetings.c.start, meetings.c.id)
+    .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+)
+
+
 class Rsvps:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
+
+    async def sheet_around(self, meeting_id: int, person_id: int) -> RsvpSheetRows | None:
+        """What an RSVP press on ``meeting_id`` needs (``RsvpSheetRows``); None: no such meeting."""
+        rows = (await self.conn.execute(_SHEET_AROUND, {"meeting_id": meeting_id, "person_id": person_id})).mappings()
+        found: RsvpSheetRows | None = None
+        for row in rows:
+            meeting = meeting_from_row(_of(meetings, row))
+            if found is None:
+                found = RsvpSheetRows(circle_from_row(_of(circles, row)), [], bool(row["signups_active"]), {})
+            found.meetings.append(meeting)
+            if row["rsvps_attending"] is not None and meeting.id is not None:
+                found.answers[meeting.id] = bool(row["rsvps_attending"])
+        return found
 
     async def answer(self, rsvp: Rsvp) -> None:
         """Record a yes/no; a second answer replaces the first."""

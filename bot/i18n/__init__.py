@@ -8,8 +8,8 @@ and are compiled in memory at start (Babel), so no binary ``.mo`` file is kept i
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
-from functools import cache
+from datetime import date, datetime, tzinfo
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,15 @@ DEFAULT_LANGUAGE = "en"
 
 def available_languages() -> list[str]:
     """English plus every language with a catalogue."""
+    return list(_catalogues())
+
+
+@cache
+def _catalogues() -> tuple[str, ...]:
+    # Read once: the catalogues ship with the code, and every event asks (a directory listing
+    # per Translator was a measurable part of an RSVP press).
     found = sorted(p.name for p in LOCALES.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").exists())
-    return [DEFAULT_LANGUAGE, *[lang for lang in found if lang != DEFAULT_LANGUAGE]]
+    return (DEFAULT_LANGUAGE, *[lang for lang in found if lang != DEFAULT_LANGUAGE])
 
 
 def supported_language(code: str | None) -> str:
@@ -35,7 +42,7 @@ def supported_language(code: str | None) -> str:
     if not code:
         return DEFAULT_LANGUAGE
     normalised = code.replace("-", "_")
-    languages = available_languages()
+    languages = _catalogues()
     for candidate in (normalised, normalised.split("_")[0].lower()):
         if candidate in languages:
             return candidate
@@ -55,16 +62,38 @@ def _translations(language: str) -> NullTranslations:
     return Translations(fp=buffer, domain=DOMAIN)
 
 
+# A circle's few meeting times are shown to all its learners, again and again (every RSVP press
+# redraws the list): formatted once per language, not per press (Babel's formatting was about half
+# the cost of drawing an RSVP list).
+@lru_cache(maxsize=4096)
+def _date(language: str, day: date) -> str:
+    if language == DEFAULT_LANGUAGE:
+        return format_date(day, "EEE, d MMM y", locale=_locale(language))
+    return format_skeleton("yMMMEd", day, locale=_locale(language))
+
+
+@lru_cache(maxsize=4096)
+def _moment(language: str, instant: datetime, _zone: tzinfo | None, _fold: int) -> str:
+    clock = format_time(instant, "HH:mm", locale=_locale(language))
+    return f"{_date(language, instant.date())}, {clock} {instant.strftime('%Z')}"
+
+
+@cache
+def _locale(language: str) -> Locale:
+    """Babel's locale for a catalogue's language, parsed once per language."""
+    try:
+        return Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(DEFAULT_LANGUAGE)
+
+
 class Translator:
     """Texts, numbers and dates in one person's language."""
 
     def __init__(self, language: str) -> None:
         self.language = supported_language(language)
         self._gettext = _translations(self.language)
-        try:
-            self.locale = Locale.parse(self.language)
-        except (UnknownLocaleError, ValueError):
-            self.locale = Locale.parse(DEFAULT_LANGUAGE)
+        self.locale = _locale(self.language)
 
     def __call__(self, message: str, **params: Any) -> str:
         text = self._gettext.gettext(message)
@@ -75,9 +104,7 @@ class Translator:
 
     def date(self, day: date) -> str:
         """E.g. ``Mon, 7 Dec 2026``; other languages in their own order (``Mo., 7. Dez. 2026``)."""
-        if self.language == DEFAULT_LANGUAGE:
-            return format_date(day, "EEE, d MMM y", locale=self.locale)
-        return format_skeleton("yMMMEd", day, locale=self.locale)
+        return _date(self.language, day)
 
     def moment(self, instant: datetime) -> str:
         """A local date and time with the zone's abbreviation, e.g. ``Mon, 7 Dec 2026, 18:00 CET``.
@@ -85,8 +112,9 @@ class Translator:
         The abbreviation comes from the tz database (``strftime('%Z')``), which is what people
         read on their clocks, rather than CLDR's long names.
         """
-        clock = format_time(instant, "HH:mm", locale=self.locale)
-        return f"{self.date(instant.date())}, {clock} {instant.strftime('%Z')}"
+        # The zone and the fold are part of the key: one instant in two zones compares equal but
+        # reads differently, and so do 02:30 CEST and 02:30 CET on the night the clocks go back.
+        return _moment(self.language, instant, instant.tzinfo, instant.fold)
 
     def language_name(self, code: str) -> str:
         try:

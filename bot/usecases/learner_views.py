@@ -127,8 +127,8 @@ class Answered:
 
 async def answer_rsvp(unit: Unit, meeting_id: int, person_id: int, attending: bool, now: datetime) -> Answered:
     """L3: answer (or change the answer) for one meeting, and the sheet that shows it."""
-    circle, meeting = await rsvp(unit, meeting_id, person_id, attending, now)
-    return Answered(await _sheet(unit, circle, person_id), meeting)
+    found, meeting = await rsvp(unit, meeting_id, person_id, attending, now)
+    return Answered(RsvpSheet(found.circle, found.meetings, found.answers), meeting)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from domain.errors import NotFound
 from domain.model import Circle, Meeting, Rsvp, Signup
 from domain.rules import check_can_rsvp, check_can_sign_up, is_listed
 from domain.waitlist import DEFAULT_OFFER_HOLD
+from storage.signups import RsvpSheetRows
 from storage.unit import Unit
 
 
@@ -82,16 +83,22 @@ async def sign_up(unit: Unit, signup: Signup, now: datetime) -> bool:
     return earlier is None or not earlier.active
 
 
-async def rsvp(unit: Unit, meeting_id: int, person_id: int, attending: bool, now: datetime) -> tuple[Circle, Meeting]:
-    meeting = await unit.circles.meeting(meeting_id)
-    if meeting is None:
+async def rsvp(
+    unit: Unit, meeting_id: int, person_id: int, attending: bool, now: datetime
+) -> tuple[RsvpSheetRows, Meeting]:
+    """L3: answer (or change the answer) for one meeting; the circle's sheet with the new answer.
+
+    The busiest moment the bot has (learners pressing a reminder's buttons), so it costs one read
+    (the meeting with its circle, the circle's meetings, the person's signup and answers) and one
+    write, whatever the circle's size."""
+    found = await unit.rsvps.sheet_around(meeting_id, person_id)
+    meeting = found.meeting(meeting_id) if found is not None else None
+    if found is None or meeting is None:
         raise NotFound()
-    circle = await unit.circles.get(meeting.circle_id)
-    assert circle is not None
-    signup = await unit.signups.get(meeting.circle_id, person_id)
-    check_can_rsvp(circle, meeting, now, signed_up=signup is not None and signup.active)
+    check_can_rsvp(found.circle, meeting, now, signed_up=found.signed_up)
     await unit.rsvps.answer(Rsvp(meeting_id, person_id, attending, now))
-    return circle, meeting
+    found.answers[meeting_id] = attending
+    return found, meeting
 
 
 async def leave(

@@ -7,8 +7,10 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
+import storage.db
 from bot.usecases import circles as circle_cases
 from bot.usecases import learners
 from domain.errors import CircleFull
@@ -142,3 +144,42 @@ async def test_the_same_identity_arriving_twice_at_once_is_one_person(db: Databa
     assert len(ids) == 1
     async with db.transaction() as conn:
         assert (await conn.execute(select(func.count()).select_from(people))).scalar_one() == 1
+
+
+async def test_an_update_seen_before_finds_nobody_and_creates_nobody(db: Database) -> None:
+    """``arrive`` notes the update and reads the person at once (one statement on PostgreSQL): a
+    newcomer's first update creates them, its repeat is None and creates no second person; a known
+    person's chat is recorded when it changed."""
+    newcomer = Identity("telegram", "42", "42")
+    async with unit_of_work(db) as unit:
+        arrived = await unit.people.arrive(newcomer, "Nora", "de", NOW, "1")
+    assert arrived is not None and arrived[1] is True and arrived[0].language == "de"
+    async with unit_of_work(db) as unit:
+        assert await unit.people.arrive(newcomer, "Nora", "de", NOW, "1") is None
+        again = await unit.people.arrive(Identity("telegram", "42", "-100"), "Nora", "en", NOW, "2")
+    assert again is not None and again[1] is False and again[0].id == arrived[0].id
+    assert again[0].language == "de"  # the stored person, not the event's language
+    async with unit_of_work(db) as unit:
+        assert await unit.people.identities_of(arrived[0].id or 0) == [Identity("telegram", "42", "-100")]
+    async with db.transaction() as conn:
+        assert (await conn.execute(select(func.count()).select_from(people))).scalar_one() == 1
+
+
+@pytest.mark.postgresql_only
+async def test_a_pooled_connection_that_died_while_idle_is_replaced_not_handed_out(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL restarted, or dropped an idle connection: the next unit of work still succeeds.
+    (A connection idle for longer than ``IDLE_BEFORE_PING`` is pinged first; 0 makes every one so.)"""
+    monkeypatch.setattr(storage.db, "IDLE_BEFORE_PING", 0.0)
+    async with db.transaction() as conn:
+        doomed = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    killer = create_async_engine(db.engine.url.render_as_string(hide_password=False))
+    async with killer.begin() as conn:
+        assert (await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": doomed})).scalar_one()
+    await killer.dispose()
+
+    async with unit_of_work(db) as unit:
+        found, _ = await unit.people.ensure(Identity("console", "after", "after"), "After", "en", NOW)
+        pid = (await unit.conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    assert found.id is not None and pid != doomed

@@ -8,10 +8,12 @@ rather than reaching people in English.
 from __future__ import annotations
 
 import string
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import cast
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -146,3 +148,17 @@ def test_german_texts_come_out_in_german() -> None:
 def test_unknown_languages_stay_english() -> None:
     assert supported_language("xx-YY") == DEFAULT_LANGUAGE
     assert Translator("xx")("What I can do") == "What I can do"
+
+
+def test_moments_read_in_their_own_zone_and_language_however_often_they_are_shown() -> None:
+    """Formatted moments are remembered (every RSVP press redraws the same meetings): one instant in
+    two zones, the two 02:30s of the night the clocks go back, and two languages stay apart."""
+    berlin, london = ZoneInfo("Europe/Berlin"), ZoneInfo("Europe/London")
+    summer = datetime(2026, 10, 25, 2, 30, tzinfo=berlin)
+    winter = summer.replace(fold=1)
+    en, de = Translator("en"), Translator("de")
+    for _ in range(2):
+        assert en.moment(summer) == "Sun, 25 Oct 2026, 02:30 CEST"
+        assert en.moment(winter) == "Sun, 25 Oct 2026, 02:30 CET"
+        assert en.moment(summer.astimezone(london)) == "Sun, 25 Oct 2026, 01:30 BST"
+        assert de.moment(summer) == "So., 25. Okt. 2026, 02:30 CEST"
