@@ -23,11 +23,12 @@ from tests.e2e.flows import create_circle, sign_up
 
 # Statements of one RSVP press: the update's first-time mark, the person (with their chat, written
 # only when it changed), one read of everything the answer and the redrawn list need (the meeting,
-# its circle and all its meetings, the person's signup and answers) and the answer itself — 4
+# its circle and all its meetings, the person's signup and answers), the answer itself, and the
+# buttons the redrawn list offers (remembered so that typing a label counts as pressing it) — 5
 # (8 before that read was one, 9 before the chat was written only on change). On PostgreSQL the
-# first-time mark and the person are one statement: 3. No slack: one more statement is a press
+# first-time mark and the person are one statement: 4. No slack: one more statement is a press
 # made dearer, and this test says so.
-MOST_STATEMENTS_PER_PRESS = {"sqlite": 4, "postgresql": 3}
+MOST_STATEMENTS_PER_PRESS = {"sqlite": 5, "postgresql": 4}
 
 
 @contextmanager
