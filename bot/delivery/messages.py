@@ -155,13 +155,19 @@ def reminder_reply(
         buttons = [[Button(t("Edit reminders"), ShowReminder(stored(circle.id)).token)]]
     else:
         lines.append(t("Will you come?"))
-        buttons = [
-            [
-                Button(t("I'll be there"), AnswerRsvp(stored(meeting.id), True).token),
-                Button(t("I can't make it"), AnswerRsvp(stored(meeting.id), False).token),
-            ]
-        ]
+        buttons = will_you_come(t, meeting)
     return Reply(text="\n".join(lines), buttons=buttons)
+
+
+def will_you_come(t: Translator, meeting: Meeting) -> list[list[Button]]:
+    """The RSVP buttons under a reminder, and under a notice that a meeting moved."""
+    meeting_id = stored(meeting.id)
+    return [
+        [
+            Button(t("I'll be there"), AnswerRsvp(meeting_id, True).token),
+            Button(t("I can't make it"), AnswerRsvp(meeting_id, False).token),
+        ]
+    ]
 
 
 def _render_reminder(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
@@ -363,12 +369,7 @@ def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Dro
     buttons: list[list[Button]] = []
     if not meeting.cancelled and meeting.start > snap.now and meeting.start == new:
         lines.append(t("Will you come?"))
-        buttons = [
-            [
-                Button(t("I'll be there"), AnswerRsvp(stored(meeting.id), True).token),
-                Button(t("I can't make it"), AnswerRsvp(stored(meeting.id), False).token),
-            ]
-        ]
+        buttons = will_you_come(t, meeting)
     return Reply(text="\n".join(lines), buttons=buttons)
 
 

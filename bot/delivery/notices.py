@@ -10,7 +10,7 @@ repeat ignored before any use case runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.delivery.messages import FACILITATOR_REMOVED, JOIN_ANSWER, JOIN_REQUEST, NOTICE, STEPPED_DOWN
@@ -72,21 +72,9 @@ async def meeting_changed(unit: Unit, meeting: Meeting, old_start: datetime, now
     else:
         change = f"moved-{int(meeting.start.timestamp())}-at-{int(now.timestamp() * 1_000_000)}"
         payload = {"change": "moved", "old": old_start.isoformat(), "new": meeting.start.isoformat()}
-    learners = await unit.signups.active_for_circle(meeting.circle_id)
-    return await unit.outbox.add(
-        [
-            NewMessage(
-                key=f"notice:{meeting.id}:{change}:{s.person_id}",
-                kind=NOTICE,
-                person_id=s.person_id,
-                due_at=now,
-                payload=payload,
-                circle_id=meeting.circle_id,
-                meeting_id=meeting.id,
-            )
-            for s in learners
-        ],
-        now,
+    learners = [s.person_id for s in await unit.signups.active_for_circle(meeting.circle_id)]
+    return await _tell(
+        unit, learners, f"{meeting.id}:{change}", payload, now, circle_id=meeting.circle_id, meeting_id=meeting.id
     )
 
 
@@ -96,22 +84,10 @@ async def _tell_learners_of_circle(unit: Unit, circle_id: int, change: str, now:
     meetings = await unit.circles.meetings(circle_id)
     if not worth_telling_learners(meetings, now):
         return 0
-    learners = await unit.signups.active_for_circle(circle_id)
+    learners = [s.person_id for s in await unit.signups.active_for_circle(circle_id)]
     stamp = int(now.timestamp() * 1_000_000)  # each change is news, even the same one again
-    return await unit.outbox.add(
-        [
-            NewMessage(
-                key=f"notice:circle:{circle_id}:{change}-at-{stamp}:{s.person_id}",
-                kind=NOTICE,
-                person_id=s.person_id,
-                due_at=now,
-                payload={"change": change},
-                circle_id=circle_id,
-            )
-            for s in learners
-        ],
-        now,
-    )
+    key, payload = f"circle:{circle_id}:{change}-at-{stamp}", {"change": change}
+    return await _tell(unit, learners, key, payload, now, circle_id=circle_id)
 
 
 async def circle_cancelled(unit: Unit, circle_id: int, now: datetime) -> int:
@@ -128,12 +104,12 @@ async def venue_changed(unit: Unit, circle_id: int, now: datetime) -> int:
 
 
 async def _tell(
-    unit: Unit, person_ids: list[int], key: str, payload: dict[str, object], now: datetime, **about: int
+    unit: Unit, person_ids: list[int], key: str, payload: Mapping[str, object], now: datetime, **about: int
 ) -> int:
     """One notice to each of ``person_ids``; ``key`` names the change, so it is queued once."""
     return await unit.outbox.add(
         [
-            NewMessage(key=f"notice:{key}:{p}", kind=NOTICE, person_id=p, due_at=now, payload=payload, **about)
+            NewMessage(key=f"notice:{key}:{p}", kind=NOTICE, person_id=p, due_at=now, payload=dict(payload), **about)
             for p in person_ids
         ],
         now,
