@@ -116,6 +116,7 @@ def reminder_screen(t: Translator, overview: ReminderOverview) -> tuple[str, But
         return t("There is no reminder left to send for {circle}.", circle=circle.name) + "\n" + lead, buttons
     meeting = upcoming.meeting
     preview = reminder_reply(t, circle, overview.managed.meetings, meeting, upcoming.state, copy=False)
+    due = moment_for(t, upcoming.due, circle.timezone)  # outside the plural call: pybabel reads it wrong
     lines = [
         t(
             "The next reminder of {circle} is for meeting {number} ({meeting}).",
@@ -127,7 +128,7 @@ def reminder_screen(t: Translator, overview: ReminderOverview) -> tuple[str, But
             "It goes out on {when} to {n} learner, and a copy to you.",
             "It goes out on {when} to {n} learners, and a copy to you.",
             upcoming.learners,
-            when=moment_for(t, upcoming.due, circle.timezone),
+            when=due,
         ),
         lead,
         "",
