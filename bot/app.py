@@ -34,6 +34,7 @@ from bot.dialogs.signup import SignupDialog
 from bot.dialogs.signup_limit import SignupLimitDialog
 from bot.dialogs.survey import FacilitatorSurvey, LearnerSurvey, start_survey
 from bot.dialogs.team import CreateTeam, SummaryTime
+from bot.dialogs.timezone import TimezoneDialog
 from bot.handlers import facilitator, general, learner, messaging, team
 from bot.handlers import identity as identity_handlers
 from bot.handlers import report as report_handlers
@@ -53,7 +54,10 @@ MAX_INPUT = 10_000  # Longer input is refused before it reaches any dialog.
 
 # What must happen in a private chat: dialogs, personal answers, managing a circle.
 PERSONAL_COMMANDS = frozenset(
-    {"new", "rsvp", "mycircles", "leave", "forget", "language", "link", "message", "reminder", "feedback", "report"}
+    {
+        *("new", "rsvp", "mycircles", "leave", "forget", "language", "link", "message", "reminder", "feedback"),
+        *("report", "timezone"),
+    }
 )
 # Buttons that make sense in a group or channel: a circle's card and the team's shared views.
 GROUP_ACTIONS: frozenset[type[act.Action]] = frozenset(
@@ -110,6 +114,7 @@ class Core:
                 ReminderTextDialog(),
                 ReminderLeadDialog(),
                 SignupLimitDialog(),
+                TimezoneDialog(),
             ]
         )
         # Every typed action (bot/actions.py) to its handler; the handler gets the decoded fields.
@@ -216,6 +221,7 @@ class Core:
             "leave": learner.leave_command,
             "forget": general.forget,
             "language": general.language,
+            "timezone": lambda ctx: general.timezone(ctx, r),
             "cancel": self._cancel,
         }
         assert set(commands) == COMMAND_WORDS, "every command word needs a handler"
@@ -254,6 +260,10 @@ class Core:
                         return []  # A repeated update (webhook retry, double delivery): already handled.
                     person, _ = arrived
                 language = person.language  # refusals below speak the person's chosen language
+                if incoming.timezone and incoming.timezone != person.platform_timezone and person.id is not None:
+                    # The zone the platform's profile states (Slack): used while the person chose none.
+                    await unit.people.set_platform_timezone(person.id, incoming.timezone)
+                    person.platform_timezone = incoming.timezone
                 if person.unreachable_reason == BLOCKED and person.id is not None and not incoming.in_group:
                     # Writing to the bot again means they unblocked it: messages may reach them again.
                     await unit.people.mark_reachable(person.id)
@@ -263,7 +273,7 @@ class Core:
                     person=person,
                     incoming=incoming,
                     now=now,
-                    t=Translator(person.language),
+                    t=Translator(person.language, person.zone),
                     settings=self.settings,
                     share_link=self.share_link(incoming.platform),
                 )

@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("leave", N_("Leave a circle")),
     ("forget", N_("Delete all your personal data")),
     ("language", N_("Choose your language")),
+    ("timezone", N_("Your time zone, to see circles' times in it")),
     ("link", N_("Be one person on Telegram and Slack")),
     ("cancel", N_("Stop what you are doing")),
 )

@@ -70,6 +70,13 @@ class Person:
     language: str = "en"
     unreachable_reason: str | None = None
     forgotten: bool = False
+    timezone: str | None = None  # the IANA zone the person chose (/timezone)
+    platform_timezone: str | None = None  # the zone their platform's profile states (Slack's ``tz``)
+
+    @property
+    def zone(self) -> str | None:
+        """The zone times are shown to this person in, besides the circle's own: theirs, if chosen."""
+        return self.timezone or self.platform_timezone
 
 
 @dataclass

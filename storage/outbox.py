@@ -352,6 +352,9 @@ class Outbox:
                     language=r["language"],
                     unreachable_reason=r["unreachable_reason"],
                     forgotten=r["forgotten"],
+                    # The recipient's own zone: a reminder shows the meeting in theirs too.
+                    timezone=r["timezone"],
+                    platform_timezone=r["platform_timezone"],
                 )
                 found[r["id"]] = Recipient(person, [])
             known = await self.conn.execute(

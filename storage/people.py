@@ -73,6 +73,8 @@ def _person(row: RowMapping) -> Person:
         language=row["language"],
         unreachable_reason=row["unreachable_reason"],
         forgotten=row["forgotten"],
+        timezone=row["timezone"],
+        platform_timezone=row["platform_timezone"],
     )
 
 
@@ -218,6 +220,12 @@ class People:
     async def set_language(self, person_id: int, language: str) -> None:
         await self.conn.execute(update(people).where(people.c.id == person_id).values(language=language))
 
+    async def set_timezone(self, person_id: int, zone: str | None) -> None:
+        await self.conn.execute(update(people).where(people.c.id == person_id).values(timezone=zone))
+
+    async def set_platform_timezone(self, person_id: int, zone: str | None) -> None:
+        await self.conn.execute(update(people).where(people.c.id == person_id).values(platform_timezone=zone))
+
     async def drop_chat(self, identity: Identity) -> None:
         """An account refused the bot: stop writing there until the person writes from it again
         (``ensure`` then records the chat anew)."""
@@ -246,7 +254,13 @@ class People:
         await self.conn.execute(
             update(people)
             .where(people.c.id == person_id)
-            .values(name="(forgotten)", forgotten=True, unreachable_reason="forgotten")
+            .values(
+                name="(forgotten)",
+                forgotten=True,
+                unreachable_reason="forgotten",
+                timezone=None,
+                platform_timezone=None,
+            )
         )
         await self.conn.execute(delete(identities).where(identities.c.person_id == person_id))
         await self.conn.execute(delete(dialogs).where(dialogs.c.person_id == person_id))

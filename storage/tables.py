@@ -40,6 +40,10 @@ people = Table(
     Column("unreachable_reason", String(200)),
     Column("forgotten", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # The person's own time zone (/timezone) and the one their platform profile states (Slack):
+    # times of circles in other zones are shown in theirs too.
+    Column("timezone", String(64)),
+    Column("platform_timezone", String(64)),
 )
 
 identities = Table(

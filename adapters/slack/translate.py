@@ -36,6 +36,7 @@ class Profile:
 
     name: str
     language: str | None = None
+    timezone: str | None = None  # the IANA zone of the person's Slack profile (``tz``)
 
 
 ProfileLookup = Callable[[str, str], Awaitable[Profile]]  # (user id, fallback name) -> profile
@@ -96,6 +97,7 @@ def from_command(body: Payload, profile: Profile, *, private: bool) -> tuple[Inc
         chat_id=channel or str(body["user_id"]),
         user_name=profile.name,
         language=profile.language,
+        timezone=profile.timezone,
         update_id=_update_id("command", body.get("trigger_id")),
         in_group=not private,
         # Slack opens a direct message from a user id, so the person stays reachable even if
@@ -141,6 +143,7 @@ def from_message(body: Payload, event: Payload, profile: Profile) -> tuple[Incom
         chat_id=str(event["channel"]),
         user_name=profile.name,
         language=profile.language,
+        timezone=profile.timezone,
         text=from_slack(str(event.get("text") or "")),
         update_id=_update_id("event", body.get("event_id")),
     )
@@ -177,6 +180,7 @@ def from_action(body: Payload, profile: Profile) -> tuple[Incoming, Origin]:
         chat_id=str(channel or user["id"]),
         user_name=profile.name,
         language=profile.language,
+        timezone=profile.timezone,
         action=str(action.get("value") or ""),
         update_id=_update_id("action", body.get("trigger_id")),
         in_group=not private,
@@ -207,7 +211,8 @@ def profile_from(user: Payload, fallback: str) -> Profile:
         or fallback
     )
     locale = user.get("locale")
-    return Profile(name=name[:200], language=str(locale) if locale else None)
+    zone = user.get("tz")
+    return Profile(name=name[:200], language=str(locale) if locale else None, timezone=str(zone) if zone else None)
 
 
 def _update_id(kind: str, value: object) -> str | None:

@@ -18,13 +18,23 @@ from __future__ import annotations
 import dataclasses
 
 from bot.conversation.messages import Incoming
-from bot.parsing import strip_controls, strip_invisible
+from bot.parsing import InputError, parse_timezone, strip_controls, strip_invisible
 
 NAME_MAX = 200  # what a person's stored name holds
 
 
 def _line(value: str | None) -> str | None:
     return None if value is None else strip_controls(value, keep_lines=False)
+
+
+def _zone(value: str | None) -> str | None:
+    """A platform's time zone only when it is one the zone database knows (else as if untold)."""
+    if not value:
+        return None
+    try:
+        return parse_timezone(value[:64])
+    except InputError:
+        return None
 
 
 def clean_incoming(incoming: Incoming, *, fallback_name: str = "?") -> Incoming:
@@ -43,4 +53,5 @@ def clean_incoming(incoming: Incoming, *, fallback_name: str = "?") -> Incoming:
         action=_line(incoming.action),
         update_id=_line(incoming.update_id),
         private_chat_id=_line(incoming.private_chat_id),
+        timezone=_zone(incoming.timezone),
     )

@@ -39,6 +39,8 @@ class Incoming:
     # Whether this platform lets people share a location (Slack does not): the core then does
     # not ask for one.
     can_share_location: bool = True
+    # The IANA time zone the platform's profile states (Slack's ``tz``), when it tells one.
+    timezone: str | None = None
 
     @property
     def raw_text(self) -> str:

@@ -365,7 +365,7 @@ class Dispatcher:
             return _Prepared(row, closing=Closing(row.id, Status.UNREACHABLE, error=why))
         person = recipient.person
         # Rendered first: a message no longer wanted is dropped, whoever could send it.
-        rendered = render(row, snap, Translator(person.language))
+        rendered = render(row, snap, Translator(person.language, person.zone))
         if isinstance(rendered, Drop):
             return _Prepared(row, closing=Closing(row.id, Status.DROPPED, error=rendered.reason))
         identity = self._choose(chats)

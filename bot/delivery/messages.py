@@ -26,10 +26,10 @@ from bot.actions import (
 from bot.conversation.messages import Button, Reply
 from bot.delivery.reasons import reason_text
 from bot.i18n import Translator
-from bot.views.circles import venue_text, when
+from bot.views.circles import moment_for, venue_text, when
 from domain.delivery import LEFT, Drop, feedback_unwanted, reminder_unwanted
 from domain.model import Circle, CircleStatus, Meeting, Team
-from domain.schedule import in_zone, next_meeting
+from domain.schedule import next_meeting
 from storage.broadcasts import Broadcast
 from storage.outbox import OutboxRow, Recipient, Status
 from storage.reminders import ReminderState
@@ -309,7 +309,7 @@ def _render_waitlist(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | D
         "Good news: a place in {circle} is free, and it is yours if you want it. Claim it by {when}; after that "
         "it goes to the next person on the waitlist.",
         circle=circle.name,
-        when=t.moment(in_zone(until, circle.timezone)),
+        when=moment_for(t, until, circle.timezone),
     )
     buttons = [
         [
@@ -351,7 +351,7 @@ def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Dro
             "{circle}: meeting {number} on {when} is cancelled.",
             circle=circle.name,
             number=meeting.number,
-            when=t.moment(in_zone(start, circle.timezone)),
+            when=moment_for(t, start, circle.timezone),
         )
         return Reply(text=text)
     old = datetime.fromisoformat(str(row.payload["old"]))
@@ -361,8 +361,8 @@ def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Dro
             "{circle}: meeting {number} has moved from {old} to {new}.",
             circle=circle.name,
             number=meeting.number,
-            old=t.moment(in_zone(old, circle.timezone)),
-            new=t.moment(in_zone(new, circle.timezone)),
+            old=moment_for(t, old, circle.timezone),
+            new=moment_for(t, new, circle.timezone),
         ),
         t("Where: {venue}", venue=venue_text(t, circle.venue)),
     ]

@@ -11,9 +11,9 @@ from bot.conversation.messages import Reply
 from bot.parsing import InputError, clean_text, parse_date, parse_time, require_future_date
 from bot.usecases import circles as circle_cases
 from bot.usecases import managing
-from bot.views.circles import when
+from bot.views.circles import moment_for, when
 from domain.model import Circle, Meeting
-from domain.schedule import in_zone, local_to_utc
+from domain.schedule import local_to_utc
 
 
 async def _circle(ctx: Context, data: dict[str, Any]) -> Circle:
@@ -79,7 +79,7 @@ class MeetingTimeDialog(Dialog):
                 ctx.t(
                     "Meeting {number} moved from {old} to {new}.",
                     number=meeting.number,
-                    old=ctx.t.moment(in_zone(old, circle.timezone)),
+                    old=moment_for(ctx.t, old, circle.timezone),
                     new=when(ctx.t, circle, meeting),
                 )
             )

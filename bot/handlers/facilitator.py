@@ -16,10 +16,9 @@ from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
 from bot.usecases import circles as circle_cases
 from bot.usecases import managing
-from bot.views.circles import rsvp_view, signups_view, when
+from bot.views.circles import moment_for, rsvp_view, signups_view, when
 from bot.views.facilitator import manage_screen
 from bot.views.files import signups_csv
-from domain.schedule import in_zone
 
 
 async def new_circle(ctx: Context, runner: DialogRunner) -> None:
@@ -139,7 +138,7 @@ async def cancel_meeting(ctx: Context, meeting_id: int) -> None:
         ctx.t(
             "Meeting {number} on {when} is cancelled.",
             number=meeting.number,
-            when=ctx.t.moment(in_zone(meeting.start, circle.timezone)),
+            when=moment_for(ctx.t, meeting.start, circle.timezone),
         ),
         edit=True,
     )

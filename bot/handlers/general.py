@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from bot.actions import ChooseLanguage, Forget
 from bot.conversation.context import Context
+from bot.conversation.dialog import DialogRunner, explain_input
 from bot.conversation.messages import Button
+from bot.dialogs.timezone import save_zone
+from bot.geo import parse_zone
 from bot.i18n import Translator, available_languages
+from bot.parsing import InputError
 from bot.usecases import identity, learners, leaving
 from bot.views.help import help_view
 
@@ -28,8 +32,22 @@ async def choose_language(ctx: Context, code: str) -> None:
         ctx.say(ctx.t("I do not speak that language yet."))
         return
     await ctx.run(identity.set_language, ctx.person_id, code)
-    ctx.t = Translator(code)
+    ctx.t = Translator(code, ctx.t.zone)
     ctx.say(ctx.t("From now on I will speak {language} with you.", language=ctx.t.language_name(code)), edit=True)
+
+
+async def timezone(ctx: Context, runner: DialogRunner) -> None:
+    """``/timezone America/New_York`` (or a city) sets it at once; ``/timezone`` alone asks."""
+    typed = ctx.incoming.args.strip()
+    if typed:
+        try:
+            zone = parse_zone(typed[:100])
+        except InputError as error:
+            ctx.say(explain_input(ctx, error))
+        else:
+            await save_zone(ctx, zone)
+            return
+    await runner.start(ctx, "timezone")
 
 
 async def forget(ctx: Context) -> None:

@@ -88,9 +88,11 @@ def _locale(language: str) -> Locale:
 
 
 class Translator:
-    """Texts, numbers and dates in one person's language."""
+    """Texts, numbers and dates in one person's language; ``zone`` is the reader's own time zone
+    (an IANA name, when known), so that a time in another zone can be shown in theirs as well."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, zone: str | None = None) -> None:
+        self.zone = zone
         self.language = supported_language(language)
         self._gettext = _translations(self.language)
         self.locale = _locale(self.language)
@@ -115,6 +117,10 @@ class Translator:
         # The zone and the fold are part of the key: one instant in two zones compares equal but
         # reads differently, and so do 02:30 CEST and 02:30 CET on the night the clocks go back.
         return _moment(self.language, instant, instant.tzinfo, instant.fold)
+
+    def clock(self, instant: datetime) -> str:
+        """The wall-clock time alone, e.g. ``18:00``."""
+        return format_time(instant, "HH:mm", locale=self.locale)
 
     def language_name(self, code: str) -> str:
         try:

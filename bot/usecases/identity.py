@@ -113,3 +113,8 @@ async def link_accounts(unit: Unit, code: str, person_id: int, now: datetime) ->
 async def set_language(unit: Unit, person_id: int, code: str) -> None:
     """The language the person chose to be spoken to in."""
     await unit.people.set_language(person_id, code)
+
+
+async def set_timezone(unit: Unit, person_id: int, zone: str | None) -> None:
+    """The time zone the person chose (an IANA name), or None to forget it."""
+    await unit.people.set_timezone(person_id, zone)

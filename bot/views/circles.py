@@ -13,7 +13,23 @@ from domain.waitlist import WaitlistEntry
 
 def when(t: Translator, circle: Circle, meeting: Meeting) -> str:
     """A meeting's start in the circle's own time zone, with the zone's abbreviation."""
-    return t.moment(in_zone(meeting.start, circle.timezone))
+    return moment_for(t, meeting.start, circle.timezone)
+
+
+def moment_for(t: Translator, instant: datetime, zone: str) -> str:
+    """``instant`` as read in ``zone``, and — when the reader's own zone (``t.zone``) shows another
+    clock — in theirs too: "Mon, 7 Dec 2026, 18:00 CET (12:00 your time)", with their date when it
+    is another day. The one place that decides how a time reads for someone in another zone."""
+    local = in_zone(instant, zone)
+    text = t.moment(local)
+    if not t.zone or t.zone == zone:
+        return text
+    theirs = in_zone(instant, t.zone)
+    if theirs.utcoffset() == local.utcoffset():
+        return text  # another zone's name, but the same clock: nothing to add
+    if theirs.date() == local.date():
+        return text + " " + t("({time} your time)", time=t.clock(theirs))
+    return text + " " + t("({date}, {time} your time)", date=t.date(theirs.date()), time=t.clock(theirs))
 
 
 def venue_text(t: Translator, venue: Venue, *, link: bool = True) -> str:
@@ -105,7 +121,7 @@ def signups_view(
         for number, entry in enumerate(waiting, start=1):
             line = f"{number}. {names.get(entry.person_id, '?')}"
             if entry.offer_expires_at is not None:
-                until = t.moment(in_zone(entry.offer_expires_at, circle.timezone))
+                until = moment_for(t, entry.offer_expires_at, circle.timezone)
                 line += " — " + t("offered a place until {when}", when=until)
             lines.append(line)
     return "\n".join(lines)

@@ -31,10 +31,9 @@ from bot.delivery.messages import reminder_reply
 from bot.i18n import Translator
 from bot.usecases.managing import CircleOverview
 from bot.usecases.messaging import FeedbackOverview, ReminderOverview
-from bot.views.circles import manage_view, when
+from bot.views.circles import manage_view, moment_for, when
 from domain.model import CircleStatus, FacilitatorRole, MeetingFeedback
 from domain.roles import Capability, may
-from domain.schedule import in_zone
 
 Buttons = list[list[Button]]
 
@@ -117,6 +116,7 @@ def reminder_screen(t: Translator, overview: ReminderOverview) -> tuple[str, But
         return t("There is no reminder left to send for {circle}.", circle=circle.name) + "\n" + lead, buttons
     meeting = upcoming.meeting
     preview = reminder_reply(t, circle, overview.managed.meetings, meeting, upcoming.state, copy=False)
+    due = moment_for(t, upcoming.due, circle.timezone)  # outside the plural call: pybabel reads it wrong
     lines = [
         t(
             "The next reminder of {circle} is for meeting {number} ({meeting}).",
@@ -128,7 +128,7 @@ def reminder_screen(t: Translator, overview: ReminderOverview) -> tuple[str, But
             "It goes out on {when} to {n} learner, and a copy to you.",
             "It goes out on {when} to {n} learners, and a copy to you.",
             upcoming.learners,
-            when=t.moment(in_zone(upcoming.due, circle.timezone)),
+            when=due,
         ),
         lead,
         "",

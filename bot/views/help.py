@@ -34,6 +34,7 @@ def help_view(t: Translator) -> str:
             "",
             t("/link – connect your accounts on Telegram and Slack"),
             t("/language – choose your language"),
+            t("/timezone [city or zone] – your time zone, to see circles' times in it too"),
             t("/cancel – stop what you are doing"),
         ]
     )

@@ -24,10 +24,10 @@ from bot.conversation.messages import Button, Reply
 from bot.i18n import Translator
 from bot.usecases.learner_views import CircleCard, MyCircles, RsvpSheet, SignedUp
 from bot.usecases.waitlist import Waiting
-from bot.views.circles import card, venue_text, when
+from bot.views.circles import card, moment_for, venue_text, when
 from bot.views.files import calendar
 from domain.model import Circle, CircleStatus
-from domain.schedule import in_zone, meetings_ahead
+from domain.schedule import meetings_ahead
 
 RSVP_AHEAD = 8  # meetings listed at once: two buttons each, well within what chats show
 
@@ -68,7 +68,7 @@ def _signup_part(t: Translator, shown: CircleCard, text: str) -> tuple[str, list
     circle_id = stored(circle.id)
     leave_line = Button(t("Leave the waitlist"), LeaveWaitlist(circle_id).token)
     if shown.offered_until is not None:
-        until = t.moment(in_zone(shown.offered_until, circle.timezone))
+        until = moment_for(t, shown.offered_until, circle.timezone)
         text += "\n\n" + t("A place is held for you until {when}. Claim it before then.", when=until)
         return text, [[Button(t("Claim my place"), ClaimPlace(circle_id).token), leave_line]]
     if shown.place_in_line is not None:
@@ -190,7 +190,7 @@ def waiting_reply(t: Translator, waiting: Waiting, hold: timedelta) -> Reply:
     """L7: one's place on the waitlist, and what happens when a place frees."""
     circle = waiting.circle
     if waiting.offered_until is not None:
-        until = t.moment(in_zone(waiting.offered_until, circle.timezone))
+        until = moment_for(t, waiting.offered_until, circle.timezone)
         return Reply(
             text=t(
                 "A place in {circle} is free for you until {when}. Claim it before then.",

@@ -120,6 +120,7 @@ async def record_every_dialog(chat: ConsoleDriver, db: Database, clock: FixedClo
     await rec.walk([f"!{EditReminder(2).token}"], [], as_="fiona")
     await rec.walk([f"/start {code}", ">Sign up"], ["#1", "Learn", "Help"], as_="bob")
     await rec.walk(["/browse"], [], as_="bob")
+    await rec.walk(["/timezone America/New_York", "/timezone"], [], as_="bob")
     await rec.walk(["/team", ">Create a team"], ["Learning Circles Berlin"], as_="olga")
     await chat.say("/team", as_="olga")
     await chat.press("Create a team")

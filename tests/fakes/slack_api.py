@@ -34,6 +34,7 @@ class SlackUser:
     id: str
     name: str
     locale: str = "en-US"
+    tz: str | None = None  # the profile's IANA time zone, as users.info states it
 
     @property
     def dm(self) -> str:
@@ -286,6 +287,8 @@ class FakeSlack(FakeServer):
             data["profile"] = {"display_name": user.name}
             if str(args.get("include_locale")).lower() in ("1", "true"):
                 data["locale"] = user.locale
+            if user.tz:
+                data["tz"] = user.tz
             return {"ok": True, "user": data}
         if method == "conversations.open" and user is not None:
             return {"ok": True, "channel": {"id": user.dm}}
