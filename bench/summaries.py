@@ -100,7 +100,10 @@ async def seed(db: Database, team_count: int, per_team: int) -> None:
     await _bulk(
         db,
         team_members,
-        [{"team_id": t + 1, "person_id": t + 1, "role": "organizer", "joined_at": seeded_at} for t in range(team_count)],
+        [
+            {"team_id": t + 1, "person_id": t + 1, "role": "organizer", "joined_at": seeded_at}
+            for t in range(team_count)
+        ],
     )
     circle_rows, facilitator_rows, meeting_rows, signup_rows = [], [], [], []
     for c in range(count):
