@@ -14,6 +14,14 @@ from storage.planning import replan_circle, replan_circles, replan_meeting_circl
 from storage.tables import circles, facilitators, meetings
 from storage.upsert import insert_if_absent
 
+# Ids per statement when reading many at once: bounds the parameter lists (SQLite allows 32,766)
+# while a batch of summaries or a planning round stays a few statements.
+CHUNK = 1_000
+
+
+def chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
 
 def circle_from_row(row: Mapping[Any, Any]) -> Circle:
     return Circle(
@@ -151,6 +159,20 @@ class Circles:
         query = select(circles).where(circles.c.team_id == team_id).order_by(circles.c.first_date, circles.c.id)
         return [circle_from_row(r) for r in (await self.conn.execute(query)).mappings()]
 
+    async def published_of_teams(self, team_ids: Sequence[int]) -> dict[int, list[Circle]]:
+        """The published circles of each team, in the order of ``of_team``: one statement per
+        ``CHUNK`` teams, for the weekly summaries of a batch."""
+        found: dict[int, list[Circle]] = {team_id: [] for team_id in team_ids}
+        for chunk in chunks(sorted(found)):
+            query = (
+                select(circles)
+                .where(circles.c.team_id.in_(chunk), circles.c.status == CircleStatus.PUBLISHED.value)
+                .order_by(circles.c.first_date, circles.c.id)
+            )
+            for r in (await self.conn.execute(query)).mappings():
+                found[r["team_id"]].append(circle_from_row(r))
+        return found
+
     async def join_team(self, person_id: int, team_id: int | None) -> None:
         """The circles a person leads follow them into (or out of) a team."""
         led = select(facilitators.c.circle_id).where(
@@ -275,9 +297,9 @@ class Circles:
 
     async def meetings_of(self, circle_ids: list[int]) -> dict[int, list[Meeting]]:
         found: dict[int, list[Meeting]] = {cid: [] for cid in circle_ids}
-        if circle_ids:
+        for chunk in chunks(circle_ids):
             rows = await self.conn.execute(
-                select(meetings).where(meetings.c.circle_id.in_(circle_ids)).order_by(meetings.c.start)
+                select(meetings).where(meetings.c.circle_id.in_(chunk)).order_by(meetings.c.start)
             )
             for r in rows.mappings():
                 found[r["circle_id"]].append(meeting_from_row(r))

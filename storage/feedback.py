@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import MeetingFeedback
+from storage.circles import chunks
 from storage.tables import feedback, meetings
 from storage.upsert import upsert
 
@@ -57,6 +58,26 @@ class Feedbacks:
             MeetingFeedback(r.meeting_id, r.person_id, r.rating, r.attendance, r.reflection, r.created_at)
             for r in await self.conn.execute(query)
         ]
+
+    async def of_circles(
+        self, circle_ids: Sequence[int], since: datetime, until: datetime
+    ) -> dict[int, list[MeetingFeedback]]:
+        """The feedback on the meetings of ``circle_ids`` that started in ``[since, until)``, by
+        circle, in the order of ``of_circle``: the weekly summaries of a batch in one statement
+        per ``CHUNK`` circles."""
+        found: dict[int, list[MeetingFeedback]] = {circle_id: [] for circle_id in circle_ids}
+        for chunk in chunks(circle_ids):
+            query = (
+                select(feedback, meetings.c.circle_id)
+                .join(meetings, meetings.c.id == feedback.c.meeting_id)
+                .where(meetings.c.circle_id.in_(chunk), meetings.c.start >= since, meetings.c.start < until)
+                .order_by(meetings.c.start, feedback.c.person_id)
+            )
+            for r in await self.conn.execute(query):
+                found[r.circle_id].append(
+                    MeetingFeedback(r.meeting_id, r.person_id, r.rating, r.attendance, r.reflection, r.created_at)
+                )
+        return found
 
     async def forget_person(self, person_id: int) -> None:
         """/forget: the ratings and counts stay in the circle's figures, the reflection goes."""

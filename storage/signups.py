@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,7 +12,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Circle, Meeting, Rsvp, Signup
-from storage.circles import circle_from_row, meeting_from_row
+from storage.circles import chunks, circle_from_row, meeting_from_row
 from storage.planning import replan_circle
 from storage.tables import circles, meetings, rsvps, signups
 from storage.upsert import upsert
@@ -68,6 +68,28 @@ class Signups:
             .order_by(signups.c.created_at, signups.c.id)
         )
         return [_signup(r) for r in (await self.conn.execute(query)).mappings()]
+
+    async def active_of_circles(
+        self, circle_ids: Sequence[int], since: datetime, until: datetime
+    ) -> dict[int, list[Signup]]:
+        """The active signups of ``circle_ids`` made in ``[since, until)``, by circle, in the order
+        of ``active_for_circle``: the weekly summaries of a batch in one statement per ``CHUNK``
+        circles."""
+        found: dict[int, list[Signup]] = {circle_id: [] for circle_id in circle_ids}
+        for chunk in chunks(circle_ids):
+            query = (
+                select(signups)
+                .where(
+                    signups.c.circle_id.in_(chunk),
+                    signups.c.active.is_(True),
+                    signups.c.created_at >= since,
+                    signups.c.created_at < until,
+                )
+                .order_by(signups.c.created_at, signups.c.id)
+            )
+            for r in (await self.conn.execute(query)).mappings():
+                found[r["circle_id"]].append(_signup(r))
+        return found
 
     async def count_active(self, circle_id: int) -> int:
         query = select(func.count()).where(signups.c.circle_id == circle_id, signups.c.active.is_(True))

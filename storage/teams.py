@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Team, TeamMember, TeamRole
 from storage.planning import replan_team
-from storage.tables import join_requests, team_members, teams
+from storage.tables import join_requests, people, team_members, teams
 
 
 def _team(row: RowMapping) -> Team:
@@ -96,6 +96,24 @@ class Teams:
             )
         )
         return [r.person_id for r in rows]
+
+    async def organizer_languages(self, team_ids: list[int]) -> dict[int, str]:
+        """Each team's language for what it is sent: its first organizer's (the earliest to join);
+        teams without an organizer are left out. One statement per 500 teams."""
+        found: dict[int, str] = {}
+        for start in range(0, len(team_ids), 500):
+            query = (
+                select(team_members.c.team_id, people.c.language)
+                .join(people, people.c.id == team_members.c.person_id)
+                .where(
+                    team_members.c.team_id.in_(team_ids[start : start + 500]),
+                    team_members.c.role == TeamRole.ORGANIZER.value,
+                )
+                .order_by(team_members.c.joined_at, team_members.c.person_id)
+            )
+            for r in await self.conn.execute(query):
+                found.setdefault(r.team_id, r.language)
+        return found
 
     async def add_member(self, member: TeamMember, now: datetime) -> None:
         await self.conn.execute(

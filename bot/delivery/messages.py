@@ -98,13 +98,10 @@ async def load_snapshot(unit: Unit, rows: Sequence[OutboxRow], now: datetime) ->
         if r.kind == FEEDBACK and r.meeting_id is not None and r.person_id is not None
     )
     snap.recipients = await unit.outbox.recipients({r.person_id for r in rows if r.person_id is not None})
-    for team_id in sorted({r.team_id for r in rows if r.team_id is not None}):
-        team = await unit.teams.get(team_id)
-        if team is not None:
-            snap.teams[team_id] = team
-            organizers = await unit.teams.organizer_ids(team_id)
-            first = await unit.people.get(organizers[0]) if organizers else None
-            snap.team_languages[team_id] = first.language if first else "en"
+    team_ids = sorted({r.team_id for r in rows if r.team_id is not None})
+    snap.teams = await unit.teams.get_many(team_ids)  # two statements for the batch, not three per team
+    languages = await unit.teams.organizer_languages(sorted(snap.teams))
+    snap.team_languages = {team_id: languages.get(team_id, "en") for team_id in snap.teams}
     named = {r.person_id for rs in snap.broadcast_rows.values() for r in rs if r.person_id is not None}
     named |= {b.sender_id for b in snap.broadcasts.values()}
     named |= {int(r.payload["about"]) for r in rows if r.kind == NOTICE and "about" in r.payload}

@@ -16,7 +16,7 @@ from bot.conversation.messages import Reply
 from bot.delivery.messages import Snapshot
 from bot.delivery.reasons import reason_code
 from bot.i18n import Translator
-from bot.usecases.summary import WeeklySummary, summary_due, week_of, weekly_summary
+from bot.usecases.summary import WeeklySummary, summary_due, week_of, weekly_summaries
 from bot.views.summary import summary_text
 from domain.delivery import Drop, stale
 from domain.model import Team
@@ -101,10 +101,13 @@ async def plan_failure_notices(unit: Unit, now: datetime) -> int:
 
 
 async def load(unit: Unit, rows: Sequence[OutboxRow], snap: Snapshot) -> None:
-    for row in rows:
-        team = snap.teams.get(row.team_id or 0)
-        if team is not None:
-            snap.extra[row.id] = await weekly_summary(unit, team, date.fromisoformat(str(row.payload["monday"])))
+    """The summaries of the batch's rows, read together: a constant number of statements for
+    the batch, whatever its number of teams and circles."""
+    wanted = [(row, snap.teams.get(row.team_id or 0)) for row in rows]
+    found = [(row, team) for row, team in wanted if team is not None]
+    made = await weekly_summaries(unit, [(team, date.fromisoformat(str(row.payload["monday"]))) for row, team in found])
+    for (row, _), summary in zip(found, made, strict=True):
+        snap.extra[row.id] = summary
 
 
 def render_summary(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:

@@ -3,11 +3,12 @@ signups with their goals, and circles that started or ended."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.model import Circle, CircleStatus, Meeting, MeetingFeedback, Signup, Team
+from domain.model import Circle, Meeting, MeetingFeedback, Signup, Team
 from domain.schedule import active, local_to_utc
 from storage.unit import Unit
 
@@ -51,15 +52,66 @@ class WeeklySummary:
 
 
 async def weekly_summary(unit: Unit, team: Team, monday: date) -> WeeklySummary:
-    assert team.id is not None
-    this_week = (
-        local_to_utc(monday, time(0), team.zone),
-        local_to_utc(monday + timedelta(weeks=1), time(0), team.zone),
-    )
-    last_week = (local_to_utc(monday - timedelta(weeks=1), time(0), team.zone), this_week[0])
+    (summary,) = await weekly_summaries(unit, [(team, monday)])
+    return summary
+
+
+@dataclass(frozen=True)
+class _Weeks:
+    """A team's week (``this``) and the week before (``last``), as UTC bounds."""
+
+    this: tuple[datetime, datetime]
+    last: tuple[datetime, datetime]
+
+    @classmethod
+    def of(cls, team: Team, monday: date) -> _Weeks:
+        this = (
+            local_to_utc(monday, time(0), team.zone),
+            local_to_utc(monday + timedelta(weeks=1), time(0), team.zone),
+        )
+        return cls(this, (local_to_utc(monday - timedelta(weeks=1), time(0), team.zone), this[0]))
+
+
+async def weekly_summaries(unit: Unit, wanted: Sequence[tuple[Team, date]]) -> list[WeeklySummary]:
+    """The summaries of many teams (each for its week), in the order asked.
+
+    Read in five statements for the whole batch (more only past ``storage.circles.CHUNK`` teams
+    or circles), however many teams and circles: the teams' published circles, their meetings,
+    the feedback and the signups of the batch's widest "last week" (each team then keeps its own),
+    and the signed-up learners' names.
+    """
+    weeks = [_Weeks.of(team, monday) for team, monday in wanted]
+    team_ids = [team.id for team, _ in wanted if team.id is not None]
+    assert len(team_ids) == len(wanted)
+    circles = await unit.circles.published_of_teams(team_ids)
+    circle_ids = sorted({c.id for found in circles.values() for c in found if c.id is not None})
+    schedules = await unit.circles.meetings_of(circle_ids)
+    since = min((w.last[0] for w in weeks), default=datetime.min.replace(tzinfo=UTC))
+    until = max((w.last[1] for w in weeks), default=since)
+    feedback = await unit.feedback.of_circles(circle_ids, since, until)
+    signups = await unit.signups.active_of_circles(circle_ids, since, until)
+    summaries = [
+        _summary(team, monday, week, circles[team_id], schedules, feedback, signups)
+        for (team, monday), week, team_id in zip(wanted, weeks, team_ids, strict=True)
+    ]
+    names = await unit.people.names(sorted({s.person_id for summary in summaries for _, s, _ in summary.signups}))
+    for summary in summaries:
+        summary.signups = [(c, s, names.get(s.person_id, "?")) for c, s, _ in summary.signups]
+    return summaries
+
+
+def _summary(
+    team: Team,
+    monday: date,
+    weeks: _Weeks,
+    circles: list[Circle],
+    schedules: Mapping[int, list[Meeting]],
+    feedback: Mapping[int, list[MeetingFeedback]],
+    signups: Mapping[int, list[Signup]],
+) -> WeeklySummary:
+    """One team's summary from what the batch read (names are filled in afterwards)."""
+    this_week, last_week = weeks.this, weeks.last
     summary = WeeklySummary(team, monday)
-    circles = [c for c in await unit.circles.of_team(team.id) if c.status is CircleStatus.PUBLISHED]
-    schedules = await unit.circles.meetings_of([c.id for c in circles if c.id is not None])
     for circle in circles:
         assert circle.id is not None
         planned = schedules[circle.id]
@@ -72,15 +124,13 @@ async def weekly_summary(unit: Unit, team: Team, monday: date) -> WeeklySummary:
         if held and last_week[0] <= held[-1].end < last_week[1]:
             summary.ended.append(circle)
         by_id = {m.id: m for m in held}
-        for given in await unit.feedback.of_circle(circle.id):
+        for given in feedback[circle.id]:
             about = by_id.get(given.meeting_id)
             if about is not None and last_week[0] <= about.start < last_week[1]:
                 summary.feedback.append((circle, about, given))
-        for signup in await unit.signups.active_for_circle(circle.id):
+        for signup in signups[circle.id]:
             if signup.created_at is not None and last_week[0] <= signup.created_at < last_week[1]:
                 summary.signups.append((circle, signup, ""))
-    names = await unit.people.names(sorted({s.person_id for _, s, _ in summary.signups}))
-    summary.signups = [(c, s, names.get(s.person_id, "?")) for c, s, _ in summary.signups]
     summary.meetings.sort(key=lambda entry: entry.meeting.start)
     summary.feedback.sort(key=lambda entry: entry[1].start)
     return summary
