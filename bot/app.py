@@ -53,7 +53,7 @@ MAX_INPUT = 10_000  # Longer input is refused before it reaches any dialog.
 
 # What must happen in a private chat: dialogs, personal answers, managing a circle.
 PERSONAL_COMMANDS = frozenset(
-    {"new", "rsvp", "mycircles", "leave", "forget", "language", "link", "message", "reminder", "feedback", "report"}
+    {"new", "rsvp", "calendar", "mycircles", "leave", "forget", "language", "link", "message", "reminder", "feedback", "report"}
 )
 # Buttons that make sense in a group or channel: a circle's card and the team's shared views.
 GROUP_ACTIONS: frozenset[type[act.Action]] = frozenset(
@@ -207,6 +207,7 @@ class Core:
             "mycircles": learner.my_circles,
             "new": lambda ctx: facilitator.new_circle(ctx, r),
             "rsvp": learner.rsvp_command,
+            "calendar": learner.calendar_command,
             "message": lambda ctx: messaging.message_command(ctx, r),
             "reminder": messaging.reminder_command,
             "feedback": messaging.feedback_command,
