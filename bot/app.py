@@ -53,8 +53,9 @@ MAX_INPUT = 10_000  # Longer input is refused before it reaches any dialog.
 
 # What must happen in a private chat: dialogs, personal answers, managing a circle.
 PERSONAL_COMMANDS = frozenset(
-    {"new", "rsvp", "calendar", "mycircles", "leave", "forget", "language", "link", "message", "reminder", "feedback", "report"}
+    {"new", "rsvp", "mycircles", "leave", "forget", "language", "link", "message", "reminder", "feedback", "report"}
 )
+PERSONAL_COMMANDS |= {"calendar"}  # its address is a secret: never posted in a group
 # Buttons that make sense in a group or channel: a circle's card and the team's shared views.
 GROUP_ACTIONS: frozenset[type[act.Action]] = frozenset(
     {act.ShowCircle, act.ShowTeam, act.TeamWeek, act.TeamFeedback, act.TeamCircles, act.TeamMembers, act.SummaryHere}

@@ -8,8 +8,8 @@ from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
 from bot.dialogs.browse import browse_city
 from bot.dialogs.signup import start_signup
-from bot.handlers import team as team_handlers
 from bot.feeds import feed_address
+from bot.handlers import team as team_handlers
 from bot.usecases import calendar as calendar_cases
 from bot.usecases import circles as circle_cases
 from bot.usecases import learner_views
@@ -171,7 +171,7 @@ async def calendar_command(ctx: Context) -> None:
         ctx.t("Your live calendar of all your circles:")
         + f"\n{feed_address(public_url, secret)}\n\n"
         + ctx.t(
-            "Add it to your calendar app as a subscription (\"from URL\"); it follows every change to "
+            'Add it to your calendar app as a subscription ("from URL"); it follows every change to '
             "your meetings. Keep it to yourself: anyone with this address sees your meetings. Send "
             "/calendar again for a new address; the old one then stops working."
         )

@@ -53,9 +53,8 @@ async def subscribe(chat: ConsoleDriver, as_: str) -> str:
 
 
 async def fetch(server: WebServer, secret: str) -> tuple[int, bytes, str]:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{server.base_url}/calendar/{secret}.ics") as response:
-            return response.status, await response.read(), response.headers.get("Content-Type", "")
+    async with aiohttp.ClientSession() as session, session.get(f"{server.base_url}/calendar/{secret}.ics") as response:
+        return response.status, await response.read(), response.headers.get("Content-Type", "")
 
 
 async def feed_events(server: WebServer, secret: str) -> dict[str, Event]:
