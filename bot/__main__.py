@@ -27,6 +27,7 @@ from bot.config import ConfigError, Settings, describe, load
 from bot.conversation.outbound import Sender
 from bot.delivery import cli as delivery_cli
 from bot.delivery import service as delivery_service
+from bot.feeds import calendar_feed
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ async def _serve_platforms(settings: Settings) -> None:
 
     server.add_check("database", database_answers)
     server.serve_metrics(app.metrics, lambda: app.metrics.refresh_outbox(app.db, app.clock.now()))
+    server.serve_calendar(lambda secret: calendar_feed(app.db, app.clock, secret))  # /calendar's feeds
     telegram = TelegramAdapter(app, settings.telegram) if settings.telegram.enabled else None
     if telegram is not None:  # registers share_links["telegram"] on start
         telegram.mount(server)  # webhook mode: POST /telegram/webhook, checked against the secret

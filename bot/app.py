@@ -59,6 +59,7 @@ PERSONAL_COMMANDS = frozenset(
         *("report", "timezone"),
     }
 )
+PERSONAL_COMMANDS |= {"calendar"}  # its address is a secret: never posted in a group
 # Buttons that make sense in a group or channel: a circle's card and the team's shared views.
 GROUP_ACTIONS: frozenset[type[act.Action]] = frozenset(
     {act.ShowCircle, act.ShowTeam, act.TeamWeek, act.TeamFeedback, act.TeamCircles, act.TeamMembers, act.SummaryHere}
@@ -212,6 +213,7 @@ class Core:
             "mycircles": learner.my_circles,
             "new": lambda ctx: facilitator.new_circle(ctx, r),
             "rsvp": learner.rsvp_command,
+            "calendar": learner.calendar_command,
             "message": lambda ctx: messaging.message_command(ctx, r),
             "reminder": messaging.reminder_command,
             "feedback": messaging.feedback_command,

@@ -65,6 +65,7 @@ class SlackSettings:
 class ServerSettings:
     host: str = "0.0.0.0"
     port: int = 8080
+    public_url: str = ""  # where people reach this server; empty: no live calendar (/calendar)
 
 
 @dataclass
@@ -217,6 +218,9 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("slack.signing_secret: needed to verify Slack's requests (or set slack.app_token)")
     if not 1 <= settings.server.port <= 65535:
         raise ConfigError(f"server.port: must be between 1 and 65535, got {settings.server.port}")
+    public_url = settings.server.public_url
+    if public_url and not (public_url.startswith("https://") or public_url.startswith("http://")):
+        raise ConfigError(f"server.public_url: must start with https:// (or http://), got {public_url!r}")
     if not 0 <= settings.circles.reminder_lead_hours <= 24 * 14:
         raise ConfigError("circles.reminder_lead_hours: must be between 0 and 336 (two weeks)")
     if not 100 <= settings.circles.max_answer_length <= 10000:

@@ -1,4 +1,4 @@
-"""The project's one web server (aiohttp): ``/healthz``, ``/metrics`` and the routes adapters add.
+"""The project's one web server (aiohttp): ``/healthz``, ``/metrics``, ``/calendar/…`` and the routes adapters add.
 
 Adapters mount their endpoints (Telegram's webhook, Slack's events) with ``add_route`` before
 the server starts; this module knows nothing about them, so ``bot`` still never imports an
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -21,10 +22,13 @@ from bot.metrics import CONTENT_TYPE, Metrics
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+CalendarFeed = Callable[[str], Awaitable[bytes | None]]  # secret -> .ics, None when unknown
 HealthCheck = Callable[[], Awaitable[None]]  # returns when healthy, raises when not
 Refresh = Callable[[], Awaitable[None]]  # brings gauges up to date before a scrape
 HEALTH_CHECK_TIMEOUT = 5.0  # seconds; a check that hangs counts as failing
 MAX_REQUEST_BYTES = 1024 * 1024  # webhook payloads are a few kilobytes
+# A feed secret as secrets.token_urlsafe writes it; anything else is not worth a database query.
+FEED_SECRET = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
 class WebServer:
@@ -67,6 +71,23 @@ class WebServer:
             return response
 
         self.add_route("GET", "/metrics", scrape)
+
+    def serve_calendar(self, feed: CalendarFeed) -> None:
+        """``GET /calendar/<secret>.ics``: a person's live calendar (/calendar). An unknown, replaced
+        or forgotten secret is 404, the same answer as a malformed one, so nothing is revealed."""
+
+        async def fetch(request: web.Request) -> web.Response:
+            name = request.match_info["name"]
+            secret = name.removesuffix(".ics")
+            body = await feed(secret) if name.endswith(".ics") and FEED_SECRET.fullmatch(secret) else None
+            if body is None:
+                raise web.HTTPNotFound()
+            response = web.Response(body=body, content_type="text/calendar", charset="utf-8")
+            # Private to its owner: no shared cache may keep it; calendars refetch it anyway.
+            response.headers["Cache-Control"] = "private, no-cache"
+            return response
+
+        self.add_route("GET", "/calendar/{name}", fetch)
 
     def add_check(self, name: str, check: HealthCheck) -> None:
         """``/healthz`` also runs ``check`` (e.g. "database", "telegram")."""

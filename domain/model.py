@@ -197,6 +197,7 @@ class Meeting:
     start: datetime  # aware, UTC
     duration_minutes: int
     cancelled: bool = False
+    sequence: int = 0  # revision for calendars (iCalendar SEQUENCE); storage raises it on changes
 
     @property
     def end(self) -> datetime:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Circle, CircleStatus, Facilitator, FacilitatorRole, Meeting, Venue
@@ -100,7 +100,24 @@ def meeting_from_row(row: Mapping[Any, Any]) -> Meeting:
         start=row["start"],
         duration_minutes=row["duration_minutes"],
         cancelled=row["cancelled"],
+        sequence=row["sequence"],
     )
+
+
+# What a meeting's calendar event shows of its circle (bot/views/files.py): a change to any of
+# them is a new version of every event of the circle.
+_CALENDAR_COLUMNS = (
+    circles.c.name,
+    circles.c.course_title,
+    circles.c.course_link,
+    circles.c.venue_name,
+    circles.c.venue_address,
+    circles.c.venue_details,
+    circles.c.venue_link,
+    circles.c.venue_city,
+    circles.c.timezone,
+    circles.c.status,
+)
 
 
 class Circles:
@@ -121,7 +138,13 @@ class Circles:
     async def save(self, circle: Circle, city_key: str) -> None:
         values = _columns(circle, city_key)
         del values["created_at"], values["created_by"]
+        before = (
+            (await self.conn.execute(select(*_CALENDAR_COLUMNS).where(circles.c.id == circle.id))).mappings().first()
+        )
         await self.conn.execute(update(circles).where(circles.c.id == circle.id).values(**values))
+        if before is not None and any(before[c.name] != values[c.name] for c in _CALENDAR_COLUMNS):
+            # Every meeting's event shows these: subscribed calendars must take the new version.
+            await self._revise(meetings.c.circle_id == circle.id)
         await replan_circles(self.conn, circles.c.id == circle.id)  # status, lead time, …
 
     async def get(self, circle_id: int) -> Circle | None:
@@ -323,6 +346,7 @@ class Circles:
     async def move_meeting(self, meeting_id: int, start: datetime) -> Meeting:
         """Move a meeting; returns it with its number in the new order."""
         await self.conn.execute(update(meetings).where(meetings.c.id == meeting_id).values(start=start))
+        await self._revise(meetings.c.id == meeting_id)
         await replan_meeting_circle(self.conn, meeting_id)
         moved = await self.meeting(meeting_id)
         assert moved is not None
@@ -336,6 +360,7 @@ class Circles:
         for number, meeting in enumerate(await self.meetings(circle_id), start=1):
             if meeting.number != number:
                 await self.conn.execute(update(meetings).where(meetings.c.id == meeting.id).values(number=number))
+                await self._revise(meetings.c.id == meeting.id)  # its title says its number
                 meeting.number = number
             if meeting.id == meeting_id:
                 found = meeting
@@ -344,6 +369,11 @@ class Circles:
 
     async def cancel_meeting(self, meeting_id: int) -> None:
         await self.conn.execute(update(meetings).where(meetings.c.id == meeting_id).values(cancelled=True))
+        await self._revise(meetings.c.id == meeting_id)
         # The next meeting's reminder is no longer held back by this one's end, and the last
         # meeting may be an earlier one now.
         await replan_meeting_circle(self.conn, meeting_id)
+
+    async def _revise(self, which: ColumnElement[bool]) -> None:
+        """What calendars show of these meetings changed: raise their SEQUENCE."""
+        await self.conn.execute(update(meetings).where(which).values(sequence=meetings.c.sequence + 1))

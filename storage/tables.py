@@ -116,6 +116,9 @@ meetings = Table(
     Column("start", UTCDateTime, nullable=False, index=True),
     Column("duration_minutes", Integer, nullable=False),
     Column("cancelled", Boolean, nullable=False, default=False),
+    # Grows whenever what a calendar shows of the meeting changes (time, number, venue, link,
+    # cancellation): subscribed calendars take the event with the higher SEQUENCE.
+    Column("sequence", Integer, nullable=False, default=0, server_default="0"),
 )
 
 signups = Table(
@@ -159,6 +162,16 @@ rsvps = Table(
     Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
     Column("attending", Boolean, nullable=False),
     Column("answered_at", UTCDateTime, nullable=False),
+)
+
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    # One live calendar address per person. Only the SHA-256 of its secret is kept, so a copy of
+    # the database does not give anyone the addresses; asking again replaces it.
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 dialogs = Table(

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.broadcasts import Broadcasts
+from storage.calendar_feeds import CalendarFeeds
 from storage.circles import Circles
 from storage.db import Database
 from storage.dialogs import Dialogs
@@ -42,6 +43,7 @@ class Unit:
         self.join_requests = JoinRequests(conn)
         self.surveys = Surveys(conn)
         self.waitlist = Waitlists(conn)
+        self.calendar_feeds = CalendarFeeds(conn)
         # Delivery (bot/delivery)
         self.outbox = Outbox(conn)
         self.reminders = Reminders(conn)

@@ -8,7 +8,9 @@ from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button
 from bot.dialogs.browse import browse_city
 from bot.dialogs.signup import start_signup
+from bot.feeds import feed_address
 from bot.handlers import team as team_handlers
+from bot.usecases import calendar as calendar_cases
 from bot.usecases import circles as circle_cases
 from bot.usecases import learner_views
 from bot.usecases import waitlist as waitlist_cases
@@ -152,3 +154,25 @@ async def calendar_file(ctx: Context, circle_id: int) -> None:
     schedule = await ctx.run(learner_views.circle_schedule, circle_id, ctx.person_id)
     reply = ctx.say(ctx.t("The meetings of {circle}, for your calendar.", circle=schedule.circle.name))
     reply.attachment = calendar(ctx.t, schedule.circle, schedule.meetings, ctx.now, link=schedule.insider)
+
+
+async def calendar_command(ctx: Context) -> None:
+    """``/calendar``: a private address for all one's circles; asking again replaces it."""
+    public_url = ctx.settings.server.public_url
+    if not public_url:
+        ctx.say(
+            ctx.t("The live calendar is not set up on this server.")
+            + " "
+            + ctx.t("You can still get each circle's calendar file from /mycircles.")
+        )
+        return
+    secret = await ctx.run(calendar_cases.subscribe, ctx.person_id, ctx.now)
+    ctx.say(
+        ctx.t("Your live calendar of all your circles:")
+        + f"\n{feed_address(public_url, secret)}\n\n"
+        + ctx.t(
+            'Add it to your calendar app as a subscription ("from URL"); it follows every change to '
+            "your meetings. Keep it to yourself: anyone with this address sees your meetings. Send "
+            "/calendar again for a new address; the old one then stops working."
+        )
+    )

@@ -127,4 +127,5 @@ async def forget(unit: Unit, person_id: int, now: datetime, hold: timedelta = DE
     await waitlist.places_freed(unit, freed, now, hold)
     await unit.surveys.forget_person(person_id)
     await unit.feedback.forget_person(person_id)
+    await unit.calendar_feeds.remove(person_id)  # their live calendar address answers 404 from now on
     await unit.people.anonymise(person_id)

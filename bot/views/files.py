@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
 
@@ -27,17 +27,46 @@ def _slug(name: str) -> str:
 def calendar(
     t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime, *, link: bool = True
 ) -> Attachment:
-    """Every meeting as an event in the circle's own time zone (with its VTIMEZONE), so
-    calendars keep 18:00 at 18:00 across daylight-saving changes. Cancelled meetings stay in
-    the file as cancelled, so a calendar that imported them earlier drops them on update."""
+    """The one-off file of one circle (signup confirmation, "Calendar file")."""
+    cal = _calendar(circle.name)
+    _add_meetings(cal, t, circle, meetings, now, link=link)
+    cal.add_missing_timezones()
+    return Attachment(f"{_slug(circle.name)}.ics", cal.to_ical(), "text/calendar")
+
+
+def live_calendar(t: Translator, schedules: Sequence[tuple[Circle, Sequence[Meeting]]], now: datetime) -> bytes:
+    """A person's subscription feed (/calendar): every meeting of every circle they are signed up
+    for or facilitate, built like the one-off file, so both say the same about a meeting. The feed
+    is theirs alone, so online circles' links are in it."""
+    cal = _calendar(t("My learning circles"))
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    for circle, meetings in schedules:
+        _add_meetings(cal, t, circle, meetings, now, link=True)
+    cal.add_missing_timezones()
+    return bytes(cal.to_ical())
+
+
+def _calendar(name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODUCT)
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", circle.name)
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def _add_meetings(
+    cal: Calendar, t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime, *, link: bool
+) -> None:
+    """Every meeting as an event in the circle's own time zone (with its VTIMEZONE, added by the
+    caller), so calendars keep 18:00 at 18:00 across daylight-saving changes. The UID is the
+    meeting's for good and SEQUENCE grows with each change, so a calendar that has the event
+    replaces it; cancelled meetings stay in as cancelled, so calendars drop them on update."""
     for meeting in meetings:
         event = Event()
         event.add("uid", f"circle-{circle.id}-meeting-{meeting.id}@circles")
         event.add("dtstamp", now)
+        event.add("sequence", meeting.sequence)
         event.add("dtstart", in_zone(meeting.start, circle.timezone))
         event.add("dtend", in_zone(meeting.end, circle.timezone))
         event.add("summary", t("{circle}: meeting {number}", circle=circle.name, number=meeting.number))
@@ -49,8 +78,6 @@ def calendar(
         off = meeting.cancelled or circle.status is CircleStatus.CANCELLED
         event.add("status", "CANCELLED" if off else "CONFIRMED")
         cal.add_component(event)
-    cal.add_missing_timezones()
-    return Attachment(f"{_slug(circle.name)}.ics", cal.to_ical(), "text/calendar")
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -79,6 +79,7 @@ def test_a_missing_file_is_explained(tmp_path: Path) -> None:
 OTHER_VALID = {
     ("database", "url"): "sqlite+aiosqlite:///elsewhere/circles.db",
     ("telegram", "mode"): "webhook",
+    ("server", "public_url"): "https://circles.example.org",
     ("circles", "default_language"): "de",
     ("logging", "level"): "DEBUG",
     ("logging", "format"): "json",
