@@ -52,14 +52,14 @@ log = logging.getLogger(__name__)
 CANCEL_WORDS = {"cancel", "/cancel", "stop"}
 MAX_INPUT = 10_000  # Longer input is refused before it reaches any dialog.
 
-# What must happen in a private chat: dialogs, personal answers, managing a circle.
+# What must happen in a private chat: dialogs, personal answers, managing a circle (and the live
+# calendar, whose address is a secret: never posted in a group).
 PERSONAL_COMMANDS = frozenset(
     {
         *("new", "rsvp", "mycircles", "leave", "forget", "language", "link", "message", "reminder", "feedback"),
-        *("report", "timezone"),
+        *("report", "timezone", "calendar"),
     }
 )
-PERSONAL_COMMANDS |= {"calendar"}  # its address is a secret: never posted in a group
 # Buttons that make sense in a group or channel: a circle's card and the team's shared views.
 GROUP_ACTIONS: frozenset[type[act.Action]] = frozenset(
     {act.ShowCircle, act.ShowTeam, act.TeamWeek, act.TeamFeedback, act.TeamCircles, act.TeamMembers, act.SummaryHere}
