@@ -73,13 +73,6 @@ def private_please(ctx: Context) -> str:
 A = TypeVar("A", bound=act.Action)
 
 
-def _dialog_button(token: str) -> bool:
-    try:
-        return isinstance(act.decode(token), act.DialogChoice)
-    except act.BadToken:
-        return True  # not an action this core can press for a typed label
-
-
 def _on_earth(where: Location) -> bool:
     lat, lon = where.latitude, where.longitude
     return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
@@ -280,13 +273,7 @@ class Core:
                     share_link=self.share_link(incoming.platform),
                 )
                 await self._route(ctx)
-                offered = [
-                    (b.label, b.token)
-                    for reply in ctx.replies[-1:]
-                    for row in reply.buttons
-                    for b in row
-                    if not _dialog_button(b.token)  # a dialog matches its own buttons while it runs
-                ]
+                offered = offered_cases.pressable(ctx.replies[-1]) if ctx.replies else []
                 if offered and not incoming.in_group and person.id is not None:
                     # Typing instead of tapping: the last buttons offered are what a typed label names.
                     # (A reply without buttons, such as a refusal, leaves them and changes nothing.)

@@ -50,6 +50,7 @@ from bot.delivery.messages import Snapshot
 from bot.delivery.reasons import BLOCKED, FAILED, NO_SENDER
 from bot.i18n import Translator
 from bot.metrics import Metrics
+from bot.usecases.offered import pressable, remember_buttons
 from domain.delivery import Drop, unreachable
 from domain.model import Identity
 from domain.waitlist import DEFAULT_OFFER_HOLD
@@ -138,6 +139,8 @@ class _Done:
     mark_unreachable: bool = False
     drop_chat: Identity | None = None  # an account that refused: write to the person's others
     recorded: asyncio.Future[None] | None = None
+    # The buttons a sent message offered its reader: typing one's label then counts as pressing it.
+    offered: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -459,7 +462,8 @@ class Dispatcher:
                     message_id=result.message_id,
                     sent_at=now,
                 )
-                return _Done(row, closing)
+                offered = pressable(item.reply) if item.reply is not None and row.person_id is not None else []
+                return _Done(row, closing, offered=offered)
             case Outcome.RETRY_AFTER:
                 seconds = max(result.retry_after or 1.0, 1.0)
                 limiter.hold(seconds, item.chat_id or "")
@@ -521,6 +525,8 @@ class Dispatcher:
                             await unit.people.drop_chat(d.drop_chat)
                         if d.mark_unreachable and d.row.person_id is not None:
                             await unit.people.mark_unreachable(d.row.person_id, BLOCKED)
+                        if d.offered and d.row.person_id is not None:
+                            await remember_buttons(unit, d.row.person_id, d.offered, self.clock.now())
             except Exception:
                 if attempt < self.settings.record_attempts:
                     log.warning("writing %d outcomes failed (attempt %d); trying again", len(batch), attempt)

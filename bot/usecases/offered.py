@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot import actions as act
+from bot.conversation.messages import Reply
 from bot.geo import normalise_place
 from storage.unit import Unit
 
@@ -13,6 +15,21 @@ def same_label(typed: str, label: str) -> bool:
     emoji ignored: "sign up" = "Sign up", "deutsch" = "Deutsch", "no limit" = "No limit"."""
     key = normalise_place(typed)
     return bool(key) and key == normalise_place(label)
+
+
+def pressable(reply: Reply) -> list[tuple[str, str]]:
+    """The (label, token) pairs of a reply's buttons that a typed label may press later: not a
+    dialog's own (a dialog matches its buttons while it runs), nor anything this core cannot decode."""
+    pairs = []
+    for row in reply.buttons:
+        for button in row:
+            try:
+                action = act.decode(button.token)
+            except act.BadToken:
+                continue
+            if not isinstance(action, act.DialogChoice):
+                pairs.append((button.label, button.token))
+    return pairs
 
 
 async def remember_buttons(unit: Unit, person_id: int, buttons: list[tuple[str, str]], now: datetime) -> None:

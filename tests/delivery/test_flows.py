@@ -134,3 +134,16 @@ async def _code(db: Database) -> str:
         circle = await unit.circles.get(1)
     assert circle is not None
     return circle.code
+
+
+async def test_typing_a_reminders_button_label_answers_the_rsvp(
+    chat: ConsoleDriver, clock: FixedClock, dispatcher: Dispatcher, sender: ConsoleSender
+) -> None:
+    """Typing instead of tapping also works for what the bot sent on its own (issue 13)."""
+    await _circle(chat)
+    await chat.say("/language", as_="alice")  # her last answer in the chat offered other buttons
+    clock.set(REMINDER_1)
+    await dispatcher.run_pass()
+    assert "I'll be there" in [b.label for row in sender.to("alice")[-1].buttons for b in row]
+    answer = await chat.say("i'll be there", as_="alice")
+    assert "You said you will come to meeting 1" in answer
