@@ -14,6 +14,10 @@ every team's summary and loads, renders and "sends" each, as in production. Prin
 took, how many summaries went out, and the SQL statements it ran (counted with a SQLAlchemy event
 listener) in all and per team.
 
+Measured on a shared 2-core machine, 1,000 teams x 5 circles: before the summaries were read per
+batch, 15.8 s and 16.1 statements per team on PostgreSQL (21.1 s, 16.1 on SQLite) — two statements
+per circle and three per team; after, 2.0 s and 0.11 statements per team (2.0 s, 0.23 on SQLite).
+
 Not part of the test run: it prints figures, it asserts only that every summary went out.
 """
 
