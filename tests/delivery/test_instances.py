@@ -4,7 +4,7 @@ sending lease, docs/scaling.md), so the fake never has to answer 429; the owner 
 and another instance finishes.
 
 The default suite fans out ``CIRCLES_INSTANCES_FANOUT`` messages (300, about ten seconds at the
-platform's rate); ``.ci/run`` runs it again with the 3,000 of issue 12 (about two minutes).
+platform's rate); the 3,000 of issue 12 is a manual rehearsal for now (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ pytestmark = pytest.mark.postgresql_only
 FAN_OUT = int(os.environ.get("CIRCLES_INSTANCES_FANOUT", "300"))
 TOKEN = "123456:INSTANCES"
 CONCURRENCY = 16
-# Waiting for progress, never for time: the fan-out runs at the platform's real rate.
-PROGRESS_TIMEOUT = 30 + FAN_OUT / 20
+# Waiting for progress, never for time: the fan-out runs at the platform's real rate. Generous,
+# because a loaded 2-core machine slows three instances and the fake alike; it only bounds a hang.
+PROGRESS_TIMEOUT = 90 + FAN_OUT / 10
 
 
 @dataclass
