@@ -28,14 +28,11 @@ import asyncio
 import os
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from bench.planner import NullSender, _bulk, fresh
 from bot.clock import FixedClock
@@ -48,21 +45,6 @@ from storage.tables import circles, facilitators, feedback, identities, meetings
 MONDAY = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 LEARNERS = 5
 WEEKS = 6
-
-
-@contextmanager
-def counting(db: Database) -> Iterator[list[str]]:
-    """Every SQL statement the engine runs while inside."""
-    statements: list[str] = []
-
-    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", note)
 
 
 async def seed(db: Database, team_count: int, per_team: int) -> None:
@@ -199,7 +181,7 @@ async def run(url: str, team_count: int, per_team: int) -> None:
             f"in {time.perf_counter() - started:.1f} s"
         )
         dispatcher = Dispatcher(db, FixedClock(MONDAY), {"telegram": NullSender()}, limits={"telegram": None})
-        with counting(db) as statements:
+        with db.counting_statements() as statements:
             started = time.perf_counter()
             report = await dispatcher.run_pass()
             seconds = time.perf_counter() - started

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,21 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
         async with self.engine.begin() as conn:
             yield conn
+
+    @contextmanager
+    def counting_statements(self) -> Iterator[list[str]]:
+        """Every SQL statement the engine runs while inside: what tests and benches count so that
+        the cost of a press or a summary cannot creep back."""
+        statements: list[str] = []
+
+        def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            statements.append(statement)
+
+        event.listen(self.engine.sync_engine, "before_cursor_execute", note)
+        try:
+            yield statements
+        finally:
+            event.remove(self.engine.sync_engine, "before_cursor_execute", note)
 
     async def migrate(self) -> None:
         await migrate(self.engine)

@@ -10,12 +10,10 @@ the larger one runs more statements.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from bot.conversation.messages import Reply
 from bot.delivery import kinds
@@ -30,20 +28,6 @@ from tests.delivery import seed
 # Monday 14 December 2026, 10:00 CET: the summaries' time. The circles started the Monday before.
 SECOND_MONDAY = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)
 LAST_WEEK = datetime(2026, 12, 8, 12, 0, tzinfo=UTC)
-
-
-@contextmanager
-def counting(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", note)
 
 
 async def teams_with_circles(db: Database, numbers: Iterable[int], per_team: int) -> None:
@@ -82,7 +66,7 @@ async def summaries_cost(db: Database, seen: set[int]) -> tuple[int, list[str]]:
     """Plan the summaries due now, then load and render the new ones as the dispatcher does (one
     batch): the statements it took, and the texts. Teams planned before are not planned again
     (their mark says next week), so the count is the new teams' alone."""
-    with counting(db) as statements:
+    with db.counting_statements() as statements:
         async with unit_of_work(db) as unit:
             await plan_summaries(unit, SECOND_MONDAY)
             rows = [r for r in await unit.outbox.due(SECOND_MONDAY) if r.kind == SUMMARY and r.id not in seen]

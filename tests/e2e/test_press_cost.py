@@ -9,11 +9,8 @@ the number reached when presses were made cheap (bench/inbound.py measures the t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from adapters.console.driver import ConsoleDriver
 from bot.actions import AnswerRsvp, LeaveCircleConfirmed
@@ -31,26 +28,12 @@ from tests.e2e.flows import create_circle, sign_up
 MOST_STATEMENTS_PER_PRESS = {"sqlite": 5, "postgresql": 4}
 
 
-@contextmanager
-def counting(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", note)
-
-
 async def test_an_rsvp_press_runs_a_bounded_number_of_statements(chat: ConsoleDriver, db: Database) -> None:
     code = await create_circle(chat)
     await sign_up(chat, code, "alice", "Learn", "Help", "Build")
     await chat.say("/rsvp", as_="alice")
 
-    with counting(db) as statements:
+    with db.counting_statements() as statements:
         answered = await chat.press("1: Yes", as_="alice")
 
     assert "You said you will come to meeting 1" in answered
