@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from bot import actions as act
 from bot import logs
 from bot.clock import Clock
-from bot.commands import COMMAND_WORDS
+from bot.commands import COMMAND_WORDS, PERSONAL_COMMANDS
 from bot.config import Settings
 from bot.conversation.boundary import clean_incoming
 from bot.conversation.context import Context
@@ -52,14 +52,6 @@ log = logging.getLogger(__name__)
 CANCEL_WORDS = {"cancel", "/cancel", "stop"}
 MAX_INPUT = 10_000  # Longer input is refused before it reaches any dialog.
 
-# What must happen in a private chat: dialogs, personal answers, managing a circle (and the live
-# calendar, whose address is a secret: never posted in a group).
-PERSONAL_COMMANDS = frozenset(
-    {
-        *("new", "rsvp", "mycircles", "leave", "forget", "language", "link", "message", "reminder", "feedback"),
-        *("report", "timezone", "calendar"),
-    }
-)
 # Buttons that make sense in a group or channel: a circle's card and the team's shared views.
 GROUP_ACTIONS: frozenset[type[act.Action]] = frozenset(
     {act.ShowCircle, act.ShowTeam, act.TeamWeek, act.TeamFeedback, act.TeamCircles, act.TeamMembers, act.SummaryHere}

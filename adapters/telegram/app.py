@@ -12,7 +12,7 @@ the project's web server (``bot/server.py``), which must be mounted before ``sta
     adapter = TelegramAdapter(circles, settings.telegram)
     adapter.mount(server)          # webhook mode only; adds the route and a health check
     await server.start()
-    await adapter.start()          # getMe, setMyCommands, then setWebhook or polling
+    await adapter.start()          # getMe, menus and descriptions (profile.py), then webhook or polling
     ...
     await adapter.stop()
 
@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import BotCommand, CallbackQuery, Message, ReplyKeyboardRemove, Update
+from telegram import CallbackQuery, Message, ReplyKeyboardRemove, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
@@ -46,17 +46,17 @@ from adapters.telegram.markup import (
     send_part,
 )
 from adapters.telegram.ordering import ChatOrderedProcessor
+from adapters.telegram.profile import publish_profile
 from adapters.telegram.sender import LIMITS, TelegramApplication, TelegramSender, chat_key
 from adapters.telegram.translate import PLATFORM, to_incoming
 from adapters.telegram.webhook import WEBHOOK_PATH, check_secret, webhook_handler
 from bot.app import Core
 from bot.clock import SystemClock
-from bot.commands import COMMANDS
 from bot.config import ConfigError, TelegramSettings
 from bot.conversation.messages import Incoming, Reply, labels_language
 from bot.conversation.outbound import PlatformLimits
 from bot.delivery.limits import RateLimiter
-from bot.i18n import Translator, available_languages
+from bot.i18n import Translator
 from bot.server import WebServer
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ class TelegramAdapter:
             bot = self.application.bot
             self.username = bot.username
             self.circles.share_links[PLATFORM] = self.share_link
-            await self._register_commands()
+            await publish_profile(bot, self.circles.settings.circles.default_language)
             if self.webhook_mode:
                 await self.application.start()
                 await bot.set_webhook(
@@ -196,19 +196,6 @@ class TelegramAdapter:
     async def _check(self) -> None:
         if not self.application.running:
             raise RuntimeError("the Telegram application is not running")
-
-    async def _register_commands(self) -> None:
-        default = self.circles.settings.circles.default_language
-        bot = self.application.bot
-
-        def menu(language: str) -> list[BotCommand]:
-            t = Translator(language)
-            return [BotCommand(name, t(description)[:256]) for name, description in COMMANDS]
-
-        await bot.set_my_commands(menu(default))
-        for language in available_languages():
-            if language != default:
-                await bot.set_my_commands(menu(language), language_code=language)
 
     # ------------------------------------------------------------------ one update
 

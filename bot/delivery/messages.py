@@ -26,7 +26,7 @@ from bot.actions import (
 from bot.conversation.messages import Button, Reply
 from bot.delivery.reasons import reason_text
 from bot.i18n import Translator
-from bot.views.circles import moment_for, venue_text, when
+from bot.views.circles import clock_change_note, moment_for, venue_text, when
 from domain.delivery import LEFT, Drop, feedback_unwanted, reminder_unwanted
 from domain.model import Circle, CircleStatus, Meeting, Team
 from domain.schedule import next_meeting
@@ -151,6 +151,9 @@ def reminder_reply(
     if copy:
         buttons = [[Button(t("Edit reminders"), ShowReminder(stored(circle.id)).token)]]
     else:
+        # Daylight saving moves the meeting on some clocks: said in the week it happens.
+        if note := clock_change_note(t, circle, meeting):
+            lines.append(note)
         lines.append(t("Will you come?"))
         buttons = will_you_come(t, meeting)
     return Reply(text="\n".join(lines), buttons=buttons)

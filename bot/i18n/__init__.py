@@ -8,6 +8,7 @@ and are compiled in memory at start (Babel), so no binary ``.mo`` file is kept i
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from functools import cache, lru_cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -121,6 +123,10 @@ class Translator:
     def clock(self, instant: datetime) -> str:
         """The wall-clock time alone, e.g. ``18:00``."""
         return format_time(instant, "HH:mm", locale=self.locale)
+
+    def join(self, items: Sequence[str]) -> str:
+        """``a, b and c`` in the reader's language (``a, b y c``)."""
+        return format_list(list(items), locale=self.locale)
 
     def language_name(self, code: str) -> str:
         try:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.i18n import Translator
+from domain.daylight import ClockChange, heads_up
 from domain.model import Circle, CirclePhase, CircleStatus, Meeting, Rsvp, Signup, Venue
 from domain.schedule import active, in_zone, next_meeting, phase
 from domain.waitlist import WaitlistEntry
@@ -30,6 +31,58 @@ def moment_for(t: Translator, instant: datetime, zone: str) -> str:
     if theirs.date() == local.date():
         return text + " " + t("({time} your time)", time=t.clock(theirs))
     return text + " " + t("({date}, {time} your time)", date=t.date(theirs.date()), time=t.clock(theirs))
+
+
+def clock_change_note(t: Translator, circle: Circle, meeting: Meeting) -> str | None:
+    """When clocks change in the week before the meeting (the circle's zone, or the reader's own for
+    an online circle), how its time reads for the reader now; None in any other week
+    (``domain.daylight`` decides)."""
+    online = circle.venue.online
+    found = heads_up(meeting.start, circle.timezone, t.zone, online=online)
+    if found is None:
+        return None
+    changes, time = _clock_changes(t, found.changes), t.clock(found.local)
+    if not (online and t.zone and t.zone != circle.timezone):
+        return t(
+            "Clocks change {changes}: this meeting stays at {time}, {zone} time.",
+            changes=changes,
+            time=time,
+            zone=circle.timezone,
+        )
+    if found.same_clock:
+        return t("Clocks change {changes}: this meeting stays at {time} your time.", changes=changes, time=time)
+    amount = _duration(t, abs(found.moved))
+    if found.moved > timedelta(0):
+        return t(
+            "Clocks change {changes}: this meeting is at {time} your time, {amount} later than before the change.",
+            changes=changes,
+            time=time,
+            amount=amount,
+        )
+    return t(
+        "Clocks change {changes}: this meeting is at {time} your time, {amount} earlier than before the change.",
+        changes=changes,
+        time=time,
+        amount=amount,
+    )
+
+
+def _clock_changes(t: Translator, changes: Sequence[ClockChange]) -> str:
+    """ "on Sun, 29 Mar 2026 in Europe/Berlin and Europe/London", one phrase per day."""
+    days = sorted({change.day for change in changes})
+    return t.join(
+        [
+            t("on {date} in {zones}", date=t.date(day), zones=t.join([c.zone for c in changes if c.day == day]))
+            for day in days
+        ]
+    )
+
+
+def _duration(t: Translator, span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    if minutes % 60 == 0:
+        return t.plural("{n} hour", "{n} hours", minutes // 60)
+    return t.plural("{n} minute", "{n} minutes", minutes)
 
 
 def venue_text(t: Translator, venue: Venue, *, link: bool = True) -> str:

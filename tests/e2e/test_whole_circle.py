@@ -179,7 +179,7 @@ async def telegram_checks(driver: Driver, db: Database) -> None:
     assert isinstance(driver, TelegramDriver)
     tg, telegram = driver.chat.tg, driver.chat
     # The menu of commands was registered at start; updates came the configured way.
-    assert [c["command"] for c in tg.commands()] == [name for name, _ in COMMANDS]
+    assert [c["command"] for c in tg.commands({"type": "all_private_chats"})] == [c.name for c in COMMANDS]
     if telegram.mode == "webhook":
         assert tg.webhook_url == f"{telegram.server.base_url}/telegram/webhook"
         assert tg.webhook_secret_token

@@ -33,13 +33,17 @@ ChatKey = int | str
 
 # The Bot API methods the adapter calls (each one a method of FakeTelegram by the same name).
 _METHODS = frozenset(
-    "getMe getUpdates setWebhook deleteWebhook setMyCommands sendMessage sendDocument sendPhoto editMessageText "
+    "getMe getUpdates setWebhook deleteWebhook setMyCommands getMyCommands setMyDescription getMyDescription "
+    "setMyShortDescription getMyShortDescription sendMessage sendDocument sendPhoto editMessageText "
     "answerCallbackQuery".split()
 )
 _RATE_LIMITED = frozenset({"sendMessage", "sendDocument", "sendPhoto"})  # new messages count against flood limits
 # PTB posts form data where strings go raw and everything else JSON-encoded, so `text="42"` and
 # `chat_id=42` look alike on the wire: these parameters are strings and never JSON-decoded.
-_STRING_PARAMS = frozenset({"text", "caption", "parse_mode", "callback_query_id", "url", "secret_token"})
+_STRING_PARAMS = frozenset(
+    {"text", "caption", "parse_mode", "callback_query_id", "url", "secret_token", "description", "short_description"}
+)
+_MAX_DESCRIPTION, _MAX_SHORT_DESCRIPTION = 512, 120
 _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?")
 _NOT_MODIFIED = "message is not modified: specified new message content and reply markup are exactly the same"
 _MAX_TEXT, _MAX_CAPTION, _MAX_CALLBACK_DATA = 4096, 1024, 64
@@ -175,6 +179,7 @@ class FakeTelegram(FakeServer):
         self._blocked_users: set[int] = set()
         self._open_queries: set[str] = set()
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
+        self._descriptions: dict[tuple[str, str], str] = {}  # ("description" | "short_description", language)
         self._sends: dict[object, deque[float]] = {}  # flood-limit windows: "all", chat id, ("group", id)
         self._poll_generation = 0  # each getUpdates bumps it; an older poll then ends with 409
 
@@ -268,6 +273,10 @@ class FakeTelegram(FakeServer):
     def commands(self, scope: JsonDict | None = None, language_code: str = "") -> list[JsonDict]:
         """The menu the bot registered with setMyCommands for a scope and language."""
         return copy.deepcopy(self._commands.get(_commands_key(scope, language_code), []))
+
+    def description(self, language_code: str = "", *, short: bool = False) -> str:
+        """What setMyDescription (or setMyShortDescription) left for a language ("" for everyone else)."""
+        return self._descriptions.get(("short_description" if short else "description", language_code), "")
 
     calls_of = FakeServer.calls_to
 
@@ -460,6 +469,32 @@ class FakeTelegram(FakeServer):
                 raise _bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         key = _commands_key(params.get("scope"), str(params.get("language_code") or ""))
         self._commands[key] = [{"command": c["command"], "description": c["description"]} for c in commands]
+        return True
+
+    async def getMyCommands(self, params: JsonDict, uploads: _Uploads) -> list[JsonDict]:
+        return self.commands(params.get("scope"), str(params.get("language_code") or ""))
+
+    async def setMyDescription(self, params: JsonDict, uploads: _Uploads) -> bool:
+        return self._set_description("description", params, _MAX_DESCRIPTION)
+
+    async def getMyDescription(self, params: JsonDict, uploads: _Uploads) -> JsonDict:
+        return {"description": self.description(str(params.get("language_code") or ""))}
+
+    async def setMyShortDescription(self, params: JsonDict, uploads: _Uploads) -> bool:
+        return self._set_description("short_description", params, _MAX_SHORT_DESCRIPTION)
+
+    async def getMyShortDescription(self, params: JsonDict, uploads: _Uploads) -> JsonDict:
+        return {"short_description": self.description(str(params.get("language_code") or ""), short=True)}
+
+    def _set_description(self, kind: str, params: JsonDict, limit: int) -> bool:
+        text = str(params.get(kind) or "")  # empty: removes the one of this language
+        if len(text) > limit:
+            raise _bad_request(f"{kind} is too long (at most {limit} characters)")
+        language = str(params.get("language_code") or "")
+        if text:
+            self._descriptions[(kind, language)] = text
+        else:
+            self._descriptions.pop((kind, language), None)
         return True
 
     async def sendMessage(self, params: JsonDict, uploads: _Uploads) -> JsonDict:

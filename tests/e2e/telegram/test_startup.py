@@ -24,8 +24,8 @@ def settings_for(tg: FakeTelegram, **changes: str) -> TelegramSettings:
 
 async def test_start_registers_the_share_link_and_the_commands(telegram: TelegramChat, app: Core) -> None:
     assert app.share_link("telegram")("abc123") == f"https://t.me/{BOT_USERNAME}?start=abc123"
-    assert [call.method for call in telegram.tg.calls[:2]] == ["getMe", "setMyCommands"]
-    assert all(command["description"] for command in telegram.tg.commands())
+    assert [call.method for call in telegram.tg.calls[:3]] == ["getMe", "getMyCommands", "setMyCommands"]
+    assert all(command["description"] for command in telegram.tg.commands({"type": "all_private_chats"}))
 
 
 async def test_a_webhook_secret_telegram_would_refuse_stops_start_up(tg: FakeTelegram, app: Core) -> None:
