@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.app import Core
 from bot.commands import COMMANDS, GROUP_COMMANDS
 from bot.i18n import available_languages
-from tests.e2e.telegram.harness import TelegramChat, running_telegram
+from tests.e2e.telegram.harness import BOT_USERNAME, TelegramChat, running_telegram
 from tests.fakes.telegram_api import FakeTelegram
 
 PRIVATE = {"type": "all_private_chats"}
@@ -79,3 +79,16 @@ async def test_only_what_changed_is_written_again(app: Core, tg: FakeTelegram) -
     assert written == [("setMyShortDescription", "de"), ("setMyCommands", "es")]
     assert names(tg.commands(GROUPS, "es")) == [c.name for c in GROUP_COMMANDS]
     assert tg.description("de", short=True)
+
+
+async def test_the_group_menu_is_what_the_bot_answers_in_a_group(telegram: TelegramChat) -> None:
+    """The menu and the core's rule come from the same list: every command in a group's menu is
+    answered there, every other one is sent to the private chat."""
+    tg = telegram.tg
+    alice = tg.user(102, "Alice")
+    group = tg.group(-300, "Python learners")
+    in_group = set(names(tg.commands(GROUPS)))
+    for command in COMMANDS:
+        answered = await telegram.say(alice, f"/{command.name}@{BOT_USERNAME}", chat=group)
+        sent_private = any("private chat" in message.body for message in answered)
+        assert sent_private == (command.name not in in_group), command.name
