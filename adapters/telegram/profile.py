@@ -14,9 +14,10 @@ client).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import Bot, BotCommand, BotCommandScope, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.error import TelegramError
 
 from bot.commands import COMMANDS, DESCRIPTION, GROUP_COMMANDS, SHORT_DESCRIPTION, Command
 from bot.i18n import Translator, available_languages
@@ -38,27 +39,60 @@ def menu(t: Translator, commands: Sequence[Command]) -> list[BotCommand]:
 
 async def publish_profile(bot: Bot, default_language: str) -> int:
     """Make the menus and descriptions in every language what they should be; return how many
-    of them had to be written (0 when Telegram already held them all)."""
+    of them had to be written (0 when Telegram already held them all).
+
+    A refusal (Telegram limits how often these may change) is logged and the rest still checked:
+    the bot runs with what Telegram holds, and the next start tries again."""
     written = 0
     for language in available_languages():
         t = Translator(language)
         code = None if language == default_language else language  # None: everyone else's
-        for scope, commands in MENUS:
-            wanted = menu(t, commands)
-            held = await bot.get_my_commands(scope=scope, language_code=code)
-            if _pairs(held) != _pairs(wanted):
-                await bot.set_my_commands(wanted, scope=scope, language_code=code)
-                written += 1
-        description = t(DESCRIPTION)[:MAX_DESCRIPTION]
-        if (await bot.get_my_description(language_code=code)).description != description:
-            await bot.set_my_description(description, language_code=code)
-            written += 1
-        short = t(SHORT_DESCRIPTION)[:MAX_SHORT_DESCRIPTION]
-        if (await bot.get_my_short_description(language_code=code)).short_description != short:
-            await bot.set_my_short_description(short, language_code=code)
-            written += 1
+        items = [_menu_item(bot, scope, menu(t, commands), code) for scope, commands in MENUS]
+        items.append(_description_item(bot, t(DESCRIPTION)[:MAX_DESCRIPTION], code))
+        items.append(_short_description_item(bot, t(SHORT_DESCRIPTION)[:MAX_SHORT_DESCRIPTION], code))
+        for name, held, write in items:
+            try:
+                if not await held():
+                    await write()
+                    written += 1
+            except TelegramError as error:
+                log.warning("Telegram: %s (%s) not updated: %s", name, language, error.message)
     log.info("Telegram: menus and descriptions checked, %d changed", written)
     return written
+
+
+# One item of the profile: its name for the log, "does Telegram hold what we want?", and the write.
+Item = tuple[str, Callable[[], Awaitable[bool]], Callable[[], Awaitable[bool]]]
+
+
+def _menu_item(bot: Bot, scope: BotCommandScope, wanted: list[BotCommand], code: str | None) -> Item:
+    async def held() -> bool:
+        return _pairs(await bot.get_my_commands(scope=scope, language_code=code)) == _pairs(wanted)
+
+    async def write() -> bool:
+        return await bot.set_my_commands(wanted, scope=scope, language_code=code)
+
+    return f"the {scope.type} menu", held, write
+
+
+def _description_item(bot: Bot, wanted: str, code: str | None) -> Item:
+    async def held() -> bool:
+        return (await bot.get_my_description(language_code=code)).description == wanted
+
+    async def write() -> bool:
+        return await bot.set_my_description(wanted, language_code=code)
+
+    return "the description", held, write
+
+
+def _short_description_item(bot: Bot, wanted: str, code: str | None) -> Item:
+    async def held() -> bool:
+        return (await bot.get_my_short_description(language_code=code)).short_description == wanted
+
+    async def write() -> bool:
+        return await bot.set_my_short_description(wanted, language_code=code)
+
+    return "the short description", held, write
 
 
 def _pairs(commands: Sequence[BotCommand]) -> list[tuple[str, str]]:

@@ -92,3 +92,18 @@ async def test_the_group_menu_is_what_the_bot_answers_in_a_group(telegram: Teleg
         answered = await telegram.say(alice, f"/{command.name}@{BOT_USERNAME}", chat=group)
         sent_private = any("private chat" in message.body for message in answered)
         assert sent_private == (command.name not in in_group), command.name
+
+
+async def test_a_refused_change_does_not_stop_the_bot_and_is_tried_at_the_next_start(
+    app: Core, tg: FakeTelegram
+) -> None:
+    tg.fail_next("setMyDescription", "retry_after", retry_after=30)  # Telegram limits such changes
+    async with running_telegram(app, tg, "polling") as telegram:
+        ada = tg.user(1001, "Ada")
+        assert "Circles" in (await telegram.say(ada, "/start"))[0].body
+    assert tg.description() == ""  # the first language's (the default's) was refused...
+    assert tg.description("de") and tg.description("es") and tg.description(short=True)  # ...the rest was set
+
+    async with running_telegram(app, tg, "polling"):
+        pass
+    assert tg.description().startswith("I run learning circles")
