@@ -4,8 +4,8 @@ descriptions, set through the real python-telegram-bot against the fake Bot API 
 from __future__ import annotations
 
 from bot.app import Core
-from bot.commands import COMMANDS, GROUP_COMMANDS
-from bot.i18n import available_languages
+from bot.commands import COMMANDS, DESCRIPTION, GROUP_COMMANDS, SHORT_DESCRIPTION
+from bot.i18n import Translator, available_languages
 from tests.e2e.telegram.harness import BOT_USERNAME, TelegramChat, running_telegram
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -39,6 +39,12 @@ async def test_each_language_has_its_menus_and_descriptions(telegram: TelegramCh
     assert spanish["forget"] == "Borrar todos tus datos personales"
     assert names(tg.commands(GROUPS, "de")) == names(tg.commands(GROUPS, "es")) == names(tg.commands(GROUPS))
     assert tg.commands(PRIVATE, "en") == []  # the default language is not written twice
+    for language in available_languages():
+        t, code = Translator(language), "" if language == "en" else language
+        for scope, commands in ((PRIVATE, COMMANDS), (GROUPS, GROUP_COMMANDS)):
+            expected = [{"command": c.name, "description": t(c.description)} for c in commands]
+            assert tg.commands(scope, code) == expected, (scope, language)
+        assert tg.description(code) == t(DESCRIPTION) and tg.description(code, short=True) == t(SHORT_DESCRIPTION)
 
     assert tg.description().startswith("I run learning circles")
     assert tg.description(short=True).startswith("Learning circles")
