@@ -12,6 +12,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("mycircles", N_("Your circles")),
     ("new", N_("Create a learning circle")),
     ("rsvp", N_("Say whether you come to a meeting")),
+    ("here", N_("Check in at the meeting you are at")),
     ("calendar", N_("Your circles' meetings in your calendar app")),
     ("message", N_("Write to the learners of your circle")),
     ("reminder", N_("See and edit meeting reminders")),

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from bot.actions import (
     AnswerJoinRequest,
     AnswerRsvp,
+    CheckIn,
     ClaimPlace,
     LeaveWaitlist,
     Manage,
@@ -151,8 +152,8 @@ def reminder_reply(
     if copy:
         buttons = [[Button(t("Edit reminders"), ShowReminder(stored(circle.id)).token)]]
     else:
-        lines.append(t("Will you come?"))
-        buttons = will_you_come(t, meeting)
+        lines.append(t("Will you come? Once you are there, tap I'm here."))
+        buttons = [*will_you_come(t, meeting), [Button(t("I'm here"), CheckIn(stored(meeting.id)).token)]]
     return Reply(text="\n".join(lines), buttons=buttons)
 
 
@@ -365,8 +366,8 @@ def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Dro
     ]
     buttons: list[list[Button]] = []
     if not meeting.cancelled and meeting.start > snap.now and meeting.start == new:
-        lines.append(t("Will you come?"))
-        buttons = will_you_come(t, meeting)
+        lines.append(t("Will you come? Once you are there, tap I'm here."))
+        buttons = [*will_you_come(t, meeting), [Button(t("I'm here"), CheckIn(stored(meeting.id)).token)]]
     return Reply(text="\n".join(lines), buttons=buttons)
 
 
