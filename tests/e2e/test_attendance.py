@@ -109,9 +109,7 @@ async def test_check_in_confirmed_attendance_the_report_and_we_missed_you(
 
     # Meeting 2: Alice checks in with /here; Bob tries long after check-in closed: nothing changes.
     clock.set(MEETING_2 + timedelta(minutes=5))
-    assert "Welcome! You are checked in at meeting 2 of Python for Everybody." in await driver.say(
-        "/here", as_="alice"
-    )
+    assert "Welcome! You are checked in at meeting 2 of Python for Everybody." in await driver.say("/here", as_="alice")
     before = await _rows(db)
     clock.set(MEETING_2 + timedelta(minutes=90, hours=2, seconds=1))
     closed = await driver.say("/here", as_="bob")
@@ -154,4 +152,3 @@ async def test_check_in_confirmed_attendance_the_report_and_we_missed_you(
         built = await build(unit, 1, 1, clock.now())
     data = chart_data(built)
     assert data.came == [2, 1, 1, 0, 0, 0] and data.said_yes == [1, 0, 0, 0, 0, 0] and data.signups == 3
-
