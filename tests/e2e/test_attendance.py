@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from adapters.console.driver import ConsoleDriver
 from bot.clock import FixedClock
 from bot.usecases.report import build
 from bot.views.chart import chart_data
@@ -18,6 +19,9 @@ from storage.tables import attendance, outbox
 from storage.unit import unit_of_work
 from tests.e2e import test_whole_circle
 from tests.e2e.drivers import Driver
+from tests.e2e.flows import BERLIN_CIRCLE as FLOWS_CIRCLE
+from tests.e2e.flows import create_circle
+from tests.e2e.flows import sign_up as flows_sign_up
 from tests.e2e.test_whole_circle import BERLIN_CIRCLE, BUTTONS, SHARE_CODE, sign_up
 
 driver = test_whole_circle.driver  # the fixture: every test with a driver runs on every platform
@@ -152,3 +156,25 @@ async def test_check_in_confirmed_attendance_the_report_and_we_missed_you(
         built = await build(unit, 1, 1, clock.now())
     data = chart_data(built)
     assert data.came == [2, 1, 1, 0, 0, 0] and data.said_yes == [1, 0, 0, 0, 0, 0] and data.signups == 3
+
+
+async def test_here_asks_which_circle_when_several_meet_now(
+    chat: ConsoleDriver, db: Database, clock: FixedClock
+) -> None:
+    berlin = await create_circle(chat)
+    hamburg = await create_circle(chat, [*FLOWS_CIRCLE[:2], "Python in Hamburg", *FLOWS_CIRCLE[3:]])
+    for code in (berlin, hamburg):
+        await flows_sign_up(chat, code, "alice", "Learn", "Help", "A game")
+    assert "You have not signed up for any circle yet." in await chat.say("/here", as_="sam")
+
+    clock.set(MEETING_1 + timedelta(minutes=5))
+    asked = await chat.say("/here", as_="alice")
+    assert "Several of your circles meet now. Which one are you at?" in asked
+    assert [b.label for b in chat.buttons()] == ["Python for Everybody: 1", "Python in Hamburg: 1"]
+    assert "checked in at meeting 1 of Python in Hamburg" in await chat.press("Python in Hamburg: 1")
+    assert [(meeting, person) for meeting, person, *_ in await _rows(db)] == [(7, 2)]
+
+    # Someone who is not a learner of the circle cannot check in, by any button.
+    assert "circles you signed up for" in await chat.press_token("here:1", as_="sam")
+    assert "circles you signed up for" in await chat.press_token("here:1", as_="fiona")
+    assert len(await _rows(db)) == 1
