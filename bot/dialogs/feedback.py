@@ -122,7 +122,7 @@ def attendance_question(ctx: Context, roster: Roster, present: set[int], guests:
     came = len(present & set(roster.learners))
     lines.append(
         t(
-            "Came: {learners} of {total} learners, and {guests} others.",
+            "Came: {learners} of {total} learners, plus {guests} not on Circles.",
             learners=came,
             total=len(roster.learners),
             guests=guests,

@@ -79,7 +79,7 @@ async def test_feedback_prompt_after_the_meeting_and_the_feedback_given(
 
     # Who came: nobody checked in or said yes, so nobody is ticked; Fiona ticks both learners.
     assert "Who came? Tap a name" in await chat.press("4", as_="fiona")
-    assert "Came: 1 of 2 learners, and 0 others." in await chat.press("Alice")
+    assert "Came: 1 of 2 learners, plus 0 not on Circles." in await chat.press("Alice")
     await chat.press("Bob")
     await chat.press("Done")
     saved = await chat.say("Good start; next time fewer slides.")
@@ -98,7 +98,7 @@ async def test_feedback_prompt_after_the_meeting_and_the_feedback_given(
     await chat.press("Python for Everybody, meeting 2")
     assert "Please send a whole number from 1 to 5." in await chat.say("7")
     await chat.press("5")
-    assert "Came: 0 of 2 learners, and 1 others." in await chat.say("1")  # a guest not on Circles
+    assert "Came: 0 of 2 learners, plus 1 not on Circles." in await chat.say("1")  # a guest not on Circles
     await chat.press("Done")
     await chat.press("Skip")
     async with unit_of_work(db) as unit:

@@ -100,9 +100,9 @@ async def test_check_in_confirmed_attendance_the_report_and_we_missed_you(
     asked = await _feedback(driver, clock, MEETING_1 + timedelta(minutes=90))
     assert "Who came? Tap a name to correct the list, then press Done." in asked
     assert "Checked in: Alice" in asked and "Said yes: Bob" in asked
-    assert "Came: 2 of 3 learners, and 0 others." in asked
-    assert "Came: 1 of 3 learners, and 0 others." in await driver.press("Bob", as_="fiona")
-    assert "Came: 1 of 3 learners, and 1 others." in await driver.say("1", as_="fiona")
+    assert "Came: 2 of 3 learners, plus 0 not on Circles." in asked
+    assert "Came: 1 of 3 learners, plus 0 not on Circles." in await driver.press("Bob", as_="fiona")
+    assert "Came: 1 of 3 learners, plus 1 not on Circles." in await driver.say("1", as_="fiona")
     await driver.press("Done", as_="fiona")
     saved = await driver.say(REFLECTION, as_="fiona")
     assert "Rating 4/5, 2 came" in saved
@@ -124,7 +124,7 @@ async def test_check_in_confirmed_attendance_the_report_and_we_missed_you(
 
     # Fiona confirms meeting 2 (Alice alone). Bob and Cleo missed two in a row: each gets one note.
     asked = await _feedback(driver, clock, MEETING_2 + timedelta(minutes=90, hours=3))
-    assert "Came: 1 of 3 learners, and 0 others." in asked
+    assert "Came: 1 of 3 learners, plus 0 not on Circles." in asked
     await driver.press("Done", as_="fiona")
     await driver.press("Skip", as_="fiona")
     got = await driver.deliver("alice", "bob", "cleo")
