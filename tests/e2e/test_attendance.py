@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from adapters.console.driver import ConsoleDriver
 from bot.clock import FixedClock
+from bot.usecases.attendance import how_many_came
 from bot.usecases.report import build
 from bot.views.chart import chart_data
 from storage.db import Database
@@ -154,6 +155,10 @@ async def test_check_in_confirmed_attendance_the_report_and_we_missed_you(
     assert "(file: attendance.png)" in report
     async with unit_of_work(db) as unit:
         built = await build(unit, 1, 1, clock.now())
+        # The one count other code reads (early warnings) says the same as the report.
+        came = await how_many_came(unit, 1, clock.now())
+    assert [came[m.meeting.id or 0] for m in built.meetings] == [m.attended for m in built.meetings]
+    assert [m.attended for m in built.meetings] == [2, 1, 1, None, None, None]
     data = chart_data(built)
     assert data.came == [2, 1, 1, 0, 0, 0] and data.said_yes == [1, 0, 0, 0, 0, 0] and data.signups == 3
 
