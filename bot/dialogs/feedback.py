@@ -65,10 +65,9 @@ class FeedbackDialog(Dialog):
             return "reflection"
         if answer.choice == "done":
             return "reflection"
-        if answer.choice is not None and answer.choice.startswith("p"):
-            person_id = int(answer.choice[1:])  # a button the question offered (the runner checked)
-            present = set(data["present"]) ^ {person_id}
-            data["present"] = sorted(present)
+        if answer.choice is not None and answer.choice[:1] == "p" and answer.choice[1:].isdigit():
+            # A learner's button, which the question offered (the runner checked): tick or untick.
+            data["present"] = sorted(set(data["present"]) ^ {int(answer.choice[1:])})
             return "attendance"
         data["guests"] = parse_int_in_range(answer.text or "", 0, MAX_ATTENDANCE)
         return "attendance"
