@@ -156,6 +156,12 @@ class AnswerRsvp(Action):
     attending: bool
 
 
+@action("here", C.CHECK_IN)
+@dataclass(frozen=True)
+class CheckIn(Action):
+    meeting_id: int
+
+
 @action("leave", C.LEAVE_CIRCLE)
 @dataclass(frozen=True)
 class LeaveCircle(Action):

@@ -35,7 +35,7 @@ from bot.dialogs.signup_limit import SignupLimitDialog
 from bot.dialogs.survey import FacilitatorSurvey, LearnerSurvey, start_survey
 from bot.dialogs.team import CreateTeam, SummaryTime
 from bot.dialogs.timezone import TimezoneDialog
-from bot.handlers import facilitator, general, learner, messaging, team
+from bot.handlers import attendance, facilitator, general, learner, messaging, team
 from bot.handlers import identity as identity_handlers
 from bot.handlers import report as report_handlers
 from bot.i18n import Translator, supported_language
@@ -122,6 +122,7 @@ class Core:
         on(act.CalendarFile, lambda ctx, x: learner.calendar_file(ctx, x.circle_id))
         on(act.RsvpList, lambda ctx, x: learner.rsvp_list(ctx, x.circle_id))
         on(act.AnswerRsvp, lambda ctx, x: learner.rsvp_answer(ctx, x.meeting_id, x.attending))
+        on(act.CheckIn, lambda ctx, x: attendance.check_in(ctx, x.meeting_id))
         on(act.LeaveCircle, lambda ctx, x: learner.leave_ask(ctx, x.circle_id))
         on(act.LeaveCircleConfirmed, lambda ctx, x: learner.leave_confirm(ctx, x.circle_id))
         on(act.StartSurvey, lambda ctx, x: start_survey(ctx, r, x.kind, x.circle_id))
@@ -198,6 +199,7 @@ class Core:
             "mycircles": learner.my_circles,
             "new": lambda ctx: facilitator.new_circle(ctx, r),
             "rsvp": learner.rsvp_command,
+            "here": attendance.here_command,
             "calendar": learner.calendar_command,
             "message": lambda ctx: messaging.message_command(ctx, r),
             "reminder": messaging.reminder_command,

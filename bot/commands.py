@@ -28,6 +28,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("mycircles", N_("Your circles")),
     Command("new", N_("Create a learning circle")),
     Command("rsvp", N_("Say whether you come to a meeting")),
+    Command("here", N_("Check in at the meeting you are at")),
     Command("calendar", N_("Your circles' meetings in your calendar app")),
     Command("message", N_("Write to the learners of your circle")),
     Command("reminder", N_("See and edit meeting reminders")),

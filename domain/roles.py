@@ -34,6 +34,7 @@ class Capability(enum.StrEnum):
     SIGN_UP = "sign up for a circle, or join its waitlist"
     # Learners of the circle
     RSVP = "RSVP to its meetings"
+    CHECK_IN = "check in at a meeting (I'm here)"
     CALENDAR = "get a published circle's calendar file"
     LEAVE_CIRCLE = "leave the circle"
     ANSWER_SURVEY = "answer the end-of-circle survey"
@@ -46,7 +47,7 @@ class Capability(enum.StrEnum):
     OPEN_SIGNUP = "close or reopen signup, change its limit"
     MESSAGE_LEARNERS = "write to all learners"
     EDIT_REMINDERS = "edit reminders"
-    GIVE_FEEDBACK = "give feedback on a meeting"
+    GIVE_FEEDBACK = "give feedback on a meeting and confirm who came"
     REPORT = "see and send the end-of-circle report"
     SHARE_REFLECTIONS = "include one's own reflections in the learners' report"
     PUBLISH = "publish a draft"
@@ -85,6 +86,7 @@ RULES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_CARD: EVERYONE,
     Capability.SIGN_UP: EVERYONE,
     Capability.RSVP: frozenset({L}),
+    Capability.CHECK_IN: frozenset({L}),
     Capability.CALENDAR: EVERYONE,  # a published circle's meetings are on its public card too
     Capability.LEAVE_CIRCLE: frozenset({L}),
     # Learners answer theirs, facilitators theirs (the survey dialog checks which one).

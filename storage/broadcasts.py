@@ -58,3 +58,18 @@ class Broadcasts:
             .values(reported_at=now)
         )
         return bool(result.rowcount)
+
+    async def last_of_circle(self, circle_id: int, since: datetime) -> Broadcast | None:
+        """The latest message to all the circle's learners sent since ``since``: one every learner
+        of the circle was sent anyway, so it may be quoted to one of them ("we missed you")."""
+        row = (
+            await self.conn.execute(
+                select(broadcasts)
+                .where(broadcasts.c.circle_id == circle_id, broadcasts.c.created_at >= since)
+                .order_by(broadcasts.c.created_at.desc(), broadcasts.c.id.desc())
+                .limit(1)
+            )
+        ).first()
+        if row is None:
+            return None
+        return Broadcast(row.id, row.circle_id, row.sender_id, row.text, row.created_at, row.reported_at)

@@ -164,6 +164,21 @@ rsvps = Table(
     Column("answered_at", UTCDateTime, nullable=False),
 )
 
+attendance = Table(
+    "attendance",
+    metadata,
+    # Who came to a meeting: one row per (meeting, learner). ``checked_in_at`` is the learner's own
+    # *I'm here*; ``present`` is the facilitator's confirmation in their feedback (None until then),
+    # recorded by ``confirmed_by``. A confirmation writes a row for every learner of the circle, so
+    # that a confirmed absence is a row too.
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("checked_in_at", UTCDateTime),
+    Column("present", Boolean),
+    Column("confirmed_by", ForeignKey("people.id", ondelete="SET NULL")),
+    Column("confirmed_at", UTCDateTime),
+)
+
 calendar_feeds = Table(
     "calendar_feeds",
     metadata,

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.attendance import Attendance
 from storage.broadcasts import Broadcasts
 from storage.calendar_feeds import CalendarFeeds
 from storage.circles import Circles
@@ -44,6 +45,7 @@ class Unit:
         self.surveys = Surveys(conn)
         self.waitlist = Waitlists(conn)
         self.calendar_feeds = CalendarFeeds(conn)
+        self.attendance = Attendance(conn)
         # Delivery (bot/delivery)
         self.outbox = Outbox(conn)
         self.reminders = Reminders(conn)

@@ -133,6 +133,11 @@ class DialogRunner:
                 prompt.text = f"{explain_input(ctx, error)}\n\n{prompt.text}"
                 ctx.replies.append(prompt)
             return
+        if following == state.step:
+            # A step that stays (a list of toggles): no history entry, and a pressed button's
+            # question is redrawn in place of the message it was on.
+            await self._ask(ctx, dialog, state, edit=answer.choice is not None)
+            return
         state.data[HISTORY] = [*state.data.get(HISTORY, []), state.step]
         state.step = following
         await self._ask(ctx, dialog, state)
@@ -180,9 +185,10 @@ class DialogRunner:
             state.data[HISTORY] = history
         await self._ask(ctx, dialog, state)
 
-    async def _ask(self, ctx: Context, dialog: Dialog, state: DialogState) -> None:
+    async def _ask(self, ctx: Context, dialog: Dialog, state: DialogState, *, edit: bool = False) -> None:
         await ctx.run(save_dialog, ctx.person_id, state, ctx.now)
         reply = await dialog.ask(ctx, state.step, state.data)
+        reply.edit = reply.edit or edit
         ctx.replies.append(reply)
 
     async def _as_choice(self, ctx: Context, dialog: Dialog, state: DialogState, answer: Answer) -> Answer:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from bot.actions import (
     AnswerJoinRequest,
     AnswerRsvp,
+    CheckIn,
     ClaimPlace,
     LeaveWaitlist,
     Manage,
@@ -154,8 +155,8 @@ def reminder_reply(
         # Daylight saving moves the meeting on some clocks: said in the week it happens.
         if note := clock_change_note(t, circle, meeting):
             lines.append(note)
-        lines.append(t("Will you come?"))
-        buttons = will_you_come(t, meeting)
+        lines.append(t("Will you come? Once you are there, tap I'm here."))
+        buttons = [*will_you_come(t, meeting), [Button(t("I'm here"), CheckIn(stored(meeting.id)).token)]]
     return Reply(text="\n".join(lines), buttons=buttons)
 
 
@@ -368,8 +369,8 @@ def _render_notice(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Dro
     ]
     buttons: list[list[Button]] = []
     if not meeting.cancelled and meeting.start > snap.now and meeting.start == new:
-        lines.append(t("Will you come?"))
-        buttons = will_you_come(t, meeting)
+        lines.append(t("Will you come? Once you are there, tap I'm here."))
+        buttons = [*will_you_come(t, meeting), [Button(t("I'm here"), CheckIn(stored(meeting.id)).token)]]
     return Reply(text="\n".join(lines), buttons=buttons)
 
 

@@ -1,4 +1,12 @@
-"""F5: a facilitator's feedback on one meeting: rating 1–5, attendance, a reflection."""
+"""F5: a facilitator's feedback on one meeting: rating 1–5, who came, a reflection.
+
+Who came starts from what the learners said: those who checked in (*I'm here*) and those who
+said yes are ticked (or, when the meeting's attendance was confirmed before, that list). The
+facilitator taps names to correct it and presses Done; people who came without being on Circles
+are a typed number. What they confirm is the meeting's attendance, and its head count is the
+learners confirmed plus those others. A circle without learners on Circles (or too many for
+buttons) gets the typed head count alone.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +18,7 @@ from bot.conversation.messages import Reply
 from bot.parsing import clean_text, parse_int_in_range
 from bot.texts import readers_of_reflection
 from bot.usecases import messaging as usecases
+from bot.usecases.attendance import Roster
 from bot.views.circles import when
 from bot.views.facilitator import feedback_line
 
@@ -38,14 +47,30 @@ class FeedbackDialog(Dialog):
 
     async def take_rating(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
         data["rating"] = parse_int_in_range(answer.choice or answer.text or "", 1, 5)
+        if "present" not in data:  # the list starts once; back and forth keeps the corrections
+            roster = await ctx.run(usecases.feedback_roster, data["meeting_id"], ctx.person_id)
+            data["present"] = sorted(roster.starting) if roster.learners and roster.fits else None
+            data["guests"] = 0
         return "attendance"
 
     async def ask_attendance(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        return Reply(text=ctx.t("How many learners came?"), expects_text=True)
+        if data.get("present") is None:
+            return Reply(text=ctx.t("How many learners came?"), expects_text=True)
+        roster = await ctx.run(usecases.feedback_roster, data["meeting_id"], ctx.person_id)
+        return attendance_question(ctx, roster, set(data["present"]), int(data.get("guests", 0)))
 
     async def take_attendance(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
-        data["attendance"] = parse_int_in_range(answer.text or "", 0, MAX_ATTENDANCE)
-        return "reflection"
+        if data.get("present") is None:
+            data["guests"] = parse_int_in_range(answer.text or "", 0, MAX_ATTENDANCE)
+            return "reflection"
+        if answer.choice == "done":
+            return "reflection"
+        if answer.choice is not None and answer.choice[:1] == "p" and answer.choice[1:].isdigit():
+            # A learner's button, which the question offered (the runner checked): tick or untick.
+            data["present"] = sorted(set(data["present"]) ^ {int(answer.choice[1:])})
+            return "attendance"
+        data["guests"] = parse_int_in_range(answer.text or "", 0, MAX_ATTENDANCE)
+        return "attendance"
 
     async def ask_reflection(self, ctx: Context, data: dict[str, Any]) -> Reply:
         return Reply(
@@ -69,7 +94,8 @@ class FeedbackDialog(Dialog):
             data["meeting_id"],
             ctx.person_id,
             int(data["rating"]),
-            int(data["attendance"]),
+            None if data.get("present") is None else [int(p) for p in data["present"]],
+            int(data.get("guests", 0)),
             str(data["reflection"]),
             ctx.now,
         )
@@ -80,3 +106,31 @@ class FeedbackDialog(Dialog):
             + "\n"
             + feedback_line(ctx.t, given)
         )
+
+
+def attendance_question(ctx: Context, roster: Roster, present: set[int], guests: int) -> Reply:
+    """Who came, as ticked now: a button per learner (tap to change), Done, and a typed number for others."""
+    t = ctx.t
+    lines = [t("Who came? Tap a name to correct the list, then press Done.")]
+    checked_in = [name for p, name in roster.learners.items() if p in roster.checked_in]
+    said_yes = [name for p, name in roster.learners.items() if p in roster.said_yes]
+    if checked_in:
+        lines.append(t("Checked in: {names}", names=", ".join(checked_in)))
+    if said_yes:
+        lines.append(t("Said yes: {names}", names=", ".join(said_yes)))
+    came = len(present & set(roster.learners))
+    lines.append(
+        t(
+            "Came: {learners} of {total} learners, plus {guests} not on Circles.",
+            learners=came,
+            total=len(roster.learners),
+            guests=guests,
+        )
+    )
+    lines.append(t("Others came who are not on Circles? Type how many."))
+    buttons = [
+        [choice("attendance", f"p{person_id}", ("✓ " if person_id in present else "") + name)]
+        for person_id, name in roster.learners.items()
+    ]
+    buttons.append([choice("attendance", "done", t("Done"))])
+    return Reply(text="\n".join(lines), buttons=buttons, expects_text=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.delivery.messages import BROADCAST
+from bot.usecases import attendance
+from bot.usecases.attendance import Roster
 from bot.usecases.circles import Managed, city_key, load_managed
 from domain.delivery import reminder_due
 from domain.errors import MeetingCancelled, NotFound
@@ -206,12 +209,31 @@ async def reset_reminder(unit: Unit, meeting_id: int, person_id: int, now: datet
     return meeting.circle_id, await set_reminder_text(unit, meeting_id, person_id, None, now)
 
 
+async def feedback_roster(unit: Unit, meeting_id: int, person_id: int) -> Roster:
+    """F5: who may have come to the meeting, for the facilitator to confirm."""
+    _, meeting = await feedback_meeting(unit, meeting_id, person_id)
+    return await attendance.roster(unit, meeting)
+
+
 async def record_feedback(
-    unit: Unit, meeting_id: int, person_id: int, rating: int, attendance: int, reflection: str, now: datetime
+    unit: Unit,
+    meeting_id: int,
+    person_id: int,
+    rating: int,
+    present: Sequence[int] | None,
+    guests: int,
+    reflection: str,
+    now: datetime,
 ) -> MeetingFeedback:
-    """F5: a facilitator's feedback on one meeting, saved (again: replaced); returns it as saved."""
+    """F5: a facilitator's feedback on one meeting, saved (again: replaced); returns it as saved.
+
+    ``present``: the learners the facilitator confirmed came (None: the circle had no list to
+    confirm, and ``guests`` is the whole head count). The head count is those learners and the
+    ``guests`` who are not on Circles."""
+    _, meeting = await feedback_meeting(unit, meeting_id, person_id)
+    came = 0 if present is None else await attendance.confirm(unit, meeting, person_id, present, now)
     given = MeetingFeedback(
-        meeting_id=meeting_id, person_id=person_id, rating=rating, attendance=attendance, reflection=reflection
+        meeting_id=meeting_id, person_id=person_id, rating=rating, attendance=came + guests, reflection=reflection
     )
     await give_feedback(unit, given, now)
     return given

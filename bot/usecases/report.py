@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean
 
+from bot.usecases.attendance import latest_feedback, turnout
 from bot.usecases.circles import load_managed
+from domain.attendance import came, held
 from domain.model import Circle, Meeting, SurveyResponse
 from domain.roles import Capability
 from storage.surveys import FACILITATOR, LEARNER
@@ -22,17 +24,16 @@ class MeetingFigures:
     yes: int
     no: int
     no_answer: int
-    attendance: int | None  # from the facilitator's feedback, when given
+    attendance: int | None  # confirmed by the facilitator in their feedback, when given
     rating: int | None
     reflection: str | None
     reflection_by: int | None = None  # the facilitator who wrote it
+    checked_in: int = 0  # learners who checked in themselves
 
     @property
     def attended(self) -> int | None:
-        """People there: the facilitator's count, else those who said yes (for held meetings)."""
-        if self.attendance is not None:
-            return self.attendance
-        return self.yes if self.held else None
+        """How many came (``domain.attendance.came``): confirmed, else checked in; never RSVPs."""
+        return came(self.attendance, self.checked_in, held=self.held)
 
 
 @dataclass
@@ -76,8 +77,8 @@ async def build(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Re
     managed = await load_managed(unit, circle_id, person_id, Capability.REPORT)
     learners = {s.person_id for s in await unit.signups.active_for_circle(circle_id)}
     answers = {(r.meeting_id, r.person_id): r.attending for r in await unit.rsvps.for_circle(circle_id)}
-    feedback = sorted(await unit.feedback.of_circle(circle_id), key=lambda f: f.created_at or now)
-    latest = {f.meeting_id: f for f in feedback}  # a later facilitator's feedback wins
+    latest = latest_feedback(await unit.feedback.of_circle(circle_id))
+    known = await turnout(unit, circle_id)
     figures = []
     for meeting in managed.meetings:
         said = [answers.get((meeting.id or 0, p)) for p in learners]
@@ -85,7 +86,7 @@ async def build(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Re
         figures.append(
             MeetingFigures(
                 meeting=meeting,
-                held=not meeting.cancelled and meeting.start <= now,
+                held=held(meeting, now),
                 yes=sum(1 for a in said if a is True),
                 no=sum(1 for a in said if a is False),
                 no_answer=sum(1 for a in said if a is None),
@@ -93,6 +94,7 @@ async def build(unit: Unit, circle_id: int, person_id: int, now: datetime) -> Re
                 rating=given.rating if given else None,
                 reflection=given.reflection if given else None,
                 reflection_by=given.person_id if given else None,
+                checked_in=known[meeting.id or 0].checked_in if meeting.id in known else 0,
             )
         )
     return Report(

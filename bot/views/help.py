@@ -18,6 +18,7 @@ def help_view(t: Translator) -> str:
             t("/browse [city] – find circles near you"),
             t("/mycircles – your circles, their schedule and calendar"),
             t("/rsvp – tell your facilitator whether you come to a meeting"),
+            t("/here – check in at the meeting you are at"),
             t("/calendar – all your circles' meetings in your calendar app, kept up to date"),
             t("/leave – leave a circle"),
             t("/forget – delete all your personal data"),

@@ -39,10 +39,15 @@ def report_text(t: Translator, report: Report, *, for_learners: bool = False) ->
             lines.append(f"• {head}: " + t("cancelled"))
         elif figures.attendance is not None:
             lines.append(
-                f"• {head}: " + t("{n} came (feedback); {yes} had said yes", n=figures.attendance, yes=figures.yes)
+                f"• {head}: " + t("{n} came (confirmed); {yes} had said yes", n=figures.attended, yes=figures.yes)
+            )
+        elif figures.attended is not None:
+            lines.append(
+                f"• {head}: "
+                + t("{n} checked in (not confirmed yet); {yes} had said yes", n=figures.attended, yes=figures.yes)
             )
         elif figures.held:
-            lines.append(f"• {head}: " + t("{yes} said yes (no feedback given)", yes=figures.yes))
+            lines.append(f"• {head}: " + t("{yes} said yes (attendance not confirmed)", yes=figures.yes))
         else:
             lines.append(f"• {head}: " + t("ahead; {yes} said yes so far", yes=figures.yes))
     rate = report.rsvp_rate

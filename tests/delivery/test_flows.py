@@ -77,8 +77,11 @@ async def test_feedback_prompt_after_the_meeting_and_the_feedback_given(
     assert "Meeting 1 of Python for Everybody (Mon, 7 Dec 2026, 18:00 CET) has ended." in prompt.text
     assert [b.label for b in prompt.buttons[0]] == ["1", "2", "3", "4", "5"]
 
-    assert "How many learners came?" in await chat.press("4", as_="fiona")
-    await chat.say("2")
+    # Who came: nobody checked in or said yes, so nobody is ticked; Fiona ticks both learners.
+    assert "Who came? Tap a name" in await chat.press("4", as_="fiona")
+    assert "Came: 1 of 2 learners, plus 0 not on Circles." in await chat.press("Alice")
+    await chat.press("Bob")
+    await chat.press("Done")
     saved = await chat.say("Good start; next time fewer slides.")
     assert "Thank you! Your feedback is saved." in saved
     assert "Rating 4/5, 2 came — Good start; next time fewer slides." in saved
@@ -95,7 +98,8 @@ async def test_feedback_prompt_after_the_meeting_and_the_feedback_given(
     await chat.press("Python for Everybody, meeting 2")
     assert "Please send a whole number from 1 to 5." in await chat.say("7")
     await chat.press("5")
-    await chat.say("1")
+    assert "Came: 0 of 2 learners, plus 1 not on Circles." in await chat.say("1")  # a guest not on Circles
+    await chat.press("Done")
     await chat.press("Skip")
     async with unit_of_work(db) as unit:
         assert len(await unit.feedback.of_circle(1)) == 2

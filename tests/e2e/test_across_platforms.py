@@ -214,8 +214,9 @@ async def test_an_organizer_on_slack_gets_the_monday_summary_of_a_circle_run_on_
     assert "Meeting 1 of Python for Everybody (Mon, 7 Dec 2026, 18:00 CET) has ended." in prompt.body
     assert prompt.button_texts == ["1", "2", "3", "4", "5"]
     clock.advance(timedelta(hours=2))  # she answers later that evening
-    assert "How many learners came?" in text_of(await telegram.press(fiona, "4"))
-    assert "A short reflection" in text_of(await telegram.say(fiona, "1"))
+    # Alice said yes: she is ticked on the list of who came, and Fiona confirms it.
+    assert "Said yes: Alice" in text_of(await telegram.press(fiona, "4"))
+    assert "A short reflection" in text_of(await telegram.press(fiona, "Done"))
     saved = text_of(await telegram.say(fiona, "Lively start & good questions; next time fewer slides"))
     assert "Thank you! Your feedback is saved." in saved
     assert "Rating 4/5, 1 came — Lively start & good questions; next time fewer slides" in saved

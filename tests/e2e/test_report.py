@@ -62,8 +62,8 @@ async def test_the_report_adds_up_from_a_seeded_circle(chat: ConsoleDriver, db: 
     shown = await chat.say("/report", as_="fiona")
     assert "Signups: 3" in shown
     assert "Meetings held: 2 of 3 (1 cancelled)" in shown
-    assert "• Meeting 1, Mon, 7 Dec 2026, 18:00 CET: 3 came (feedback); 2 had said yes" in shown
-    assert "• Meeting 2, Mon, 14 Dec 2026, 18:00 CET: 1 said yes (no feedback given)" in shown
+    assert "• Meeting 1, Mon, 7 Dec 2026, 18:00 CET: 3 came (confirmed); 2 had said yes" in shown
+    assert "• Meeting 2, Mon, 14 Dec 2026, 18:00 CET: 1 said yes (attendance not confirmed)" in shown
     assert "• Meeting 3, Mon, 21 Dec 2026, 18:00 CET: cancelled" in shown
     # 6 possible answers (3 learners × 2 meetings not cancelled), 4 given.
     assert "Learners answered 67% of the RSVP questions." in shown
