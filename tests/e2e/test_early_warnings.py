@@ -132,9 +132,8 @@ def chart_sent(driver: Driver, name: str) -> bytes:
     person = driver.chat.person(name)
     shared = [m for m in fake.visible_to(person) if m.files]
     assert len(shared) == 1, shared
-    completed = [
-        c for c in fake.calls_to("files.completeUploadExternal") if c.ok and c.args.get("channel_id") == shared[0].channel
-    ]
+    uploads = fake.calls_to("files.completeUploadExternal")
+    completed = [c for c in uploads if c.ok and c.args.get("channel_id") == shared[0].channel]
     assert len(completed) == 1, completed
     return shared[0].files[0].content
 
