@@ -10,7 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless: no display on servers or in CI
 
-from babel.dates import format_date
+from babel.dates import format_skeleton
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -33,20 +33,26 @@ def attendance_chart(t: Translator, report: Report) -> bytes:
     axes.set_title(t("Attendance: {circle}", circle=report.circle.name))
     if report.signups:
         axes.axhline(report.signups, color="#888888", linestyle="--", linewidth=1, label=t("Signed up"))
-    return _png(figure, axes, max([report.signups, *attended, *said_yes, 1]))
+    _finish(axes, max([report.signups, *attended, *said_yes, 1]))
+    return _png(figure)
 
 
 def team_attendance_chart(t: Translator, team: str, weeks: Sequence[WeekAttendance]) -> bytes:
+    return _png(team_attendance_figure(t, team, weeks))
+
+
+def team_attendance_figure(t: Translator, team: str, weeks: Sequence[WeekAttendance]) -> Figure:
     """Bars per week (labelled by its Monday, in the reader's language): people at the team's
     meetings, next to those who said yes."""
     figure, axes = _figure()
-    labels = [format_date(w.monday, "d MMM", locale=t.locale) for w in weeks]
+    labels = [format_skeleton("MMMd", w.monday, locale=t.locale) for w in weeks]
     attended = [w.came for w in weeks]
     said_yes = [w.said_yes for w in weeks]
     _bars(t, axes, labels, attended, said_yes)
     axes.set_xlabel(t("Week of"))
     axes.set_title(t("Attendance in {team}, last {count} weeks", team=team, count=len(weeks)))
-    return _png(figure, axes, max([*attended, *said_yes, 1]))
+    _finish(axes, max([*attended, *said_yes, 1]))
+    return figure
 
 
 def _figure() -> tuple[Figure, Axes]:
@@ -64,10 +70,13 @@ def _bars(t: Translator, axes: Axes, labels: list[str], attended: list[int], sai
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # people come whole
 
 
-def _png(figure: Figure, axes: Axes, tallest: int) -> bytes:
+def _finish(axes: Axes, tallest: int) -> None:
     # Headroom above the tallest bar or line, so the legend covers neither.
     axes.set_ylim(0, tallest * 1.35)
     axes.legend(loc="upper right", ncols=3)
+
+
+def _png(figure: Figure) -> bytes:
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
