@@ -1,6 +1,7 @@
-"""The weekly summary's chart: the team's attendance per week over the last eight weeks, counted
-as the report counts a meeting (the facilitator's head count, else who said yes), drawn in the
-team's language."""
+"""The weekly summary's early warnings and chart: a week whose only news is a warning still gets
+its summary; the chart shows the team's attendance per week over the last eight weeks, counted as
+the report counts a meeting (the facilitator's head count, else who said yes), in the team's
+language."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import update
 
+from adapters.console.driver import ConsoleDriver
+from adapters.console.sender import ConsoleSender
+from bot.clock import FixedClock
+from bot.delivery.dispatcher import Dispatcher
 from bot.i18n import Translator
 from bot.usecases.summary import weekly_summary
 from bot.usecases.team_health import WeekAttendance
@@ -17,6 +22,7 @@ from storage.db import Database
 from storage.tables import circles
 from storage.unit import unit_of_work
 from tests.delivery import seed
+from tests.delivery.test_summary import choose_channel, team_with_circle
 
 SEEDED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 SUMMARY = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)  # Monday 14 December, 10:00 in Berlin
@@ -72,3 +78,28 @@ def test_the_chart_speaks_the_teams_language() -> None:
         Translator("de")("Attended"),
         Translator("de")("Said yes"),
     ]
+
+
+async def test_a_week_whose_only_news_is_a_warning_gets_its_summary(
+    chat: ConsoleDriver, clock: FixedClock, dispatcher: Dispatcher, sender: ConsoleSender
+) -> None:
+    clock.set(datetime(2026, 11, 2, 12, tzinfo=UTC))
+    await team_with_circle(chat)  # one signup on 2 Nov, the first meeting on Monday 7 Dec, 18:00
+    await choose_channel(chat)
+    await chat.say("/team", as_="olga")
+    await chat.press("Summary day and time")
+    await chat.press("Tuesday")
+    await chat.say("9am")
+    await chat.say("Europe/Berlin")
+    # Tuesday 1 December, 09:00: nothing happened last week and nothing this week, but the
+    # circle starts within a week with one learner.
+    clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+    await dispatcher.run_pass()
+    (posted,) = sender.to("#organizers")
+    assert posted.text.startswith("Weekly summary of Learning Circles Berlin, week of Mon, 30 Nov 2026")
+    assert (
+        "Needs attention:\n⚠ Python for Everybody: only 1 signup, and the first meeting is Mon, 7 Dec 2026, 18:00 CET"
+        in posted.text
+    )
+    assert posted.attachment is None  # no meeting in the last eight weeks: nothing to chart
+    assert [[b.label for b in row] for row in posted.buttons] == [["Python for Everybody"]]
