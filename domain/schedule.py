@@ -50,6 +50,12 @@ def in_zone(instant: datetime, timezone: str) -> datetime:
     return instant.astimezone(ZoneInfo(timezone))
 
 
+def week_of(instant: datetime, timezone: str) -> date:
+    """The Monday of the local week (in ``timezone``) that contains ``instant``."""
+    local = in_zone(instant, timezone).date()
+    return local - timedelta(days=local.weekday())
+
+
 def active(meetings: Sequence[Meeting]) -> list[Meeting]:
     return sorted((m for m in meetings if not m.cancelled), key=lambda m: m.start)
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.circles import chunks
 from storage.tables import attendance, meetings
 from storage.upsert import insert_if_absent, upsert
 
@@ -65,15 +66,19 @@ class Attendance:
             )
 
     async def of_meetings(self, meeting_ids: Iterable[int]) -> list[AttendanceRow]:
-        wanted = sorted(set(meeting_ids))
-        if not wanted:
-            return []
-        rows = await self.conn.execute(
-            select(attendance)
-            .where(attendance.c.meeting_id.in_(wanted))
-            .order_by(attendance.c.meeting_id, attendance.c.person_id)
-        )
-        return [AttendanceRow(r.meeting_id, r.person_id, r.checked_in_at, r.present, r.confirmed_by) for r in rows]
+        """The rows of ``meeting_ids``: one statement per ``CHUNK`` meetings (a batch of teams'
+        summaries reads them all at once)."""
+        found = []
+        for chunk in chunks(sorted(set(meeting_ids))):
+            rows = await self.conn.execute(
+                select(attendance)
+                .where(attendance.c.meeting_id.in_(chunk))
+                .order_by(attendance.c.meeting_id, attendance.c.person_id)
+            )
+            found += [
+                AttendanceRow(r.meeting_id, r.person_id, r.checked_in_at, r.present, r.confirmed_by) for r in rows
+            ]
+        return found
 
     async def of_circle(self, circle_id: int) -> list[AttendanceRow]:
         rows = await self.conn.execute(

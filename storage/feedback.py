@@ -79,6 +79,17 @@ class Feedbacks:
                 )
         return found
 
+    async def of_meetings(self, meeting_ids: Sequence[int]) -> list[MeetingFeedback]:
+        """The feedback on ``meeting_ids``, oldest first: one statement per ``CHUNK`` meetings."""
+        found = []
+        for chunk in chunks(sorted(set(meeting_ids))):
+            query = select(feedback).where(feedback.c.meeting_id.in_(chunk))
+            found += [
+                MeetingFeedback(r.meeting_id, r.person_id, r.rating, r.attendance, r.reflection, r.created_at)
+                for r in await self.conn.execute(query)
+            ]
+        return found
+
     async def forget_person(self, person_id: int) -> None:
         """/forget: the ratings and counts stay in the circle's figures, the reflection goes."""
         await self.conn.execute(update(feedback).where(feedback.c.person_id == person_id).values(reflection=""))

@@ -91,6 +91,17 @@ class Signups:
                 found[r["circle_id"]].append(_signup(r))
         return found
 
+    async def learners_of(self, circle_ids: Sequence[int]) -> dict[int, set[int]]:
+        """The people actively signed up to each of ``circle_ids``: one statement per ``CHUNK``."""
+        found: dict[int, set[int]] = {circle_id: set() for circle_id in circle_ids}
+        for chunk in chunks(sorted(found)):
+            query = select(signups.c.circle_id, signups.c.person_id).where(
+                signups.c.circle_id.in_(chunk), signups.c.active.is_(True)
+            )
+            for r in await self.conn.execute(query):
+                found[r.circle_id].add(r.person_id)
+        return found
+
     async def count_active(self, circle_id: int) -> int:
         query = select(func.count()).where(signups.c.circle_id == circle_id, signups.c.active.is_(True))
         return int((await self.conn.execute(query)).scalar_one())
@@ -191,6 +202,15 @@ class Rsvps:
             select(rsvps).join(meetings, meetings.c.id == rsvps.c.meeting_id).where(meetings.c.circle_id == circle_id)
         )
         return [Rsvp(r.meeting_id, r.person_id, r.attending, r.answered_at) for r in await self.conn.execute(query)]
+
+    async def of_meetings(self, meeting_ids: Sequence[int]) -> list[Rsvp]:
+        """The answers to ``meeting_ids``: one statement per ``CHUNK`` meetings."""
+        found = []
+        for chunk in chunks(sorted(set(meeting_ids))):
+            query = select(rsvps).where(rsvps.c.meeting_id.in_(chunk))
+            rows = await self.conn.execute(query)
+            found += [Rsvp(r.meeting_id, r.person_id, r.attending, r.answered_at) for r in rows]
+        return found
 
     async def of_person(self, person_id: int, meeting_ids: list[int]) -> dict[int, bool]:
         if not meeting_ids:

@@ -345,7 +345,13 @@ class Dispatcher:
                 return [prepared for row in rows for prepared in await self._prepare_batch([row], now)]
             log.exception("loading outbox row %s failed", rows[0].id)
             return [_Prepared(rows[0], closing=self._failure(rows[0], _describe(error)).closing)]
-        return [self._prepare_safely(row, snap, now) for row in rows]
+        prepared = []
+        for row in rows:
+            prepared.append(self._prepare_safely(row, snap, now))
+            # Some rows take a while to render (a weekly summary draws its chart): let the bot
+            # answer the people writing to it between them.
+            await asyncio.sleep(0)
+        return prepared
 
     def _prepare_safely(self, row: OutboxRow, snap: Snapshot, now: datetime) -> _Prepared:
         error = snap.errors.get(row.id)  # its kind's loader failed for it

@@ -16,10 +16,11 @@ from bot.conversation.messages import Reply
 from bot.delivery.messages import Snapshot
 from bot.delivery.reasons import reason_code
 from bot.i18n import Translator
-from bot.usecases.summary import WeeklySummary, summary_due, week_of, weekly_summaries
-from bot.views.summary import summary_text
+from bot.usecases.summary import WeeklySummary, summary_due, weekly_summaries
+from bot.views.summary import summary_reply
 from domain.delivery import Drop, stale
 from domain.model import Team
+from domain.schedule import week_of
 from storage.outbox import NewMessage, OutboxRow
 from storage.planning import NEVER
 from storage.unit import Unit
@@ -105,7 +106,8 @@ async def load(unit: Unit, rows: Sequence[OutboxRow], snap: Snapshot) -> None:
     the batch, whatever its number of teams and circles."""
     wanted = [(row, snap.teams.get(row.team_id or 0)) for row in rows]
     found = [(row, team) for row, team in wanted if team is not None]
-    made = await weekly_summaries(unit, [(team, date.fromisoformat(str(row.payload["monday"]))) for row, team in found])
+    asked = [(team, date.fromisoformat(str(row.payload["monday"]))) for row, team in found]
+    made = await weekly_summaries(unit, asked, snap.now)
     for (row, _), summary in zip(found, made, strict=True):
         snap.extra[row.id] = summary
 
@@ -118,7 +120,7 @@ def render_summary(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Dro
         return Drop("team removed")
     if summary.empty:
         return Drop("no activity this week")
-    return Reply(text=summary_text(t, summary))
+    return summary_reply(t, summary)
 
 
 def render_failure(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:

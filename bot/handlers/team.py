@@ -13,7 +13,7 @@ from domain.roles import Capability
 
 
 async def team(ctx: Context, runner: DialogRunner, *, edit: bool = False) -> None:
-    reply = views.team_card(ctx.t, await ctx.run(team_views.team_card, ctx.person_id))
+    reply = views.team_card(ctx.t, await ctx.run(team_views.team_card, ctx.person_id, ctx.now))
     reply.edit = edit
     ctx.replies.append(reply)
 

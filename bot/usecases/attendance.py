@@ -7,14 +7,15 @@ The rules (the check-in window, what counts as having come, a run of absences) a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.delivery.attendance import queue_missed_notes
-from domain.attendance import Window, came, check_can_check_in, check_in_window, held
+from bot.usecases.report import circle_figures
+from domain.attendance import Window, check_can_check_in, check_in_window
 from domain.errors import NotFound
-from domain.model import Circle, CircleStatus, Meeting, MeetingFeedback
+from domain.model import Circle, CircleStatus, Meeting
 from domain.schedule import next_meeting
 from storage.unit import Unit
 
@@ -122,39 +123,8 @@ async def confirm(unit: Unit, meeting: Meeting, facilitator_id: int, present: Co
     return len(learners & set(present))
 
 
-@dataclass(frozen=True)
-class Turnout:
-    """What is known of one meeting's attendance."""
-
-    head_count: int | None  # the facilitator's confirmed count (their learners and any guests)
-    checked_in: int  # learners who checked in themselves
-
-    def came(self, *, held: bool) -> int | None:
-        return came(self.head_count, self.checked_in, held=held)
-
-
-def latest_feedback(given: Sequence[MeetingFeedback]) -> dict[int, MeetingFeedback]:
-    """Per meeting, the feedback given last (a later facilitator's replaces an earlier one)."""
-    ordered = sorted(given, key=lambda f: (f.created_at is not None, f.created_at or datetime.min))
-    return {f.meeting_id: f for f in ordered}
-
-
-async def turnout(unit: Unit, circle_id: int) -> dict[int, Turnout]:
-    """Every meeting's turnout in a circle, by meeting id."""
-    heads = {m: f.attendance for m, f in latest_feedback(await unit.feedback.of_circle(circle_id)).items()}
-    checked: dict[int, int] = {}
-    for row in await unit.attendance.of_circle(circle_id):
-        if row.checked_in_at is not None:
-            checked[row.meeting_id] = checked.get(row.meeting_id, 0) + 1
-    meetings = await unit.circles.meetings(circle_id)
-    return {m.id: Turnout(heads.get(m.id), checked.get(m.id, 0)) for m in meetings if m.id is not None}
-
-
 async def how_many_came(unit: Unit, circle_id: int, now: datetime) -> dict[int, int | None]:
-    """How many came to each meeting of a circle (None: not known, or not held yet): the one
-    count for anything that needs it (early warnings, summaries), as the report counts it."""
-    meetings = {m.id: m for m in await unit.circles.meetings(circle_id)}
-    return {
-        meeting_id: known.came(held=held(meetings[meeting_id], now))
-        for meeting_id, known in (await turnout(unit, circle_id)).items()
-    }
+    """How many came to each meeting of a circle (None: not known, or not held yet), counted as
+    the report counts it (``bot.usecases.report.circle_figures``)."""
+    figures = await circle_figures(unit, {circle_id: await unit.circles.meetings(circle_id)}, now)
+    return {f.meeting.id: f.attended for f in figures[circle_id].meetings if f.meeting.id is not None}

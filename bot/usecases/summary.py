@@ -1,22 +1,17 @@
 """O3: what a team's weekly summary says — this week's meetings, last week's feedback, new
-signups with their goals, and circles that started or ended."""
+signups with their goals, circles that started or ended, early warnings for the organizers and
+the team's attendance over the last weeks (``bot.usecases.team_health``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from bot.usecases.team_health import TeamHealth, team_health
 from domain.model import Circle, Meeting, MeetingFeedback, Signup, Team
 from domain.schedule import active, local_to_utc
 from storage.unit import Unit
-
-
-def week_of(instant: datetime, timezone: str) -> date:
-    """The Monday of the team's local week that contains ``instant``."""
-    local = instant.astimezone(ZoneInfo(timezone)).date()
-    return local - timedelta(days=local.weekday())
 
 
 def summary_due(team: Team, monday: date) -> datetime:
@@ -44,15 +39,19 @@ class WeeklySummary:
     signups: list[tuple[Circle, Signup, str]] = field(default_factory=list)
     started: list[Circle] = field(default_factory=list)
     ended: list[Circle] = field(default_factory=list)
+    health: TeamHealth = field(default_factory=TeamHealth)
 
     @property
     def empty(self) -> bool:
-        """No activity at all: then no message is sent (SPEC §2)."""
-        return not (self.meetings or self.feedback or self.signups or self.started or self.ended)
+        """No activity at all: then no message is sent (SPEC §2). A warning counts: a week in
+        which nothing happened may be the very week the organizers should hear of."""
+        return not (
+            self.meetings or self.feedback or self.signups or self.started or self.ended or self.health.warnings
+        )
 
 
-async def weekly_summary(unit: Unit, team: Team, monday: date) -> WeeklySummary:
-    (summary,) = await weekly_summaries(unit, [(team, monday)])
+async def weekly_summary(unit: Unit, team: Team, monday: date, now: datetime) -> WeeklySummary:
+    (summary,) = await weekly_summaries(unit, [(team, monday)], now)
     return summary
 
 
@@ -72,13 +71,13 @@ class _Weeks:
         return cls(this, (local_to_utc(monday - timedelta(weeks=1), time(0), team.zone), this[0]))
 
 
-async def weekly_summaries(unit: Unit, wanted: Sequence[tuple[Team, date]]) -> list[WeeklySummary]:
-    """The summaries of many teams (each for its week), in the order asked.
+async def weekly_summaries(unit: Unit, wanted: Sequence[tuple[Team, date]], now: datetime) -> list[WeeklySummary]:
+    """The summaries of many teams (each for its week, warnings as of ``now``), in the order asked.
 
-    Read in five statements for the whole batch (more only past ``storage.circles.CHUNK`` teams
+    Read in eight statements for the whole batch (more only past ``storage.circles.CHUNK`` teams
     or circles), however many teams and circles: the teams' published circles, their meetings,
     the feedback and the signups of the batch's widest "last week" (each team then keeps its own),
-    and the signed-up learners' names.
+    the signed-up learners' names, and the three of the recent meetings' figures (``team_health``).
     """
     weeks = [_Weeks.of(team, monday) for team, monday in wanted]
     team_ids = [team.id for team, _ in wanted if team.id is not None]
@@ -94,6 +93,8 @@ async def weekly_summaries(unit: Unit, wanted: Sequence[tuple[Team, date]]) -> l
         _summary(team, monday, week, circles[team_id], schedules, feedback, signups)
         for (team, monday), week, team_id in zip(wanted, weeks, team_ids, strict=True)
     ]
+    for summary, health in zip(summaries, await team_health(unit, wanted, circles, schedules, now), strict=True):
+        summary.health = health
     names = await unit.people.names(sorted({s.person_id for summary in summaries for _, s, _ in summary.signups}))
     for summary in summaries:
         summary.signups = [(c, s, names.get(s.person_id, "?")) for c, s, _ in summary.signups]

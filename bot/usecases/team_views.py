@@ -7,13 +7,14 @@ the team's own rules (joining, leaving, removing, closing) are in ``bot.usecases
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.usecases import summary, teams
+from bot.usecases import summary, team_health, teams
 from domain.errors import NotFound
 from domain.model import Circle, Meeting, MeetingFeedback, Team, TeamRole
-from domain.roles import Capability
+from domain.roles import Capability, may, roles_in_team
+from domain.schedule import week_of
 from storage.unit import Unit
 
 RECENT_FEEDBACK = timedelta(weeks=4)
@@ -30,9 +31,11 @@ class TeamCard:
     member_count: int
     circle_count: int
     own_circles: list[str]  # names of the circles in the team the person facilitates (members only)
+    # Early warnings about the team's circles, for those who may see all of them (organizers).
+    warnings: list[team_health.CircleWarning] = field(default_factory=list)
 
 
-async def team_card(unit: Unit, person_id: int) -> TeamCard | None:
+async def team_card(unit: Unit, person_id: int, now: datetime) -> TeamCard | None:
     """/team; None when the person is in no team."""
     if await unit.teams.membership(person_id) is None:
         return None
@@ -46,7 +49,10 @@ async def team_card(unit: Unit, person_id: int) -> TeamCard | None:
     if mine.role is not TeamRole.ORGANIZER:
         facilitated = {c.id for c in await unit.circles.facilitated_by(person_id)}
         own = [c.name for c in circles if c.id in facilitated]
-    return TeamCard(mine.team, mine.role, organizers, len(members), len(circles), own)
+    warnings = []
+    if may(roles_in_team(mine.role), Capability.VIEW_TEAM_CIRCLES):
+        warnings = await team_health.team_warnings(unit, mine.team, now)
+    return TeamCard(mine.team, mine.role, organizers, len(members), len(circles), own, warnings)
 
 
 @dataclass
@@ -146,7 +152,7 @@ async def team_circles(unit: Unit, person_id: int) -> TeamCircles:
 async def team_week(unit: Unit, person_id: int, now: datetime) -> summary.WeeklySummary:
     """O2: which meetings happen this week (the team's own week, in its time zone) across the team."""
     mine = await teams.authorized(unit, person_id, Capability.VIEW_TEAM_WEEK)
-    return await summary.weekly_summary(unit, mine.team, summary.week_of(now, mine.team.timezone))
+    return await summary.weekly_summary(unit, mine.team, week_of(now, mine.team.timezone), now)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from bot.i18n import Translator
 from bot.usecases import team_views
 from bot.usecases.summary import WeeklySummary
 from bot.views.circles import when
-from bot.views.summary import meeting_line
+from bot.views.summary import meeting_line, warning_buttons, warning_lines
 from domain.model import CircleStatus, Team, TeamRole
 
 
@@ -67,7 +67,9 @@ def team_card(t: Translator, card: team_views.TeamCard | None) -> Reply:
         )
     else:
         lines.append(t("Weekly summary: no channel chosen yet. Run /team in the channel where it should go."))
+    lines += warning_lines(t, card.warnings)
     buttons = [
+        *warning_buttons(card.warnings),
         [Button(t("This week's meetings"), TeamWeek().token), Button(t("Recent feedback"), TeamFeedback().token)],
         [Button(t("Circles"), TeamCircles().token), Button(t("Members"), TeamMembers().token)],
         [

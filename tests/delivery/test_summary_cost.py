@@ -5,7 +5,8 @@ On a Monday morning every team's summary falls due at once (bench/summaries.py m
 teams). Reading them used to cost two statements per circle and three per team; now a batch of
 summaries is read in a fixed number of statements, however many teams and circles it holds. These
 tests plan and render the summaries of small and twice as large teams and batches and fail when
-the larger one runs more statements.
+the larger one runs more statements. That includes the early warnings and the attendance chart:
+every circle here has a meeting tonight nobody said yes to, and last week's meeting charted.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ async def summaries_cost(db: Database, seen: set[int]) -> tuple[int, list[str]]:
     for row in rows:
         rendered = kinds.render(row, snap, Translator("en"))
         assert isinstance(rendered, Reply), rendered
+        assert rendered.attachment is not None and rendered.attachment.is_image  # the chart
         texts.append(rendered.text)
     return len(statements), texts
 
@@ -94,6 +96,7 @@ async def test_a_batch_of_summaries_costs_the_same_statements_for_twice_the_team
         for c in range(2):
             assert f"Circle {t}-{c}: meeting 2 of 6, Mon, 14 Dec 2026, 18:00 CET" in text
             assert f"Circle {t}-{c}, meeting 1: rated 4/5, 1 came. Reflection {t}-{c}" in text
+            assert f"⚠ Circle {t}-{c}: nobody has said yes to meeting 2 (Mon, 14 Dec 2026, 18:00 CET)" in text
         assert f"Circle {t + 1}-0" not in text
 
 

@@ -232,8 +232,10 @@ async def test_an_organizer_on_slack_gets_the_monday_summary_of_a_circle_run_on_
     # Exactly one message in the channel, and it is the summary the organizers need.
     (posted,) = posts_to(fake_slack, SUMMARY_CHANNEL)[channel_before:]
     assert all(call.ok for call in fake_slack.calls), [c for c in fake_slack.calls if not c.ok]
-    # Olga's /team answers there were ephemeral; this one is for the whole channel to read.
-    message = [m for m in fake_slack.messages_in(SUMMARY_CHANNEL) if m.ephemeral_to is None][-1]
+    # Olga's /team answers there were ephemeral; this one is for the whole channel to read, and
+    # the chart of the team's attendance per week follows it as a file.
+    message, chart = [m for m in fake_slack.messages_in(SUMMARY_CHANNEL) if m.ephemeral_to is None][-2:]
+    assert [f.filename for f in chart.files] == ["attendance-2026-12-14.png"]
     summary = message.plain()
     assert "Weekly summary of Learning Circles Berlin, week of Mon, 14 Dec 2026" in summary
     assert "• Python for Everybody: meeting 2 of 6, Mon, 14 Dec 2026, 18:00 CET" in summary

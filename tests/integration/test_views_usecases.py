@@ -74,13 +74,13 @@ async def test_a_member_sees_their_own_circles_in_the_team_and_not_its_members(d
     other = await circle(db, NOW, facilitator="otto")
     outsider = await person(db, "sam", NOW)
     async with unit_of_work(db) as unit:
-        assert await team_views.team_card(unit, olga) is None
+        assert await team_views.team_card(unit, olga, NOW) is None
         team = await teams.create_team(unit, olga, "Learning Circles Berlin", "Europe/Berlin", NOW)
         for facilitator in (mine.facilitator_id, other.facilitator_id):
             await unit.teams.add_member(TeamMember(team.id or 0, facilitator, TeamRole.MEMBER), NOW)
             await unit.circles.join_team(facilitator, team.id)
-        overview = await team_views.team_card(unit, olga)
-        as_member = await team_views.team_card(unit, mine.facilitator_id)
+        overview = await team_views.team_card(unit, olga, NOW)
+        as_member = await team_views.team_card(unit, mine.facilitator_id, NOW)
         assert overview is not None and (overview.member_count, overview.circle_count) == (3, 2)
         assert overview.organizers == ["Olga"]
         assert as_member is not None and as_member.own_circles == ["Python for Everybody"]
