@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.broadcasts import Broadcasts
 from storage.calendar_feeds import CalendarFeeds
 from storage.circles import Circles
+from storage.covers import Covers
 from storage.db import Database
 from storage.dialogs import Dialogs
 from storage.feedback import Feedbacks
@@ -44,6 +45,7 @@ class Unit:
         self.surveys = Surveys(conn)
         self.waitlist = Waitlists(conn)
         self.calendar_feeds = CalendarFeeds(conn)
+        self.covers = Covers(conn)
         # Delivery (bot/delivery)
         self.outbox = Outbox(conn)
         self.reminders = Reminders(conn)

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from bot.conversation.messages import Reply
-from bot.delivery import circle_end, summaries
+from bot.delivery import circle_end, covers, summaries
 from bot.delivery import messages as basics
 from bot.delivery.messages import Snapshot
 from bot.i18n import Translator
@@ -20,7 +20,12 @@ log = logging.getLogger(__name__)
 Renderer = Callable[[OutboxRow, Snapshot, Translator], Reply | Drop]
 Loader = Callable[[Unit, Sequence[OutboxRow], Snapshot], Awaitable[None]]
 
-RENDERERS: dict[str, Renderer] = {**basics.RENDERERS, **circle_end.RENDERERS, **summaries.RENDERERS}
+RENDERERS: dict[str, Renderer] = {
+    **basics.RENDERERS,
+    **circle_end.RENDERERS,
+    **summaries.RENDERERS,
+    **covers.RENDERERS,
+}
 LOADERS: dict[str, Loader] = {**circle_end.LOADERS, **summaries.LOADERS}
 
 
