@@ -22,6 +22,7 @@ from domain.cover import Cover
 from domain.delivery import LEFT, Drop, cover_news_unwanted, cover_offer_due_now, cover_unwanted
 from domain.model import Circle, Meeting
 from storage.outbox import NewMessage, OutboxRow
+from storage.unit import Unit
 
 COVER_ASKED = "cover_asked"  # to each facilitator and organizer who may cover, with the buttons
 COVER_ANSWER = "cover_answer"  # to the asker (accepted, declined) and the others asked (taken)
@@ -106,7 +107,12 @@ def render_asked(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
     circle, meeting, cover = found
     if (dropped := cover_unwanted(circle, meeting, cover, snap.now)) is not None:
         return dropped
-    name = snap.names.get(int(row.payload["about"]), "?")
+    if not snap.extra.get(row.id):
+        return Drop("no longer runs the circle")  # a co-facilitator removed, an organizer who left
+    asker = int(row.payload["about"])
+    if asker not in snap.facilitators.get(circle.id or 0, set()):
+        return Drop("the asker no longer facilitates the circle")
+    name = snap.names.get(asker, "?")
     text = t(
         "{name} cannot lead meeting {number} of {circle} ({when}). Could you cover it? "
         "The first to say yes leads it, and the learners are told.",
@@ -193,4 +199,18 @@ def render_offer(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
     return Reply(text=text, buttons=buttons)
 
 
+async def load(unit: Unit, rows: Sequence[OutboxRow], snap: Snapshot) -> None:
+    """Whether each asked person still runs the circle (a facilitator, or its team's organizer)."""
+    organizers: dict[int, set[int]] = {}
+    for row in rows:
+        circle = snap.circles.get(row.circle_id or 0)
+        if circle is None or circle.id is None:
+            continue
+        if circle.team_id is not None and circle.team_id not in organizers:
+            organizers[circle.team_id] = set(await unit.teams.organizer_ids(circle.team_id))
+        runs = snap.facilitators.get(circle.id, set()) | organizers.get(circle.team_id or 0, set())
+        snap.extra[row.id] = row.person_id in runs
+
+
+LOADERS = {COVER_ASKED: load}
 RENDERERS = {COVER_ASKED: render_asked, COVER_ANSWER: render_answer, COVER_LEAD: render_lead, COVER_OFFER: render_offer}

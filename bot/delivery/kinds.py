@@ -26,7 +26,7 @@ RENDERERS: dict[str, Renderer] = {
     **summaries.RENDERERS,
     **covers.RENDERERS,
 }
-LOADERS: dict[str, Loader] = {**circle_end.LOADERS, **summaries.LOADERS}
+LOADERS: dict[str, Loader] = {**circle_end.LOADERS, **summaries.LOADERS, **covers.LOADERS}
 
 
 async def load_snapshot(unit: Unit, rows: Sequence[OutboxRow], now: datetime) -> Snapshot:

@@ -74,7 +74,12 @@ async def ask(unit: Unit, meeting_id: int, person_id: int, now: datetime) -> Cov
     if not asked:
         return CoverAsked(managed.circle, meeting, None)  # nobody to ask: nothing is stored
     if not await unit.covers.ask(cover):
-        raise CoverTaken()  # someone covered it, or asked, in the same instant
+        # Another facilitator asked in the same instant (their row is committed by now): it stands.
+        standing = await unit.covers.get(meeting_id)
+        if standing is None or not standing.open:
+            raise CoverTaken()
+        names = await unit.people.names([standing.asked_by])
+        return CoverAsked(managed.circle, meeting, standing, names=names)
     await unit.outbox.add(cover_messages.asked(cover, asked, now), now)
     return CoverAsked(managed.circle, meeting, cover, asked, await unit.people.names([*asked, person_id]))
 

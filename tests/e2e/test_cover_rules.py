@@ -135,6 +135,8 @@ async def test_a_removed_co_facilitator_cannot_cover(chat: ConsoleDriver, app: C
     await chat.press("Python for Everybody")
     await chat.press("Remove Carl as co-facilitator")
     await chat.press("Yes, remove")
+    # The request queued for him is not sent: he no longer runs the circle.
+    assert "Could you cover it?" not in (await TerminalDriver(chat).deliver("carl"))["carl"]
     before = await _snapshot(app)
     assert "Only the circle's facilitators" in await chat.press_token(AnswerCover(meeting, True).token, as_="carl")
     assert await _snapshot(app) == before
@@ -149,6 +151,11 @@ async def test_an_organizer_who_covers_gives_the_feedback(chat: ConsoleDriver, a
     got = await TerminalDriver(chat).deliver("olga")
     assert "Fiona cannot lead meeting 1" in got["olga"]
     assert "You lead meeting 1" in await chat.press("I'll cover it", as_="olga")
+    # The reminder, two days before, names who leads; Fiona's copy no longer asks for cover.
+    clock.set(datetime(2026, 12, 5, 18, 0, tzinfo=BERLIN))
+    got = await TerminalDriver(chat).deliver("alice", "fiona")
+    assert "This meeting is led by Olga." in got["alice"] and "This meeting is led by Olga." in got["fiona"]
+    assert TerminalDriver(chat).buttons(as_="fiona") == ["Edit reminders"]
     # After the meeting, Olga is asked for its feedback, and may give it.
     clock.set(datetime(2026, 12, 7, 20, 0, tzinfo=BERLIN))
     got = await TerminalDriver(chat).deliver("olga", "alice")
