@@ -56,8 +56,17 @@ class Planned:
 
     @property
     def total(self) -> int:
-        counts = (self.reminders, self.feedback, self.reports, self.circle_end, self.summaries, self.offers)
-        return sum(counts) + self.cover_offers
+        return sum(
+            (
+                self.reminders,
+                self.feedback,
+                self.reports,
+                self.circle_end,
+                self.summaries,
+                self.offers,
+                self.cover_offers,
+            )
+        )
 
 
 @dataclass

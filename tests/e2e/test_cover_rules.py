@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from adapters.console.driver import ConsoleDriver
+from adapters.console.sender import ConsoleSender
 from bot.actions import AnswerCover, AskCover, CancelUncovered, WithdrawCover
 from bot.app import Core
 from bot.clock import FixedClock
+from bot.config import load
 from bot.delivery.covers import COVER_LEAD
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.service import dispatch_settings
 from bot.usecases import covers
 from domain.cover import CoverStatus
 from domain.errors import CoverTaken
@@ -164,3 +168,21 @@ async def test_an_organizer_who_covers_gives_the_feedback(chat: ConsoleDriver, a
     # Feedback on a meeting she did not cover stays the facilitators'.
     other = await meeting_id(app, 2)
     assert "Only the circle's facilitators" in await chat.press_token(f"feedback:{other}", as_="olga")
+
+
+async def test_the_deadline_is_a_setting(chat: ConsoleDriver, app: Core, clock: FixedClock) -> None:
+    """``delivery.cover_deadline_hours`` (here from the environment: 6) moves the offer to cancel."""
+    settings = dispatch_settings(load(environ={"CIRCLES_DELIVERY__COVER_DEADLINE_HOURS": "6"}))
+    assert settings.cover_deadline == timedelta(hours=6)
+    await circle_with(chat, ("carl",))
+    await ask_from_menu(chat, 2)
+
+    async def offered(at: datetime) -> bool:
+        clock.set(at)
+        marks = len(chat.shown.get("fiona", []))
+        await Dispatcher(app.db, app.clock, {"console": ConsoleSender(driver=chat)}, settings).run_pass()
+        return any("Cancel it?" in shown.text for shown in chat.shown.get("fiona", [])[marks:])
+
+    assert not await offered(datetime(2026, 12, 13, 18, 0, tzinfo=BERLIN))  # 24 hours before: not yet
+    assert not await offered(datetime(2026, 12, 14, 11, 59, tzinfo=BERLIN))
+    assert await offered(datetime(2026, 12, 14, 12, 0, tzinfo=BERLIN))  # 6 hours before
