@@ -410,6 +410,40 @@ class RateMeeting(Action):
     rating: Literal[1, 2, 3, 4, 5]
 
 
+# Cover for a missed meeting (issue 14): one request per meeting, so the meeting names it.
+
+
+@action("cover-pick", C.ASK_COVER)
+@dataclass(frozen=True)
+class PickCoverMeeting(Action):
+    circle_id: int
+
+
+@action("cover-ask", C.ASK_COVER)
+@dataclass(frozen=True)
+class AskCover(Action):
+    meeting_id: int
+
+
+@action("cover-withdraw", C.ASK_COVER)
+@dataclass(frozen=True)
+class WithdrawCover(Action):
+    meeting_id: int
+
+
+@action("cover-answer", C.COVER_MEETING)
+@dataclass(frozen=True)
+class AnswerCover(Action):
+    meeting_id: int
+    accept: bool
+
+
+@action("cover-cancel", C.CHANGE_MEETINGS)  # cancels the meeting through the usual cancel use case
+@dataclass(frozen=True)
+class CancelUncovered(Action):
+    meeting_id: int
+
+
 # Teams
 
 

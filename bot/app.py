@@ -35,7 +35,7 @@ from bot.dialogs.signup_limit import SignupLimitDialog
 from bot.dialogs.survey import FacilitatorSurvey, LearnerSurvey, start_survey
 from bot.dialogs.team import CreateTeam, SummaryTime
 from bot.dialogs.timezone import TimezoneDialog
-from bot.handlers import attendance, facilitator, general, learner, messaging, team
+from bot.handlers import attendance, covers, facilitator, general, learner, messaging, team
 from bot.handlers import identity as identity_handlers
 from bot.handlers import report as report_handlers
 from bot.i18n import Translator, supported_language
@@ -167,6 +167,12 @@ class Core:
         on(act.EditReminderLead, lambda ctx, x: messaging.edit_lead(ctx, r, x.circle_id))
         on(act.GiveFeedback, lambda ctx, x: messaging.start_feedback(ctx, r, x.meeting_id))
         on(act.RateMeeting, lambda ctx, x: messaging.start_feedback(ctx, r, x.meeting_id, x.rating))
+        # Cover for a missed meeting (issue 14)
+        on(act.PickCoverMeeting, lambda ctx, x: covers.pick_meeting(ctx, x.circle_id))
+        on(act.AskCover, lambda ctx, x: covers.ask(ctx, x.meeting_id))
+        on(act.WithdrawCover, lambda ctx, x: covers.withdraw(ctx, x.meeting_id))
+        on(act.AnswerCover, lambda ctx, x: covers.answer(ctx, x.meeting_id, x.accept))
+        on(act.CancelUncovered, lambda ctx, x: covers.cancel_uncovered(ctx, x.meeting_id))
 
     def _team_actions(self) -> None:
         on, r = self._on, self.runner

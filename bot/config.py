@@ -88,6 +88,7 @@ class DeliverySettings:
     batch_size: int = 100
     concurrency: int = 16
     max_failures: int = 8
+    cover_deadline_hours: int = 24
 
 
 @dataclass
@@ -240,6 +241,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("delivery.concurrency: must be between 1 and 256")
     if not 1 <= delivery.max_failures <= 50:
         raise ConfigError("delivery.max_failures: must be between 1 and 50")
+    if not 1 <= delivery.cover_deadline_hours <= 24 * 7:
+        raise ConfigError("delivery.cover_deadline_hours: must be between 1 and 168 (a week)")
     if settings.logging.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"logging.level: must be DEBUG, INFO, WARNING or ERROR, got {settings.logging.level!r}")
     if settings.logging.format not in ("text", "json"):

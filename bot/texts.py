@@ -53,6 +53,9 @@ DOMAIN_ERRORS = {
         "(/team → Close the team), then send /forget again. Nothing was deleted."
     ),
     "schedule.invalid": N_("A circle meets between 1 and {max_weeks} times."),
+    "cover.taken": N_("Someone already covers that meeting, so nothing changed. Thank you all the same!"),
+    "cover.not_asked": N_("Nobody is asking for cover for that meeting any more, so nothing changed."),
+    "cover.own": N_("You asked for cover for that meeting yourself, so you cannot cover it."),
 }
 
 INPUT_ERRORS = {

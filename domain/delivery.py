@@ -9,10 +9,11 @@ these functions give. Everything here is a pure function of the facts and ``now`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain.cover import Cover, CoverStatus
 from domain.model import MAX_DURATION_MINUTES, MAX_REMINDER_LEAD, Circle, CircleStatus, Meeting, Person
 from domain.schedule import active, meetings_ahead, previous_meeting
 
@@ -187,18 +188,74 @@ def survey_unwanted(circle: Circle | None, *, still_in_role: bool, answered: boo
     return None
 
 
+# ---------------------------------------------------------------- cover for a missed meeting (issue 14)
+
+# How long before a meeting the facilitator who asked for cover, when nobody has accepted, is
+# offered to cancel it (config.yaml: delivery.cover_deadline_hours).
+DEFAULT_COVER_DEADLINE = timedelta(hours=24)
+NOT_ASKED = "cover no longer asked"
+COVERED = "someone covers the meeting"
+
+
+def cover_offer_due(meeting: Meeting, cover: Cover | None, deadline: timedelta) -> datetime | None:
+    """When the asker is offered to cancel the meeting: ``deadline`` before it starts, while the
+    request is open; None when there is nothing to offer."""
+    if cover is None or not cover.open or meeting.cancelled:
+        return None
+    return meeting.start - deadline
+
+
+def cover_offer_due_now(meeting: Meeting, cover: Cover | None, deadline: timedelta, now: datetime) -> datetime | None:
+    """The instant the offer fell due, when it is due by ``now`` and the meeting has not started."""
+    at = cover_offer_due(meeting, cover, deadline)
+    return at if at is not None and at <= now < meeting.start else None
+
+
+def cover_unwanted(circle: Circle | None, meeting: Meeting | None, cover: Cover | None, now: datetime) -> Drop | None:
+    """A request for cover, or the offer to cancel, is wanted while the request is open and the
+    meeting is ahead: once someone covers it, or the facilitator withdraws, it is dropped."""
+    if (dropped := meeting_unwanted(circle, meeting)) is not None:
+        return dropped
+    assert meeting is not None
+    if now >= meeting.start:
+        return Drop("meeting started")
+    if cover is None or cover.status is CoverStatus.WITHDRAWN:
+        return Drop(NOT_ASKED)
+    if cover.status is CoverStatus.COVERED:
+        return Drop(COVERED)
+    return None
+
+
+def cover_news_unwanted(
+    circle: Circle | None, meeting: Meeting | None, cover: Cover | None, now: datetime, *, leader: int
+) -> Drop | None:
+    """News that ``leader`` covers a meeting is wanted while it is still true and the meeting ahead."""
+    if (dropped := meeting_unwanted(circle, meeting)) is not None:
+        return dropped
+    assert meeting is not None
+    if now >= meeting.start:
+        return Drop("meeting started")
+    if cover is None or cover.leader() != leader:
+        return Drop(NOT_ASKED)
+    return None
+
+
 # ---------------------------------------------------------------- planning ahead
 
 
-def next_falling_due(meetings: Sequence[Meeting], lead: timedelta, now: datetime) -> datetime | None:
+def next_falling_due(
+    meetings: Sequence[Meeting], lead: timedelta, now: datetime, also: Iterable[datetime | None] = ()
+) -> datetime | None:
     """The first instant after ``now`` at which something of this circle falls due: a meeting's
-    reminder, a meeting's end (its feedback prompt), or an end-of-circle invitation.
+    reminder, a meeting's end (its feedback prompt), an end-of-circle invitation, or one of
+    ``also`` (the offers to cancel a meeting nobody covers, ``cover_offer_due``).
 
     Planning looks at a circle again only then (or when the circle changes), so a pass with
     nothing falling due does not look at it at all. None when nothing is ahead.
     """
     instants = [reminder_due(meetings, m, lead) for m in meetings] + [m.end for m in active(meetings)]
     instants += [learner_survey_due(meetings), facilitator_survey_due(meetings), report_offer_due(meetings)]
+    instants += list(also)
     ahead = [at for at in instants if at is not None and at > now]
     return min(ahead) if ahead else None
 

@@ -99,3 +99,21 @@ class LeadOnly(DomainError):
     """A co-facilitator asked for something the lead facilitator (or an organizer) decides."""
 
     reason = "circle.lead_only"
+
+
+class CoverTaken(DomainError):
+    """Someone already covers the meeting (issue 14): the first to accept leads it."""
+
+    reason = "cover.taken"
+
+
+class CoverNotAsked(DomainError):
+    """Nobody asks for cover for this meeting (any more): it was withdrawn, or never asked."""
+
+    reason = "cover.not_asked"
+
+
+class OwnCover(DomainError):
+    """The facilitator who asked for cover cannot cover their own meeting."""
+
+    reason = "cover.own"

@@ -48,6 +48,8 @@ class Capability(enum.StrEnum):
     MESSAGE_LEARNERS = "write to all learners"
     EDIT_REMINDERS = "edit reminders"
     GIVE_FEEDBACK = "give feedback on a meeting and confirm who came"
+    ASK_COVER = "ask for cover for a meeting one cannot lead"
+    COVER_MEETING = "cover a meeting for its facilitator"
     REPORT = "see and send the end-of-circle report"
     SHARE_REFLECTIONS = "include one's own reflections in the learners' report"
     PUBLISH = "publish a draft"
@@ -102,6 +104,10 @@ RULES: dict[Capability, frozenset[Role]] = {
     Capability.EDIT_REMINDERS: RUNS,
     # Feedback is a facilitator's own account of a meeting they ran.
     Capability.GIVE_FEEDBACK: frozenset({LEAD, CO}),
+    # Cover (issue 14): a facilitator who cannot come asks; the other facilitators and the team's
+    # organizers may lead the meeting instead (the asker does not cover their own: domain/cover.py).
+    Capability.ASK_COVER: frozenset({LEAD, CO}),
+    Capability.COVER_MEETING: RUNS,
     Capability.REPORT: RUNS,
     # Only the author of a reflection decides whether learners read it.
     Capability.SHARE_REFLECTIONS: frozenset({LEAD, CO}),
@@ -167,6 +173,21 @@ def roles_in_team(role: TeamRole | None) -> frozenset[Role]:
 
 def may(roles: Collection[Role], capability: Capability) -> bool:
     return any(role in RULES[capability] for role in roles)
+
+
+# Whoever covers a meeting (issue 14) acts for that one meeting as its facilitator would: an
+# organizer who led it gives its feedback, though organizers give none for meetings they did not run.
+COVERING = frozenset({Capability.GIVE_FEEDBACK})
+
+
+def may_for_meeting(roles: Collection[Role], capability: Capability, *, covers: bool) -> bool:
+    """``may``, for one meeting: the person who covers it also has the COVERING capabilities."""
+    return may(roles, capability) or (covers and capability in COVERING)
+
+
+def check_for_meeting(roles: Collection[Role], capability: Capability, *, covers: bool) -> None:
+    if not (covers and capability in COVERING):
+        check(roles, capability)
 
 
 def check(roles: Collection[Role], capability: Capability) -> None:

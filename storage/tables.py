@@ -289,6 +289,21 @@ reminders = Table(
     Column("went_out_at", UTCDateTime),
 )
 
+# Issue 14: a facilitator's request that someone cover one meeting, one per meeting. The first to
+# accept leads it (covered_by): a conditional update on status makes two acceptances at once
+# end with one winner. Asking again after a withdrawal opens the same row again.
+covers = Table(
+    "covers",
+    metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("circle_id", ForeignKey("circles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("asked_by", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("asked_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("covered_by", ForeignKey("people.id", ondelete="SET NULL")),
+    Column("covered_at", UTCDateTime),
+)
+
 feedback = Table(
     "feedback",
     metadata,

@@ -11,6 +11,7 @@ from storage.attendance import Attendance
 from storage.broadcasts import Broadcasts
 from storage.calendar_feeds import CalendarFeeds
 from storage.circles import Circles
+from storage.covers import Covers
 from storage.db import Database
 from storage.dialogs import Dialogs
 from storage.feedback import Feedbacks
@@ -46,6 +47,7 @@ class Unit:
         self.waitlist = Waitlists(conn)
         self.calendar_feeds = CalendarFeeds(conn)
         self.attendance = Attendance(conn)
+        self.covers = Covers(conn)
         # Delivery (bot/delivery)
         self.outbox = Outbox(conn)
         self.reminders = Reminders(conn)

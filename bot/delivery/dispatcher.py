@@ -51,7 +51,7 @@ from bot.delivery.reasons import BLOCKED, FAILED, NO_SENDER
 from bot.i18n import Translator
 from bot.metrics import Metrics
 from bot.usecases.offered import pressable, remember_buttons
-from domain.delivery import Drop, unreachable
+from domain.delivery import DEFAULT_COVER_DEADLINE, Drop, unreachable
 from domain.model import Identity
 from domain.waitlist import DEFAULT_OFFER_HOLD
 from storage.db import Database
@@ -84,6 +84,8 @@ class DispatchSettings:
     lease_check: timedelta = timedelta(milliseconds=250)
     # How long a freed place is held for the next on a waitlist when an earlier offer lapsed.
     waitlist_hold: timedelta = DEFAULT_OFFER_HOLD
+    # How long before a meeting nobody covers its facilitator is offered to cancel it (issue 14).
+    cover_deadline: timedelta = DEFAULT_COVER_DEADLINE
 
 
 @dataclass
@@ -222,7 +224,7 @@ class Dispatcher:
         for _ in range(5):
             now = self.clock.now()
             async with unit_of_work(self.db) as unit:
-                planned = await planner.plan(unit, now, self.settings.waitlist_hold)
+                planned = await planner.plan(unit, now, self.settings.waitlist_hold, self.settings.cover_deadline)
             report.planned += planned.total
             before = report.processed
             if not await self._drain(report):
@@ -283,7 +285,9 @@ class Dispatcher:
             transaction = await conn.begin()
             try:
                 unit = Unit(conn)
-                report.planned = (await planner.plan(unit, now, self.settings.waitlist_hold)).total
+                report.planned = (
+                    await planner.plan(unit, now, self.settings.waitlist_hold, self.settings.cover_deadline)
+                ).total
                 rows = await unit.outbox.due(now)
                 snap = await load_snapshot(unit, rows, now)
                 for row in rows:

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from bot.conversation.messages import Reply
-from bot.delivery import attendance, circle_end, summaries
+from bot.delivery import attendance, circle_end, covers, summaries
 from bot.delivery import messages as basics
 from bot.delivery.messages import Snapshot
 from bot.i18n import Translator
@@ -25,8 +25,9 @@ RENDERERS: dict[str, Renderer] = {
     **circle_end.RENDERERS,
     **summaries.RENDERERS,
     **attendance.RENDERERS,
+    **covers.RENDERERS,
 }
-LOADERS: dict[str, Loader] = {**circle_end.LOADERS, **summaries.LOADERS, **attendance.LOADERS}
+LOADERS: dict[str, Loader] = {**circle_end.LOADERS, **summaries.LOADERS, **attendance.LOADERS, **covers.LOADERS}
 
 
 async def load_snapshot(unit: Unit, rows: Sequence[OutboxRow], now: datetime) -> Snapshot:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from bot.actions import (
     AnswerJoinRequest,
     AnswerRsvp,
+    AskCover,
     CheckIn,
     ClaimPlace,
     LeaveWaitlist,
@@ -28,6 +29,7 @@ from bot.conversation.messages import Button, Reply
 from bot.delivery.reasons import reason_text
 from bot.i18n import Translator
 from bot.views.circles import clock_change_note, moment_for, venue_text, when
+from domain.cover import Cover
 from domain.delivery import LEFT, Drop, feedback_unwanted, reminder_unwanted
 from domain.model import Circle, CircleStatus, Meeting, Team
 from domain.schedule import next_meeting
@@ -59,6 +61,7 @@ class Snapshot:
     learners: dict[int, set[int]] = field(default_factory=dict)  # by circle
     facilitators: dict[int, set[int]] = field(default_factory=dict)  # by circle
     reminders: dict[int, ReminderState] = field(default_factory=dict)  # by meeting
+    covers: dict[int, Cover] = field(default_factory=dict)  # requests for cover, by meeting
     feedback_given: set[tuple[int, int]] = field(default_factory=set)
     broadcasts: dict[int, Broadcast] = field(default_factory=dict)
     broadcast_rows: dict[int, list[OutboxRow]] = field(default_factory=dict)
@@ -93,6 +96,7 @@ async def load_snapshot(unit: Unit, rows: Sequence[OutboxRow], now: datetime) ->
     snap.facilitators = {c: set(p) for c, p in (await unit.reminders.facilitators_of(snap.circles)).items()}
     meeting_ids = {r.meeting_id for r in rows if r.meeting_id is not None}
     snap.reminders = await unit.reminders.of_meetings(meeting_ids)
+    snap.covers = await unit.covers.of_meetings(meeting_ids)
     snap.feedback_given = await unit.feedback.given(
         (r.meeting_id, r.person_id)
         for r in rows
@@ -105,7 +109,8 @@ async def load_snapshot(unit: Unit, rows: Sequence[OutboxRow], now: datetime) ->
     snap.team_languages = {team_id: languages.get(team_id, "en") for team_id in snap.teams}
     named = {r.person_id for rs in snap.broadcast_rows.values() for r in rs if r.person_id is not None}
     named |= {b.sender_id for b in snap.broadcasts.values()}
-    named |= {int(r.payload["about"]) for r in rows if r.kind == NOTICE and "about" in r.payload}
+    named |= {int(r.payload["about"]) for r in rows if "about" in r.payload}
+    named |= {leader for c in snap.covers.values() if (leader := c.leader()) is not None}
     snap.names = await unit.people.names(sorted(named))
     return snap
 
@@ -130,7 +135,11 @@ def reminder_reply(
     state: ReminderState | None,
     *,
     copy: bool,
+    led_by: str | None = None,
 ) -> Reply:
+    """The reminder as a learner reads it, or the facilitators' copy (``copy``), which offers
+    *I can't make it* (ask for cover) while nobody covers the meeting; ``led_by`` names who
+    covers it."""
     # The meeting's own number, as everywhere else ("Meeting 3"), of all the meetings planned:
     # cancelling meeting 1 does not make meeting 2 "meeting 1".
     lines = []
@@ -148,9 +157,13 @@ def reminder_reply(
         ),
         t("Where: {venue}", venue=venue_text(t, circle.venue)),
     ]
+    if led_by is not None:
+        lines.append(t("This meeting is led by {name}.", name=led_by))
     buttons: list[list[Button]] = []
     if copy:
         buttons = [[Button(t("Edit reminders"), ShowReminder(stored(circle.id)).token)]]
+        if led_by is None:
+            buttons.append([Button(t("I can't make it"), AskCover(stored(meeting.id)).token)])
     else:
         # Daylight saving moves the meeting on some clocks: said in the week it happens.
         if note := clock_change_note(t, circle, meeting):
@@ -189,7 +202,11 @@ def _render_reminder(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | D
     if dropped is not None:
         return dropped
     assert circle is not None and meeting is not None
-    return reminder_reply(t, circle, snap.meetings[circle.id or 0], meeting, state, copy=not is_learner)
+    cover = snap.covers.get(meeting.id or 0)
+    leader = cover.leader() if cover else None
+    led_by = snap.names.get(leader, "?") if leader is not None else None
+    meetings = snap.meetings[circle.id or 0]
+    return reminder_reply(t, circle, meetings, meeting, state, copy=not is_learner, led_by=led_by)
 
 
 # Feedback prompts (F5)
@@ -214,12 +231,19 @@ def _render_feedback(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | D
         meeting,
         snap.now,
         given=(row.meeting_id or 0, row.person_id) in snap.feedback_given,
-        is_facilitator=circle is not None and row.person_id in snap.facilitators.get(circle.id or 0, set()),
+        is_facilitator=circle is not None
+        and (row.person_id in snap.facilitators.get(circle.id or 0, set()) or _covers(snap, row)),
     )
     if dropped is not None:
         return dropped
     assert circle is not None and meeting is not None
     return feedback_prompt(t, circle, meeting)
+
+
+def _covers(snap: Snapshot, row: OutboxRow) -> bool:
+    """Whether the row's person covers its meeting (they act for it as its facilitator)."""
+    cover = snap.covers.get(row.meeting_id or 0)
+    return cover is not None and row.person_id is not None and cover.leader() == row.person_id
 
 
 # Change notices (F8)

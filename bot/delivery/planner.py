@@ -5,7 +5,10 @@ do not exist yet — one per (what, to whom), under a key that makes a second cr
 
 - ``reminder:<meeting>:r<round>:<person>`` for every active learner and facilitator of a
   published circle, once the meeting's reminder is due by the rule and before it starts;
-- ``feedback:<meeting>:<person>`` for every facilitator once the meeting has ended, within a day;
+- ``feedback:<meeting>:<person>`` for every facilitator (and whoever covered it) once the meeting
+  has ended, within a day;
+- ``cover:<meeting>:<asked>:offer:<person>`` for a facilitator whose request for cover nobody
+  accepted by ``delivery.cover_deadline_hours`` before the meeting (bot/delivery/covers.py);
 - ``broadcast_report:<broadcast>`` for the sender once every copy of a message is settled.
 
 Because a reminder row is created only when it is due, a learner who signs up after the others
@@ -20,12 +23,20 @@ nothing falling due therefore reads one index and nothing else, however many cir
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.delivery import circle_end, offers, summaries
+from bot.delivery import circle_end, covers, offers, summaries
 from bot.delivery.messages import BROADCAST_REPORT, FEEDBACK, REMINDER
-from domain.delivery import REMINDER_HORIZON, feedback_prompts_due, next_falling_due, reminder_due_now
+from domain.cover import Cover
+from domain.delivery import (
+    DEFAULT_COVER_DEADLINE,
+    REMINDER_HORIZON,
+    cover_offer_due,
+    feedback_prompts_due,
+    next_falling_due,
+    reminder_due_now,
+)
 from domain.model import Meeting
 from domain.waitlist import DEFAULT_OFFER_HOLD
 from storage.outbox import NewMessage
@@ -41,10 +52,21 @@ class Planned:
     circle_end: int = 0
     summaries: int = 0
     offers: int = 0
+    cover_offers: int = 0
 
     @property
     def total(self) -> int:
-        return self.reminders + self.feedback + self.reports + self.circle_end + self.summaries + self.offers
+        return sum(
+            (
+                self.reminders,
+                self.feedback,
+                self.reports,
+                self.circle_end,
+                self.summaries,
+                self.offers,
+                self.cover_offers,
+            )
+        )
 
 
 @dataclass
@@ -55,6 +77,9 @@ class Circles:
     leads: dict[int, timedelta]
     learners: dict[int, list[int]]
     facilitators: dict[int, list[int]]
+    # Open requests for cover, by meeting: their offers to cancel fall due too (issue 14).
+    covers: dict[int, Cover] = field(default_factory=dict)
+    cover_deadline: timedelta = DEFAULT_COVER_DEADLINE
 
 
 # Circles planned per round of queries: bounds the statements' parameter lists (SQLite allows
@@ -70,16 +95,23 @@ def feedback_key(meeting_id: int, person_id: int) -> str:
     return f"feedback:{meeting_id}:{person_id}"
 
 
-async def plan(unit: Unit, now: datetime, waitlist_hold: timedelta = DEFAULT_OFFER_HOLD) -> Planned:
+async def plan(
+    unit: Unit,
+    now: datetime,
+    waitlist_hold: timedelta = DEFAULT_OFFER_HOLD,
+    cover_deadline: timedelta = DEFAULT_COVER_DEADLINE,
+) -> Planned:
     planned = Planned(offers=await offers.plan_offers(unit, now, waitlist_hold), reports=await plan_reports(unit, now))
     due = await unit.planning.circles_to_plan(now)
     for start in range(0, len(due), CHUNK):
-        await _plan_circles(unit, due[start : start + CHUNK], now, planned)
+        await _plan_circles(unit, due[start : start + CHUNK], now, planned, cover_deadline)
     planned.summaries = await summaries.plan_summaries(unit, now) + await summaries.plan_failure_notices(unit, now)
     return planned
 
 
-async def _plan_circles(unit: Unit, due: list[ToPlan], now: datetime, planned: Planned) -> None:
+async def _plan_circles(
+    unit: Unit, due: list[ToPlan], now: datetime, planned: Planned, cover_deadline: timedelta
+) -> None:
     """Plan everything of these circles that is due by now, then mark when to look again."""
     ids = [c.id for c in due if c.published]
     facts = Circles(
@@ -87,6 +119,8 @@ async def _plan_circles(unit: Unit, due: list[ToPlan], now: datetime, planned: P
         leads=await unit.reminders.lead_times(ids),
         learners=await unit.reminders.learners_of(ids),
         facilitators=await unit.reminders.facilitators_of(ids),
+        covers=await unit.covers.open_of_circles(ids),
+        cover_deadline=cover_deadline,
     )
     due_reminders = _reminders_due(facts, now)
     states = await unit.reminders.of_meetings(m.id for m, _ in due_reminders if m.id is not None)
@@ -95,6 +129,9 @@ async def _plan_circles(unit: Unit, due: list[ToPlan], now: datetime, planned: P
     planned.feedback += await unit.outbox.add(await _feedback(unit, facts, now), now)
     ends = circle_end.invitations(facts.schedules, facts.learners, facts.facilitators, now)
     planned.circle_end += await unit.outbox.add(ends, now)
+    planned.cover_offers += await unit.outbox.add(
+        covers.offers_due(facts.schedules, facts.covers, cover_deadline, now), now
+    )
     # Marks before ``went_out``: the same order of row locks as a use case that changes a circle
     # and then its reminders (Reminders.new_round), so the two wait for each other, never deadlock.
     await unit.planning.circles_planned([(c, _next_mark(facts, c.id, now) if c.published else NEVER) for c in due])
@@ -102,7 +139,9 @@ async def _plan_circles(unit: Unit, due: list[ToPlan], now: datetime, planned: P
 
 
 def _next_mark(facts: Circles, circle_id: int, now: datetime) -> datetime:
-    at = next_falling_due(facts.schedules.get(circle_id, []), facts.leads.get(circle_id, timedelta()), now)
+    meetings = facts.schedules.get(circle_id, [])
+    offers = [cover_offer_due(m, facts.covers.get(m.id or 0), facts.cover_deadline) for m in meetings]
+    at = next_falling_due(meetings, facts.leads.get(circle_id, timedelta()), now, offers)
     return at or NEVER
 
 
@@ -142,6 +181,12 @@ def _reminders(facts: Circles, due: list[tuple[Meeting, datetime]], rounds: dict
 async def _feedback(unit: Unit, facts: Circles, now: datetime) -> list[NewMessage]:
     ended = [m for meetings in facts.schedules.values() for m in feedback_prompts_due(meetings, now)]
     pairs = [(m, p) for m in ended for p in facts.facilitators[m.circle_id] if m.id is not None]
+    # Whoever covered a meeting is asked for its feedback too (domain.roles.COVERING).
+    covered = await unit.covers.of_meetings(m.id for m in ended if m.id is not None) if ended else {}
+    for m in ended:
+        leader = covered[m.id].leader() if m.id in covered else None
+        if leader is not None and leader not in facts.facilitators[m.circle_id]:
+            pairs.append((m, leader))
     if not pairs:
         return []
     given = await unit.feedback.given((m.id or 0, p) for m, p in pairs)

@@ -129,6 +129,7 @@ def dispatch_settings(settings: Settings) -> DispatchSettings:
         concurrency=chosen.concurrency,
         max_failures=chosen.max_failures,
         waitlist_hold=settings.circles.waitlist_hold,
+        cover_deadline=timedelta(hours=chosen.cover_deadline_hours),
     )
 
 

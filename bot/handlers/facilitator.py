@@ -47,7 +47,7 @@ async def export_signups(ctx: Context, circle_id: int) -> None:
 async def rsvps(ctx: Context, circle_id: int) -> None:
     found = await ctx.run(managing.schedule_and_rsvps, circle_id, ctx.person_id)
     managed = found.managed
-    ctx.say(rsvp_view(ctx.t, managed.circle, managed.meetings, found.signups, found.rsvps, found.names))
+    ctx.say(rsvp_view(ctx.t, managed.circle, managed.meetings, found.signups, found.rsvps, found.names, found.leaders))
 
 
 async def publish(ctx: Context, circle_id: int) -> None:

@@ -11,7 +11,7 @@ from bot.geo import city_by_id, find_city, place_key
 from bot.usecases.codes import new_code
 from domain.errors import NotFound
 from domain.model import Circle, Facilitator, FacilitatorRole, Meeting, Venue
-from domain.roles import Capability, Role, check, roles_in_circle
+from domain.roles import Capability, Role, check_for_meeting, roles_in_circle
 from domain.schedule import local_to_utc, weekly_starts
 from storage.invites import Invite
 from storage.unit import Unit
@@ -82,14 +82,17 @@ async def circle_roles(unit: Unit, circle: Circle, person_id: int, facilitators:
     return roles_in_circle(person_id, facilitators, organizer_ids, signed_up=signup is not None and signup.active)
 
 
-async def load_managed(unit: Unit, circle_id: int, person_id: int, capability: Capability) -> Managed:
-    """The circle, once the role model allows this person ``capability`` on it (else a refusal)."""
+async def load_managed(
+    unit: Unit, circle_id: int, person_id: int, capability: Capability, *, covers: bool = False
+) -> Managed:
+    """The circle, once the role model allows this person ``capability`` on it (else a refusal);
+    ``covers``: for a meeting the person covers, which they act for as its facilitator."""
     circle = await unit.circles.get(circle_id)
     if circle is None or circle.id is None:
         raise NotFound()
     facilitators = await unit.circles.facilitators(circle.id)
     roles = await circle_roles(unit, circle, person_id, facilitators)
-    check(roles, capability)
+    check_for_meeting(roles, capability, covers=covers)
     return Managed(circle, await unit.circles.meetings(circle.id), facilitators, roles)
 
 

@@ -62,6 +62,7 @@ class CircleSignups:
     names: dict[int, str]
     rsvps: list[Rsvp]
     waiting: list[WaitlistEntry] = field(default_factory=list)  # L7: the line, first in line first
+    leaders: dict[int, str] = field(default_factory=dict)  # who covers a meeting, by meeting (issue 14)
 
 
 async def _signups(unit: Unit, circle_id: int, person_id: int, capability: Capability) -> CircleSignups:
@@ -83,6 +84,10 @@ async def signups_export(unit: Unit, circle_id: int, person_id: int) -> CircleSi
 async def schedule_and_rsvps(unit: Unit, circle_id: int, person_id: int) -> CircleSignups:
     found = await _signups(unit, circle_id, person_id, Capability.VIEW_SIGNUPS)
     found.rsvps = await unit.rsvps.for_circle(circle_id)
+    covered = await unit.covers.of_meetings(m.id for m in found.managed.meetings if m.id is not None)
+    leading = {m: leader for m, c in covered.items() if (leader := c.leader()) is not None}
+    names = await _names(unit, sorted(set(leading.values())))
+    found.leaders = {m: names.get(p, "?") for m, p in leading.items()}
     return found
 
 

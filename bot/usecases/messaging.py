@@ -83,11 +83,13 @@ async def set_reminder_lead(unit: Unit, circle_id: int, person_id: int, lead: ti
 
 
 async def feedback_meeting(unit: Unit, meeting_id: int, person_id: int) -> tuple[Managed, Meeting]:
-    """A meeting the person facilitates, for feedback."""
+    """A meeting the person facilitates (or covered for its facilitator), for feedback."""
     meeting = await unit.circles.meeting(meeting_id)
     if meeting is None:
         raise NotFound()
-    managed = await load_managed(unit, meeting.circle_id, person_id, Capability.GIVE_FEEDBACK)
+    cover = await unit.covers.get(meeting_id)
+    covers = cover is not None and cover.leader() == person_id
+    managed = await load_managed(unit, meeting.circle_id, person_id, Capability.GIVE_FEEDBACK, covers=covers)
     if meeting.cancelled:
         raise MeetingCancelled()
     return managed, meeting

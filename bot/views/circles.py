@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.i18n import Translator
@@ -199,8 +199,10 @@ def rsvp_view(
     signups: Sequence[Signup],
     rsvps: Sequence[Rsvp],
     names: dict[int, str],
+    leaders: Mapping[int, str] | None = None,
 ) -> str:
-    """F2: the schedule and, per meeting, who said yes, no, or nothing."""
+    """F2: the schedule and, per meeting, who said yes, no, or nothing (and who covers a meeting
+    for its facilitator, ``leaders`` by meeting)."""
     answers = {(r.meeting_id, r.person_id): r.attending for r in rsvps}
     learners = [s.person_id for s in signups]
     lines = [t("Schedule of {circle}", circle=circle.name)]
@@ -211,6 +213,9 @@ def rsvp_view(
             lines.append(heading + " — " + t("cancelled"))
             continue
         lines.append(heading)
+        leader = leaders.get(meeting.id or 0) if leaders else None
+        if leader is not None:
+            lines.append("   " + t("Led by {name}, who covers this meeting", name=leader))
         said = {p: answers.get((meeting.id or 0, p)) for p in learners}
         yes = [names.get(p, "?") for p in learners if said[p] is True]
         no = [names.get(p, "?") for p in learners if said[p] is False]

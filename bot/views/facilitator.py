@@ -16,6 +16,7 @@ from bot.actions import (
     EditReminderLead,
     ExportSignups,
     InviteCoFacilitator,
+    PickCoverMeeting,
     PickMeeting,
     Publish,
     RemoveCoFacilitator,
@@ -80,6 +81,8 @@ def manage_screen(t: Translator, overview: CircleOverview, now: datetime, link: 
             Button(t("Change the venue"), ChangeVenue(circle_id).token),
         ]
     )
+    if allowed(Capability.ASK_COVER) and circle.status is CircleStatus.PUBLISHED:
+        buttons.append([Button(t("I can't make it: ask for cover"), PickCoverMeeting(circle_id).token)])
     if allowed(Capability.REMOVE_FACILITATOR):
         for co in managed.facilitators:
             if co.role is FacilitatorRole.CO:
