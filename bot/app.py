@@ -311,15 +311,16 @@ class Core:
     async def home(self, incoming: Incoming) -> HomeView:
         """A person's home (Slack's App Home tab) as it is now: the second entry point, besides
         ``handle``, for a platform that shows a page of its own to each person. ``incoming`` names
-        the person (no command, text or action); nothing is changed but their arrival."""
-        # Drawing a home is no update to count once: opening the tab twice draws it twice.
-        incoming = replace(clean_incoming(incoming), update_id=None)
+        the person; nothing is written — someone the bot does not know (yet, or any more after
+        ``/forget``) sees the welcome, and is not created by looking."""
+        incoming = clean_incoming(incoming)
         now = self.clock.now()
         language = supported_language(incoming.language or self.settings.circles.default_language)
         async with unit_of_work(self.db) as unit:
-            person = await self._arrive(unit, incoming, language, now)
-            assert person is not None and person.id is not None  # no update id: never a repeat
-            t = Translator(person.language, person.zone)
+            person = await unit.people.by_identity(incoming.platform, incoming.user_id)
+            if person is None or person.id is None:
+                return home_view(Translator(language, incoming.timezone), home_cases.Home())
+            t = Translator(person.language, person.zone or incoming.timezone)
             return home_view(t, await home_cases.home(unit, person.id, now))
 
     async def _kept(self, incoming: Incoming, language: str, error: Exception) -> Reply:

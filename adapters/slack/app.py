@@ -265,14 +265,14 @@ class SlackAdapter:
             async with lock:
                 if origin.opened_home:
                     # Nothing for the core to handle: draw the home, unless Slack shows it as it is.
-                    await self.homes.publish(incoming, force=not origin.had_home)
+                    await self._publish_home(incoming, force=not origin.had_home)
                     return
                 replies = await self.circles.handle(incoming)
                 await self._deliver(incoming, origin, replies)
                 if origin.home or self.homes.knows(incoming.user_id):
                     # The person's own action may have changed what their home shows: after the
                     # answer, redrawn if it differs (a press on the home: its only visible answer).
-                    await self.homes.publish(incoming, force=False)
+                    await self._publish_home(incoming, force=False)
         except Exception:
             log.exception("handling a Slack request failed")
         finally:
@@ -280,6 +280,12 @@ class SlackAdapter:
                 self._in_flight.discard(task)
             if incoming.update_id is not None:
                 self._handled_event(incoming.update_id).set()
+
+    async def _publish_home(self, incoming: Incoming, *, force: bool) -> None:
+        try:
+            await self.homes.publish(incoming, force=force)
+        except SLACK_ERRORS as error:  # e.g. not_enabled: the app's Home tab is switched off
+            log.warning("publishing a Slack home failed: %s", classify(error).code)
 
     # ------------------------------------------------------------------ replies
 
@@ -311,7 +317,8 @@ class SlackAdapter:
             await self._post(origin.user_id, reply)  # their direct message with the bot
             return
         if origin.thread_ts is not None and origin.channel_id:  # a mention: answered in its thread
-            for part in messages(reply):
+            extra = self._open_dm_button(origin, t) if reply.offer_private_chat else []
+            for part in messages(reply, extra):
                 await post_message(self.client, origin.channel_id, part, thread_ts=origin.thread_ts)
             return
         if origin.private and origin.channel_id:

@@ -9,14 +9,21 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from sqlalchemy import func, select
 
-from bot.app import Core
+from bot import geo
 from storage.db import Database
-from storage.tables import rsvps, signups
+from storage.tables import people, rsvps, signups
 from tests.e2e.slack.harness import SlackChat
 from tests.e2e.test_whole_circle import BERLIN_CIRCLE, BUTTONS, SHARE_CODE
 from tests.fakes.slack_api import FakeSlack
+
+
+@pytest.fixture(autouse=True, scope="module")
+def city_index() -> None:
+    """As the running bot does at start-up: the first city typed does not wait for the index."""
+    geo.preload()
 
 
 async def create_on_slack(slack: SlackChat, as_: str = "fiona") -> str:
@@ -65,7 +72,7 @@ async def test_the_home_shows_my_circles_and_an_rsvp_from_it_is_recorded(slack: 
     assert pressed.startswith("(home) ")
     home = fake.home_of(slack.person("alice"))
     assert "Your answer: yes" in home.plain()
-    assert [b["text"]["text"] for b in home.buttons()][0] == "✓ I'll be there"
+    assert home.buttons()[0]["text"]["text"] == "✓ I'll be there"
     assert await count(db, rsvps) == 1
     assert len(fake.calls_to("chat.postMessage")) == posts  # the home was the answer, no message
 
@@ -197,7 +204,21 @@ async def test_a_mention_answers_with_short_help_in_the_thread(slack: SlackChat,
     assert "/circles browse [city]" in answer.plain() and "/circles help" in answer.plain()
 
 
-async def test_homes_stay_out_of_the_core_when_nobody_opens_them(app: Core, slack: SlackChat) -> None:
-    """A person who never opened the tab gets no home published after their requests."""
+async def test_no_home_is_published_for_someone_who_never_opened_it(slack: SlackChat) -> None:
     await slack.command("help", as_="alice")
     assert slack.slack.calls_to("views.publish") == []
+
+
+async def test_after_forget_the_home_forgets_too_and_looking_creates_nobody(slack: SlackChat, db: Database) -> None:
+    fake = slack.slack
+    code = await create_on_slack(slack)
+    await sign_up_on_slack(slack, code, "alice")
+    await slack.open_home(as_="alice")
+    await slack.command("forget")
+    assert "your personal data is deleted" in await slack.press("Yes, forget me")
+    home = fake.home_of(slack.person("alice")).plain()
+    assert "Python for Everybody" not in home and "Welcome to Circles" in home
+    people_now = await count(db, people)
+    await slack.adapter.homes.refresh()
+    await slack.open_home()
+    assert await count(db, people) == people_now  # drawing a home writes nothing
