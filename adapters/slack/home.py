@@ -19,10 +19,11 @@ the home again and comparing is correct by construction; its cost is one home's 
 person per pass (a handful of statements), bounded by ``REMEMBERED`` people per instance.
 
 Nothing here is on the request path: ``app_home_opened`` and presses are acknowledged first, and
-the passes run in their own task. Every ``views.publish`` goes through one limiter, well inside
-Slack's tier for the method (Tier 4, 100+ a minute per workspace); a 429 is waited out by
-slack-sdk's retry handler. The drawn homes' digests are kept in memory: after a restart, the
-next opening of a home publishes it again.
+the passes run in their own task. Slack allows ``views.publish`` 100+ calls a minute per
+workspace (Tier 4, with bursts). The background pass publishes at most ``REFRESH_PER_MINUTE``,
+leaving the rest to the publishes people wait for (opening the tab, their own presses), which are
+never queued behind a pass; a 429 is waited out by slack-sdk's retry handler. The drawn homes'
+digests are kept in memory: after a restart, the next opening of a home publishes it again.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from bot.conversation.messages import Incoming
 log = logging.getLogger(__name__)
 
 REMEMBERED = 5000  # homes kept current per instance (the least recently active are let go)
-PUBLISHES_PER_MINUTE = 90  # below Slack's Tier 4 for views.publish
+REFRESH_PER_MINUTE = 60  # the background pass's publishes: Slack's Tier 4 (100+) leaves room for people's own
 
 
 @dataclass
@@ -58,12 +59,14 @@ class Published:
 class Homes:
     """The homes this instance published, and the work of keeping them current."""
 
-    def __init__(self, client: AsyncWebClient, circles: Core, refresh_seconds: int) -> None:
+    def __init__(
+        self, client: AsyncWebClient, circles: Core, refresh_seconds: int, *, per_minute: float = REFRESH_PER_MINUTE
+    ) -> None:
         self.client = client
         self.circles = circles
         self.refresh_seconds = refresh_seconds
         self._published: OrderedDict[str, Published] = OrderedDict()
-        self._limiter = AsyncLimiter(PUBLISHES_PER_MINUTE, 60)
+        self._pass_limiter = AsyncLimiter(per_minute, 60)
         self._task: asyncio.Task[None] | None = None
 
     def knows(self, user_id: str) -> bool:
@@ -80,8 +83,9 @@ class Homes:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def publish(self, who: Incoming, *, force: bool) -> bool:
-        """Draw the person's home and publish it if it changed (or ``force``); whether it was."""
+    async def publish(self, who: Incoming, *, force: bool, paced: bool = False) -> bool:
+        """Draw the person's home and publish it if it changed (or ``force``); whether it was.
+        ``paced``: a background pass's publish, which waits for its share of Slack's limit."""
         who = Incoming(**{**who.__dict__, "command": None, "args": "", "text": None, "action": None})
         blocks = home_blocks(await self.circles.home(who))
         digest = hashlib.sha256(json.dumps(blocks, sort_keys=True).encode()).hexdigest()
@@ -90,7 +94,8 @@ class Homes:
             known.who = who
             self._published.move_to_end(who.user_id)
             return False
-        async with self._limiter:
+        # What people wait for goes out at once (Slack's burst allowance, then its 429 handling).
+        async with self._pass_limiter if paced else contextlib.nullcontext():
             await self.client.views_publish(user_id=who.user_id, view={"type": "home", "blocks": blocks})
         self._published[who.user_id] = Published(who, digest)
         self._published.move_to_end(who.user_id)
@@ -103,7 +108,7 @@ class Homes:
         changed = 0
         for entry in list(self._published.values()):
             try:
-                changed += await self.publish(entry.who, force=False)
+                changed += await self.publish(entry.who, force=False, paced=True)
             except SLACK_ERRORS as error:
                 log.warning("republishing a Slack home failed: %s", classify(error).code)
             except Exception:
