@@ -15,6 +15,12 @@ answers reach their dialog in the order typed. Slack's retries of a slash comman
 (``X-Slack-Retry-Num``) are acknowledged and ignored; a retried event is handed over again and the
 core recognises its ``event_id``.
 
+Besides the direct message and ``/circles``: the **App Home tab** (``app_home_opened``, and the
+buttons on it, which come without a channel: answered by republishing the home, or in the direct
+message — ``home.py``), ``@Circles`` mentions (answered in their thread), and the conversation
+picker that shares a circle's card in a channel (``Reply.to_chat``). Every one of them arrives at
+``/slack/events`` (or the socket) and is signature-checked like the rest.
+
 ::
 
     adapter = SlackAdapter(circles, settings.slack)
