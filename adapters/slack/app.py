@@ -275,10 +275,12 @@ class SlackAdapter:
                     return
                 replies = await self.circles.handle(incoming)
                 await self._deliver(incoming, origin, replies)
+                before = self.homes.shown(incoming.user_id)
                 if origin.home or self.homes.knows(incoming.user_id):
                     # The person's own action may have changed what their home shows: after the
                     # answer, redrawn if it differs (a press on the home: its only visible answer).
                     await self._publish_home(incoming, force=False)
+                self.homes.acted(incoming, before)  # homes sharing a circle with them: drawn again soon
         except Exception:
             log.exception("handling a Slack request failed")
         finally:

@@ -133,6 +133,8 @@ class HomeView:
 
     sections: list[HomeSection]
     language: str
+    # The circles it shows (as learner, facilitator, in the team's week): whose changes concern it.
+    circle_ids: frozenset[int] = frozenset()
 
 
 def labels_language(reply: Reply, incoming: Incoming, default: str) -> str:

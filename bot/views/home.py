@@ -39,7 +39,9 @@ def home_view(t: Translator, home: Home) -> HomeView:
         sections.append(HomeSection("", _welcome(t)))
     else:
         sections.append(HomeSection("", t("Send /help to see what I can do.")))
-    return HomeView(sections, t.language)
+    shown = [e.circle.id for e in home.learning] + [e.circle.id for e in home.running]
+    shown += [entry.circle.id for entry in home.week.meetings] if home.week is not None else []
+    return HomeView(sections, t.language, frozenset(c for c in shown if c is not None))
 
 
 def _learning(t: Translator, entry: LearnerCircle) -> HomeSection:

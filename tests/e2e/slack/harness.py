@@ -111,6 +111,7 @@ class SlackChat:
 @asynccontextmanager
 async def running_slack(app: Core, slack: FakeSlack, *, socket_mode: bool = False) -> AsyncIterator[SlackChat]:
     adapter = SlackAdapter(app, settings_for(slack, socket_mode=socket_mode))
+    adapter.homes.settle_seconds = 0  # homes marked by someone's action: drawn at once (see settled())
     server = WebServer("127.0.0.1", 0)
     adapter.mount(server)
     await server.start()

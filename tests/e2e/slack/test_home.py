@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from bot import geo
+from bot.clock import FixedClock
 from storage.db import Database
 from storage.tables import people, rsvps, signups
 from tests.e2e.slack.harness import SlackChat
@@ -89,16 +91,33 @@ async def test_the_home_shows_my_circles_and_an_rsvp_from_it_is_recorded(slack: 
     assert "Your circles" not in fionas  # she is no learner of it
 
 
-async def test_what_others_do_reaches_a_home_on_the_next_refresh(slack: SlackChat) -> None:
+async def test_what_others_do_reaches_the_homes_it_concerns(slack: SlackChat, clock: FixedClock) -> None:
     fake = slack.slack
     code = await create_on_slack(slack)
     await slack.open_home(as_="fiona")
     assert "Signups: 0" in fake.home_of(slack.person("fiona")).plain()
     await sign_up_on_slack(slack, code, "bob")
-    # Bob's signup changed Fiona's home: the refresh pass republishes hers (and only what changed).
-    assert await slack.adapter.homes.refresh() == 1
+    # Bob (who never opened his home) signed up for Fiona's circle: her home is drawn again.
+    await slack.adapter.homes.settled()
     assert "Signups: 1" in fake.home_of(slack.person("fiona")).plain()
+    await slack.open_home(as_="bob")
+    await slack.command("rsvp")
+    await slack.press("1: Yes")
+    await slack.adapter.homes.settled()
+    assert "Said yes: Bob" in fake.home_of(slack.person("fiona")).plain()
+    assert "Your answer: yes" in fake.home_of(slack.person("bob")).plain()  # his own, at once
+
+    # Someone unconcerned acts: no home of theirs is drawn again, nothing is published.
+    publishes = len(fake.calls_to("views.publish"))
+    await slack.command("help", as_="zoe")
+    await slack.adapter.homes.settled()
+    assert len(fake.calls_to("views.publish")) == publishes
+
+    # Time passes: the first meeting is over; the refresh pass moves both homes to the next one.
     assert await slack.adapter.homes.refresh() == 0
+    clock.set(datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
+    assert await slack.adapter.homes.refresh() == 2
+    assert "Next meeting: Mon, 14 Dec 2026, 18:00 CET" in fake.home_of(slack.person("bob")).plain()
 
 
 async def test_an_organizer_sees_the_teams_week(slack: SlackChat) -> None:
