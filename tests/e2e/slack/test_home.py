@@ -165,6 +165,17 @@ async def test_forged_home_presses_change_nothing(slack: SlackChat, db: Database
     assert sent.status == 401
     stale = fake.sign(f"payload={body}", timestamp=1)
     assert (await fake.post_to_app(f"payload={body}", "application/x-www-form-urlencoded", stale)).status == 401
+    # Nor does an app_home_opened or a mention signed with another secret: nothing is published or posted.
+    publishes, posts = len(fake.calls_to("views.publish")), len(fake.calls_to("chat.postMessage"))
+    for event in (
+        {"type": "app_home_opened", "user": "U0ALICE", "channel": "D0ALICE", "tab": "home"},
+        {"type": "app_mention", "user": "U0ALICE", "channel": "C0X", "text": "hi", "ts": "1.2"},
+    ):
+        envelope = json.dumps({"type": "event_callback", "event_id": "Ev0FORGED", "event": event})
+        forged = fake.sign(envelope, secret="not-the-signing-secret")
+        assert (await fake.post_to_app(envelope, "application/json", forged)).status == 401
+    assert len(fake.calls_to("views.publish")) == publishes
+    assert len(fake.calls_to("chat.postMessage")) == posts
 
 
 async def test_a_shared_card_starts_the_signup_in_the_pressers_direct_message(slack: SlackChat, db: Database) -> None:
