@@ -232,6 +232,7 @@ async def test_a_mention_answers_with_short_help_in_the_thread(slack: SlackChat,
     assert answer.thread_ts == asked.ts and answer.ephemeral_to is None
     assert "I run learning circles" in answer.plain()
     assert "/circles browse [city]" in answer.plain() and "/circles help" in answer.plain()
+    assert answer.button("Open a direct message with me") is not None
 
 
 async def test_no_home_is_published_for_someone_who_never_opened_it(slack: SlackChat) -> None:
