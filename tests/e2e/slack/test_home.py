@@ -7,7 +7,6 @@ arrives through ``views.publish``."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -16,7 +15,7 @@ from sqlalchemy import func, select
 from bot import geo
 from bot.clock import FixedClock
 from storage.db import Database
-from storage.tables import people, rsvps, signups
+from storage.tables import circles, people, rsvps, signups
 from tests.e2e.slack.harness import SlackChat
 from tests.e2e.test_whole_circle import BERLIN_CIRCLE, BUTTONS, SHARE_CODE
 from tests.fakes.slack_api import FakeSlack
@@ -45,6 +44,11 @@ async def sign_up_on_slack(slack: SlackChat, code: str, as_: str) -> None:
     await slack.say("Automate my spreadsheets")
     await slack.say("Excel tricks")
     assert "You are signed up" in await slack.say("A garden tool")
+
+
+async def only_circle_id(db: Database) -> int:
+    async with db.transaction() as conn:
+        return int((await conn.execute(select(circles.c.id))).scalar_one())
 
 
 async def count(db: Database, table: object) -> int:
@@ -153,10 +157,12 @@ async def test_forged_home_presses_change_nothing(slack: SlackChat, db: Database
     assert "You can only answer for meetings of circles you signed up for." in refused
     # A token no button carries, and another person's circle to manage: refused, nothing changes.
     assert "no longer works" in await slack.press_home("x", as_="mallory", value="rsvp:99999999999:y")
-    circle_id = re.search(r"rsvp:(\d+):", token)
-    assert circle_id
-    managed = await slack.press_home("Manage", as_="mallory", value="manage:1")
+    circle_id = await only_circle_id(db)
+    managed = await slack.press_home("Manage", as_="mallory", value=f"manage:{circle_id}")
+    assert "Only the circle's facilitators can do that." in managed
     assert "Python for Everybody" not in managed
+    shared = await slack.press_home("Share", as_="mallory", value=f"share:{circle_id}")
+    assert "Only the circle's facilitators can do that." in shared
     assert await count(db, rsvps) == 0
 
     # A home press without Slack's signature never reaches the bot.
