@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import geo
+from bot.app import Core
 from bot.clock import FixedClock
 from storage.db import Database
 from storage.tables import circles, people, rsvps, signups
-from tests.e2e.slack.harness import SlackChat
+from tests.e2e.slack.harness import SlackChat, running_slack
 from tests.e2e.test_whole_circle import BERLIN_CIRCLE, BUTTONS, SHARE_CODE
 from tests.fakes.slack_api import FakeSlack
 
@@ -259,3 +260,12 @@ async def test_after_forget_the_home_forgets_too_and_looking_creates_nobody(slac
     await slack.adapter.homes.refresh()
     await slack.open_home()
     assert await count(db, people) == people_now  # drawing a home writes nothing
+
+
+async def test_the_home_works_in_socket_mode_too(app: Core, fake_slack: FakeSlack) -> None:
+    async with running_slack(app, fake_slack, socket_mode=True) as slack:
+        await slack.open_home(as_="zoe")
+        assert "Welcome to Circles" in fake_slack.home_of(slack.person("zoe")).plain()
+        fake_slack.channel("C0LEARN", "learning", slack.person("zoe"))
+        await slack.mention("hello", channel="C0LEARN", as_="zoe")
+        assert "I run learning circles" in fake_slack.last_message("C0LEARN").plain()
