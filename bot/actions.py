@@ -310,6 +310,21 @@ class CancelCircleConfirmed(Action):
     circle_id: int
 
 
+# Share a published circle's card in a channel the person picks (Slack's conversation picker):
+# asked from the circle's manage screen, so it takes what managing the circle takes.
+@action("share", C.MANAGE)
+@dataclass(frozen=True)
+class ShareCircle(Action):
+    circle_id: int
+
+
+# The picker's choice: the channel chosen arrives with the event (``Incoming.picked_chat``).
+@action("share-in", C.MANAGE)
+@dataclass(frozen=True)
+class ShareCircleIn(Action):
+    circle_id: int
+
+
 @action("invite-co", C.INVITE_FACILITATOR)
 @dataclass(frozen=True)
 class InviteCoFacilitator(Action):

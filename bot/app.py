@@ -11,7 +11,8 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, TypeVar
 
 from bot import actions as act
@@ -22,7 +23,7 @@ from bot.config import Settings
 from bot.conversation.boundary import clean_incoming
 from bot.conversation.context import Context
 from bot.conversation.dialog import Answer, DialogRunner
-from bot.conversation.messages import Incoming, Location, Reply
+from bot.conversation.messages import HomeView, Incoming, Location, Reply
 from bot.delivery.reasons import BLOCKED
 from bot.dialogs.broadcast import BroadcastDialog
 from bot.dialogs.browse import BrowseDialog
@@ -41,11 +42,13 @@ from bot.handlers import report as report_handlers
 from bot.i18n import Translator, supported_language
 from bot.metrics import Metrics, command_label
 from bot.texts import domain_error_text
+from bot.usecases import home as home_cases
 from bot.usecases import offered as offered_cases
+from bot.views.home import home_view
 from domain.errors import DomainError
-from domain.model import Identity
+from domain.model import Identity, Person
 from storage.db import Database
-from storage.unit import unit_of_work
+from storage.unit import Unit, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,9 @@ MAX_INPUT = 10_000  # Longer input is refused before it reaches any dialog.
 GROUP_ACTIONS: frozenset[type[act.Action]] = frozenset(
     {act.ShowCircle, act.ShowTeam, act.TeamWeek, act.TeamFeedback, act.TeamCircles, act.TeamMembers, act.SummaryHere}
 )
+# Buttons of a card shared in a channel that start something personal: where the platform can
+# write to the person privately (Slack), it continues in their private chat instead of refusing.
+PRIVATE_FROM_GROUP: frozenset[type[act.Action]] = frozenset({act.SignUp, act.JoinWaitlist})
 
 
 def private_please(ctx: Context) -> str:
@@ -151,6 +157,8 @@ class Core:
         on(act.CancelCircle, lambda ctx, x: facilitator.cancel_circle_ask(ctx, x.circle_id))
         on(act.CancelCircleConfirmed, lambda ctx, x: facilitator.cancel_circle(ctx, x.circle_id))
         on(act.InviteCoFacilitator, lambda ctx, x: facilitator.invite_cofacilitator(ctx, x.circle_id))
+        on(act.ShareCircle, lambda ctx, x: facilitator.share_ask(ctx, x.circle_id))
+        on(act.ShareCircleIn, lambda ctx, x: facilitator.share_in(ctx, x.circle_id))
         on(act.RemoveCoFacilitator, lambda ctx, x: facilitator.remove_co_ask(ctx, x.circle_id, x.person_id))
         on(act.RemoveCoFacilitatorConfirmed, lambda ctx, x: facilitator.remove_co(ctx, x.circle_id, x.person_id))
         on(act.StepDown, lambda ctx, x: facilitator.step_down_ask(ctx, x.circle_id))
@@ -245,24 +253,10 @@ class Core:
         language = supported_language(incoming.language or self.settings.circles.default_language)
         try:
             async with unit_of_work(self.db) as unit:
-                chat = incoming.private_chat_id or (None if incoming.in_group else incoming.chat_id)
-                identity = Identity(incoming.platform, incoming.user_id, chat)
-                if incoming.update_id is None:
-                    person, _ = await unit.people.ensure(identity, incoming.user_name, language, now)
-                else:
-                    arrived = await unit.people.arrive(identity, incoming.user_name, language, now, incoming.update_id)
-                    if arrived is None:
-                        return []  # A repeated update (webhook retry, double delivery): already handled.
-                    person, _ = arrived
+                person = await self._arrive(unit, incoming, language, now)
+                if person is None:
+                    return []  # A repeated update (webhook retry, double delivery): already handled.
                 language = person.language  # refusals below speak the person's chosen language
-                if incoming.timezone and incoming.timezone != person.platform_timezone and person.id is not None:
-                    # The zone the platform's profile states (Slack): used while the person chose none.
-                    await unit.people.set_platform_timezone(person.id, incoming.timezone)
-                    person.platform_timezone = incoming.timezone
-                if person.unreachable_reason == BLOCKED and person.id is not None and not incoming.in_group:
-                    # Writing to the bot again means they unblocked it: messages may reach them again.
-                    await unit.people.mark_reachable(person.id)
-                    person.unreachable_reason = None
                 ctx = Context(
                     _unit=unit,
                     person=person,
@@ -274,7 +268,7 @@ class Core:
                 )
                 await self._route(ctx)
                 offered = offered_cases.pressable(ctx.replies[-1]) if ctx.replies else []
-                if offered and not incoming.in_group and person.id is not None:
+                if offered and not ctx.incoming.in_group and person.id is not None:
                     # Typing instead of tapping: the last buttons offered are what a typed label names.
                     # (A reply without buttons, such as a refusal, leaves them and changes nothing.)
                     await offered_cases.remember_buttons(unit, person.id, offered, now)
@@ -282,7 +276,7 @@ class Core:
                     # The reader's language (possibly just changed with /language) for the labels
                     # adapters add; in a group, a way into the private chat unless the answer has buttons.
                     reply.language = reply.language or ctx.t.language
-                    reply.offer_private_chat = incoming.in_group and not reply.buttons
+                    reply.offer_private_chat = incoming.in_group and not reply.buttons and not reply.private
             if unit.outbox.added and self.wake_delivery is not None:
                 self.wake_delivery()  # after the commit: the dispatcher can see the new rows
             return ctx.replies
@@ -292,6 +286,42 @@ class Core:
         except Exception as error:
             log.exception("handling %s event failed", incoming.platform)
             return [await self._kept(incoming, language, error)]
+
+    async def _arrive(self, unit: Unit, incoming: Incoming, language: str, now: datetime) -> Person | None:
+        """The person behind the event, found or created; None for an update seen before."""
+        chat = incoming.private_chat_id or (None if incoming.in_group else incoming.chat_id)
+        identity = Identity(incoming.platform, incoming.user_id, chat)
+        if incoming.update_id is None:
+            person, _ = await unit.people.ensure(identity, incoming.user_name, language, now)
+        else:
+            arrived = await unit.people.arrive(identity, incoming.user_name, language, now, incoming.update_id)
+            if arrived is None:
+                return None
+            person, _ = arrived
+        if incoming.timezone and incoming.timezone != person.platform_timezone and person.id is not None:
+            # The zone the platform's profile states (Slack): used while the person chose none.
+            await unit.people.set_platform_timezone(person.id, incoming.timezone)
+            person.platform_timezone = incoming.timezone
+        if person.unreachable_reason == BLOCKED and person.id is not None and not incoming.in_group:
+            # Writing to the bot again means they unblocked it: messages may reach them again.
+            await unit.people.mark_reachable(person.id)
+            person.unreachable_reason = None
+        return person
+
+    async def home(self, incoming: Incoming) -> HomeView:
+        """A person's home (Slack's App Home tab) as it is now: the second entry point, besides
+        ``handle``, for a platform that shows a page of its own to each person. ``incoming`` names
+        the person; nothing is written — someone the bot does not know (yet, or any more after
+        ``/forget``) sees the welcome, and is not created by looking."""
+        incoming = clean_incoming(incoming)
+        now = self.clock.now()
+        language = supported_language(incoming.language or self.settings.circles.default_language)
+        async with unit_of_work(self.db) as unit:
+            person = await unit.people.by_identity(incoming.platform, incoming.user_id)
+            if person is None or person.id is None:
+                return home_view(Translator(language, incoming.timezone), home_cases.Home())
+            t = Translator(person.language, person.zone or incoming.timezone)
+            return home_view(t, await home_cases.home(unit, person.id, now))
 
     async def _kept(self, incoming: Incoming, language: str, error: Exception) -> Reply:
         t = Translator(language)
@@ -318,6 +348,9 @@ class Core:
             return
         if incoming.command is not None:
             await self._command(ctx, incoming.command.lower())
+            return
+        if incoming.mentioned:
+            await general.mention(ctx)
             return
         if incoming.in_group:
             return  # In a group only commands addressed to the bot are answered.
@@ -393,7 +426,22 @@ class Core:
             ctx.say(ctx.t("That button no longer works. Send /help to start again."))
             return
         if ctx.incoming.in_group and type(pressed) not in GROUP_ACTIONS:
+            if type(pressed) in PRIVATE_FROM_GROUP and ctx.incoming.private_chat_id:
+                await self._privately(ctx, pressed)
+                return
             # Dialogs and personal answers cannot continue in a group, where plain text is ignored.
             ctx.say(private_please(ctx))
             return
         await self.handlers[type(pressed)](ctx, pressed)
+
+    async def _privately(self, ctx: Context, pressed: act.Action) -> None:
+        """A press in a group, handled as if made in the person's private chat: its answers go
+        there (``Reply.private``), and the group hears only where to look."""
+        private_chat = ctx.incoming.private_chat_id
+        assert private_chat is not None
+        ctx.incoming = replace(ctx.incoming, in_group=False, chat_id=private_chat)
+        before = len(ctx.replies)
+        await self.handlers[type(pressed)](ctx, pressed)
+        for reply in ctx.replies[before:]:
+            reply.private = True
+        ctx.replies.insert(before, Reply(text=ctx.t("I wrote to you in a private chat with me: we continue there.")))

@@ -55,6 +55,7 @@ class SlackSettings:
     signing_secret: str = ""
     app_token: str = ""
     api_base_url: str = "https://slack.com/api/"
+    home_refresh_seconds: int = 300  # App Home tabs redrawn (and republished if changed) this often
 
     @property
     def enabled(self) -> bool:

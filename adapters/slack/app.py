@@ -15,6 +15,12 @@ answers reach their dialog in the order typed. Slack's retries of a slash comman
 (``X-Slack-Retry-Num``) are acknowledged and ignored; a retried event is handed over again and the
 core recognises its ``event_id``.
 
+Besides the direct message and ``/circles``: the **App Home tab** (``app_home_opened``, and the
+buttons on it, which come without a channel: answered by republishing the home, or in the direct
+message — ``home.py``), ``@Circles`` mentions (answered in their thread), and the conversation
+picker that shares a circle's card in a channel (``Reply.to_chat``). Every one of them arrives at
+``/slack/events`` (or the socket) and is signature-checked like the rest.
+
 ::
 
     adapter = SlackAdapter(circles, settings.slack)
@@ -47,9 +53,19 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.kit.send import Pressed, answer_parts
-from adapters.slack.blocks import ACTION_PREFIX, OPEN_DM_ACTION, SLASH_COMMAND, Block, Message, button, messages
+from adapters.slack.blocks import (
+    ACTION_PREFIX,
+    OPEN_DM_ACTION,
+    PICK_PREFIX,
+    SLASH_COMMAND,
+    Block,
+    Message,
+    button,
+    messages,
+)
 from adapters.slack.client import PLATFORM, build_client, quiet_sdk_logs
 from adapters.slack.errors import SLACK_ERRORS, classify, explain
+from adapters.slack.home import Homes
 from adapters.slack.sender import SlackSender, is_person, post_message, upload_file
 from adapters.slack.translate import Origin, Payload, Profile, profile_from, translate, well_formed
 from bot.app import Core
@@ -62,6 +78,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 BUTTON = re.compile(rf"^{re.escape(ACTION_PREFIX)}\d+$")
+PICKER = re.compile(rf"^{re.escape(PICK_PREFIX)}.+$")
 # chat.update refusals after which the new state is posted as a new message instead.
 EDIT_FALLBACK = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 REMEMBERED_PEOPLE = 5000  # names, languages and direct-message channels kept in memory
@@ -96,8 +113,11 @@ class SlackAdapter:
         self.bolt.middleware(self._ignore_retries)
         self.bolt.command(re.compile(r"^/"))(self._on_command)
         self.bolt.event("message")(self._on_message)
+        self.bolt.event("app_home_opened")(self._on_message)
+        self.bolt.event("app_mention")(self._on_message)
         self.bolt.action(OPEN_DM_ACTION)(self._on_link)
         self.bolt.action(BUTTON)(self._on_button)
+        self.bolt.action(PICKER)(self._on_button)
         circles.share_links[PLATFORM] = self.share_link
         self.bot_user_id: str | None = None
         self.team_id: str | None = None
@@ -109,6 +129,7 @@ class SlackAdapter:
         self._locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
         self._handled: OrderedDict[str, asyncio.Event] = OrderedDict()
         self._in_flight: set[asyncio.Task[Any]] = set()
+        self.homes = Homes(self.client, circles, settings.home_refresh_seconds)
 
     @staticmethod
     def share_link(code: str) -> str:
@@ -148,6 +169,7 @@ class SlackAdapter:
                 log.info("Slack: connected in Socket Mode")
             else:
                 log.info("Slack: receiving requests at %s", EVENTS_PATH)
+            self.homes.start()
             self._started = True
         except BaseException:
             await self.stop()
@@ -156,6 +178,7 @@ class SlackAdapter:
     async def stop(self) -> None:
         """Stop receiving, let the requests in hand finish, close the connections."""
         self._started = False
+        await self.homes.stop()
         socket, self._socket = self._socket, None
         if socket is not None:
             await socket.close_async()  # type: ignore[no-untyped-call]
@@ -246,8 +269,18 @@ class SlackAdapter:
             if lock is None:
                 lock = self._locks[incoming.user_id] = asyncio.Lock()
             async with lock:
+                if origin.opened_home:
+                    # Nothing for the core to handle: draw the home, unless Slack shows it as it is.
+                    await self._publish_home(incoming, force=not origin.had_home)
+                    return
                 replies = await self.circles.handle(incoming)
                 await self._deliver(incoming, origin, replies)
+                before = self.homes.shown(incoming.user_id)
+                if origin.home or self.homes.knows(incoming.user_id):
+                    # The person's own action may have changed what their home shows: after the
+                    # answer, redrawn if it differs (a press on the home: its only visible answer).
+                    await self._publish_home(incoming, force=False)
+                self.homes.acted(incoming, before)  # homes sharing a circle with them: drawn again soon
         except Exception:
             log.exception("handling a Slack request failed")
         finally:
@@ -255,6 +288,12 @@ class SlackAdapter:
                 self._in_flight.discard(task)
             if incoming.update_id is not None:
                 self._handled_event(incoming.update_id).set()
+
+    async def _publish_home(self, incoming: Incoming, *, force: bool) -> None:
+        try:
+            await self.homes.publish(incoming, force=force)
+        except SLACK_ERRORS as error:  # e.g. not_enabled: the app's Home tab is switched off
+            log.warning("publishing a Slack home failed: %s", classify(error).code)
 
     # ------------------------------------------------------------------ replies
 
@@ -265,13 +304,31 @@ class SlackAdapter:
         pressed = Pressed(replaceable)
         for reply in replies:
             t = Translator(labels_language(reply, incoming, self.circles.settings.circles.default_language))
+            if origin.home and reply.edit:
+                continue  # the core redraws what was pressed: the home, republished after this
             try:
                 await self._answer(reply, origin, t, pressed)
             except FAILURES as error:
+                if reply.to_chat is not None:
+                    # Posting in the chosen channel failed: say why, and nothing after it is true.
+                    await self._answer_failed(Reply(text=""), origin, t, error)
+                    return
                 await self._answer_failed(reply, origin, t, error)
 
     async def _answer(self, reply: Reply, origin: Origin, t: Translator, pressed: Pressed[str]) -> None:
         """Answer where the request came from; ``t`` speaks the reader's language."""
+        if reply.to_chat is not None:  # a post in a channel the person chose (a shared card)
+            for part in messages(reply):
+                await post_message(self.client, reply.to_chat, part)
+            return
+        if reply.private or (origin.home and not origin.channel_id):
+            await self._post(origin.user_id, reply)  # their direct message with the bot
+            return
+        if origin.thread_ts is not None and origin.channel_id:  # a mention: answered in its thread
+            extra = self._open_dm_button(origin, t) if reply.offer_private_chat else []
+            for part in messages(reply, extra):
+                await post_message(self.client, origin.channel_id, part, thread_ts=origin.thread_ts)
+            return
         if origin.private and origin.channel_id:
             await self._answer_privately(reply, origin.channel_id, pressed)
             return
@@ -324,10 +381,12 @@ class SlackAdapter:
         through the request's ``response_url``, which works wherever the request came from."""
         failure = classify(error)
         log.warning("answering on Slack failed: %s", failure.code)
-        if origin.response_url is None:
-            return
+        note = Reply(text=explain(t, failure.code) + ("\n\n" + reply.text if reply.text else ""), buttons=reply.buttons)
         try:
-            note = Reply(text=explain(t, failure.code) + "\n\n" + reply.text, buttons=reply.buttons)
+            if origin.response_url is None:
+                if origin.home:  # a press on the home: the direct message is the way to tell them
+                    await self._post(origin.user_id, note)
+                return
             for part in messages(note):
                 await self._respond(origin.response_url, part, replace=False)
         except FAILURES as again:

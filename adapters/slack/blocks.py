@@ -23,14 +23,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import count
 from typing import Any
 
 from adapters.kit.split import split_text
 from bot.commands import COMMAND_WORDS
-from bot.conversation.messages import Button, Reply
+from bot.conversation.messages import Button, ChatChoice, HomeSection, HomeView, Reply
 
 ACTION_PREFIX = "circles:"
 OPEN_DM_ACTION = "circles:open"  # a link button; Slack still reports the click, which is ignored
+PICK_PREFIX = "circles:pick:"  # a chat picker's action_id: the prefix, then the core's token
+MAX_HOME_BLOCKS = 100  # Slack's limit for a Home tab view
+MAX_HEADER = 150  # characters of a header block's plain text (and of a placeholder)
 MAX_SECTION = 3000
 MAX_BLOCKS = 50
 MAX_ELEMENTS = 25
@@ -100,8 +104,8 @@ def button(label: str, action_id: str, *, value: str | None = None, url: str | N
     return element
 
 
-def _actions(rows: list[list[Button]]) -> list[Block]:
-    numbers = iter(range(1, 10_000))
+def _actions(rows: list[list[Button]], numbers: Iterator[int] | None = None) -> list[Block]:
+    numbers = numbers or count(1)
     rows = [row for row in rows if row]
     if len(rows) > MAX_BLOCKS // 2:
         # Many rows (a long list of circles): pack the buttons densely rather than overflow.
@@ -133,7 +137,7 @@ def messages(reply: Reply, extra: list[Block] | None = None) -> list[Message]:
     """The messages that carry ``reply``'s text and buttons (and ``extra`` blocks), in order."""
     texts = _split(slack_commands(reply.text))
     sections = [section(text) for text in texts]
-    actions = _actions(reply.buttons) + (extra or [])
+    actions = _actions(reply.buttons) + ([chat_picker(reply.pick_chat)] if reply.pick_chat else []) + (extra or [])
     blocks = sections + actions
     if not blocks:
         return []
@@ -143,6 +147,59 @@ def messages(reply: Reply, extra: list[Block] | None = None) -> list[Message]:
         fallback = "\n\n".join(words) or (escape(texts[-1]) if texts else "…")
         out.append(Message(_shorten(fallback), chunk))
     return out
+
+
+def chat_picker(choice: ChatChoice) -> Block:
+    """Slack's conversation picker: the channels (public or private) the person is in; choosing
+    one presses the core's token with that channel (``action_id`` carries the token)."""
+    element: Block = {
+        "type": "conversations_select",
+        "action_id": PICK_PREFIX + choice.token,
+        "placeholder": {"type": "plain_text", "text": _label(choice.placeholder)[:MAX_HEADER], "emoji": True},
+        "filter": {
+            "include": ["public", "private"],
+            "exclude_bot_users": True,
+            "exclude_external_shared_channels": True,
+        },
+    }
+    return {"type": "actions", "elements": [element]}
+
+
+def home_blocks(view: HomeView) -> list[Block]:
+    """A person's home as the blocks of an App Home view: a header per part, a section per
+    circle (its name in bold) with its buttons, dividers between parts; at most 100 blocks."""
+    numbers = count(1)  # action_ids are unique within the whole view
+    blocks: list[Block] = []
+    for part in view.sections:
+        drawn = _home_section(part, numbers)
+        if not blocks and drawn and drawn[0]["type"] == "divider":
+            drawn = drawn[1:]  # dividers go between parts, not above the first
+        if len(blocks) + len(drawn) > MAX_HOME_BLOCKS:
+            break  # the core keeps homes far smaller; never let Slack refuse one
+        blocks += drawn
+    return blocks
+
+
+def _home_section(part: HomeSection, numbers: Iterator[int]) -> list[Block]:
+    blocks: list[Block] = []
+    text = slack_commands(part.text)
+    if part.heading:
+        blocks.append({"type": "divider"})
+        blocks.append({"type": "header", "text": {"type": "plain_text", "text": _header(part.title), "emoji": True}})
+        blocks += [section(piece) for piece in _split(text)] if text.strip() else []
+    else:
+        title = f"*{escape(' '.join(part.title.split()))}*" if part.title.strip() else ""
+        pieces = _split(text, MAX_SECTION - len(title) - 1) if text.strip() else []
+        first = "\n".join(x for x in [title, mrkdwn(pieces[0]) if pieces else ""] if x)
+        if first:
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": first, "verbatim": True}})
+        blocks += [section(piece) for piece in pieces[1:]]
+    return blocks + _actions(part.buttons, numbers)
+
+
+def _header(text: str) -> str:
+    text = " ".join(text.split()) or "…"
+    return text if len(text) <= MAX_HEADER else text[: MAX_HEADER - 1] + "…"
 
 
 def _chunks(blocks: list[Block]) -> Iterator[list[Block]]:

@@ -110,10 +110,15 @@ class SlackSender:
         return SendResult(Outcome.FAILED, error=failure.code + where)
 
 
-async def post_message(client: AsyncWebClient, channel: str, part: Message) -> str | None:
-    """Post one message in ``channel``; its ``ts``. Links are not unfurled: the bot's messages
-    name course pages and meeting links, and a preview of each would bury the text."""
-    response = await client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False, **part.as_args())
+async def post_message(
+    client: AsyncWebClient, channel: str, part: Message, *, thread_ts: str | None = None
+) -> str | None:
+    """Post one message in ``channel`` (in the thread ``thread_ts``, if given); its ``ts``. Links
+    are not unfurled: the bot's messages name course pages and meeting links, and a preview of
+    each would bury the text."""
+    response = await client.chat_postMessage(
+        channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False, **part.as_args()
+    )
     return str(response.get("ts") or "") or None
 
 

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.slack.blocks import from_slack
+from adapters.slack.blocks import PICK_PREFIX, from_slack
 from adapters.slack.client import PLATFORM
 from bot.commands import COMMAND_WORDS
 from bot.conversation.messages import Incoming
@@ -55,6 +55,10 @@ class Origin:
     ephemeral: bool = False  # that message was ephemeral (only the presser sees it)
     team_id: str | None = None
     app_id: str | None = None
+    home: bool = False  # the person's App Home tab: opened, or a button pressed on it
+    opened_home: bool = False  # ``app_home_opened``: publish the home, nothing for the core to handle
+    had_home: bool = False  # Slack still shows a home published earlier (the event carries its view)
+    thread_ts: str | None = None  # answer in this thread of ``channel_id`` (an ``@Circles`` mention)
 
 
 async def translate(
@@ -72,9 +76,23 @@ async def translate(
         user = str((body.get("user") or {}).get("id") or "")
         if not user or pressed(body) is None:
             return None
-        return from_action(body, await profile(user, str((body.get("user") or {}).get("username") or user)))
+        found = await profile(user, str((body.get("user") or {}).get("username") or user))
+        if (body.get("container") or {}).get("type") == "view":
+            # A button on a view: only the App Home is ours (the bot opens no modals).
+            if (body.get("view") or {}).get("type") != "home":
+                return None
+            return from_home_action(body, found, await dm_channel(user))
+        return from_action(body, found)
     event = body.get("event")
-    if not isinstance(event, dict) or not is_personal_message(event):
+    if not isinstance(event, dict) or not event.get("user") or event.get("bot_id"):
+        return None
+    if event.get("type") == "app_home_opened":
+        if event.get("tab") != "home":
+            return None  # the Messages tab: nothing to show
+        return from_home_opened(body, event, await profile(str(event["user"]), str(event["user"])))
+    if event.get("type") == "app_mention":
+        return from_mention(body, event, await profile(str(event["user"]), str(event["user"])))
+    if not is_personal_message(event):
         return None
     return from_message(body, event, await profile(str(event["user"]), str(event["user"])))
 
@@ -93,6 +111,7 @@ def from_command(body: Payload, profile: Profile, *, private: bool) -> tuple[Inc
     base = Incoming(
         platform=PLATFORM,
         can_share_location=False,  # Slack has no way to share a location
+        can_pick_chat=True,  # the conversation picker: a circle's card can be shared in a channel
         user_id=str(body["user_id"]),
         chat_id=channel or str(body["user_id"]),
         user_name=profile.name,
@@ -139,6 +158,7 @@ def from_message(body: Payload, event: Payload, profile: Profile) -> tuple[Incom
     incoming = Incoming(
         platform=PLATFORM,
         can_share_location=False,  # Slack has no way to share a location
+        can_pick_chat=True,  # the conversation picker: a circle's card can be shared in a channel
         user_id=str(event["user"]),
         chat_id=str(event["channel"]),
         user_name=profile.name,
@@ -158,14 +178,113 @@ def from_message(body: Payload, event: Payload, profile: Profile) -> tuple[Incom
 
 
 def pressed(body: Payload) -> Payload | None:
-    """The button of a ``block_actions`` request (one per request for buttons)."""
+    """The button (or chat picker) of a ``block_actions`` request (one per request)."""
     actions = body.get("actions") or []
     return actions[0] if actions and isinstance(actions[0], dict) else None
 
 
-def from_action(body: Payload, profile: Profile) -> tuple[Incoming, Origin]:
-    """A pressed button: its ``value`` is the core's token."""
+def token_and_choice(action: Payload) -> tuple[str, str | None]:
+    """The core's token a button or a chat picker carries, and the chat picked (if a picker):
+    a button's ``value``; a picker's ``action_id`` after ``circles:pick:``, with its choice."""
+    if action.get("type") == "conversations_select":
+        action_id, chosen = str(action.get("action_id") or ""), action.get("selected_conversation")
+        token = action_id.removeprefix(PICK_PREFIX) if action_id.startswith(PICK_PREFIX) else ""
+        return token, str(chosen) if isinstance(chosen, str) and chosen else None
+    return str(action.get("value") or ""), None
+
+
+def from_home_action(body: Payload, profile: Profile, dm: str | None) -> tuple[Incoming, Origin]:
+    """A button pressed on the person's App Home tab. Slack sends no channel and no response URL
+    for it: the core sees it as a press in the person's direct message with the bot (where any
+    answer goes), and the adapter republishes the home to show what changed."""
     action = pressed(body) or {}
+    user = body.get("user") or {}
+    token, chosen = token_and_choice(action)
+    incoming = Incoming(
+        platform=PLATFORM,
+        can_share_location=False,  # Slack has no way to share a location
+        can_pick_chat=True,
+        user_id=str(user["id"]),
+        chat_id=dm or str(user["id"]),
+        user_name=profile.name,
+        language=profile.language,
+        timezone=profile.timezone,
+        action=token,
+        picked_chat=chosen,
+        update_id=_update_id("action", body.get("trigger_id")),
+    )
+    origin = Origin(
+        user_id=incoming.user_id,
+        channel_id=dm,
+        private=dm is not None,
+        team_id=(body.get("team") or {}).get("id") or user.get("team_id"),
+        app_id=body.get("api_app_id"),
+        home=True,
+    )
+    return incoming, origin
+
+
+def from_home_opened(body: Payload, event: Payload, profile: Profile) -> tuple[Incoming, Origin]:
+    """The person opened the bot's App Home tab: who they are, so that the home can be drawn."""
+    channel = event.get("channel")
+    dm = str(channel) if isinstance(channel, str) and channel.startswith("D") else None
+    incoming = Incoming(
+        platform=PLATFORM,
+        can_share_location=False,
+        can_pick_chat=True,
+        user_id=str(event["user"]),
+        chat_id=dm or str(event["user"]),
+        user_name=profile.name,
+        language=profile.language,
+        timezone=profile.timezone,
+        update_id=_update_id("event", body.get("event_id")),
+    )
+    origin = Origin(
+        user_id=incoming.user_id,
+        channel_id=dm,
+        private=dm is not None,
+        team_id=body.get("team_id"),
+        app_id=body.get("api_app_id"),
+        home=True,
+        opened_home=True,
+        had_home=isinstance(event.get("view"), dict),
+    )
+    return incoming, origin
+
+
+def from_mention(body: Payload, event: Payload, profile: Profile) -> tuple[Incoming, Origin]:
+    """``@Circles`` in a channel: answered there, in the thread of the mention."""
+    channel = str(event.get("channel") or "")
+    incoming = Incoming(
+        platform=PLATFORM,
+        can_share_location=False,
+        can_pick_chat=True,
+        user_id=str(event["user"]),
+        chat_id=channel or str(event["user"]),
+        user_name=profile.name,
+        language=profile.language,
+        timezone=profile.timezone,
+        text=from_slack(str(event.get("text") or "")),
+        update_id=_update_id("event", body.get("event_id")),
+        in_group=True,
+        private_chat_id=str(event["user"]),
+        mentioned=True,
+    )
+    origin = Origin(
+        user_id=incoming.user_id,
+        channel_id=channel or None,
+        private=False,
+        team_id=body.get("team_id"),
+        app_id=body.get("api_app_id"),
+        thread_ts=str(event.get("thread_ts") or event.get("ts") or "") or None,
+    )
+    return incoming, origin
+
+
+def from_action(body: Payload, profile: Profile) -> tuple[Incoming, Origin]:
+    """A pressed button: its ``value`` is the core's token (a chat picker's: see ``token_and_choice``)."""
+    action = pressed(body) or {}
+    token, chosen = token_and_choice(action)
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
     ephemeral = bool(container.get("is_ephemeral"))
@@ -176,12 +295,14 @@ def from_action(body: Payload, profile: Profile) -> tuple[Incoming, Origin]:
     incoming = Incoming(
         platform=PLATFORM,
         can_share_location=False,  # Slack has no way to share a location
+        can_pick_chat=True,  # the conversation picker: a circle's card can be shared in a channel
         user_id=str(user["id"]),
         chat_id=str(channel or user["id"]),
         user_name=profile.name,
         language=profile.language,
         timezone=profile.timezone,
-        action=str(action.get("value") or ""),
+        action=token,
+        picked_chat=chosen,
         update_id=_update_id("action", body.get("trigger_id")),
         in_group=not private,
         private_chat_id=None if private else str(user["id"]),
@@ -245,7 +366,8 @@ def well_formed(body: object) -> bool:
     if body.get("type") == "event_callback" and not isinstance(event, dict):
         return False
     if isinstance(event, dict) and any(
-        not isinstance(event.get(k), str | None) for k in ("type", "user", "channel", "text", "channel_type", "ts")
+        not isinstance(event.get(k), str | None)
+        for k in ("type", "user", "channel", "text", "channel_type", "ts", "thread_ts", "tab", "bot_id")
     ):
         return False
     user = body.get("user")

@@ -53,5 +53,6 @@ def clean_incoming(incoming: Incoming, *, fallback_name: str = "?") -> Incoming:
         action=_line(incoming.action),
         update_id=_line(incoming.update_id),
         private_chat_id=_line(incoming.private_chat_id),
+        picked_chat=_line(incoming.picked_chat),
         timezone=_zone(incoming.timezone),
     )

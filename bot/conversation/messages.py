@@ -41,6 +41,13 @@ class Incoming:
     can_share_location: bool = True
     # The IANA time zone the platform's profile states (Slack's ``tz``), when it tells one.
     timezone: str | None = None
+    # Whether the platform lets a person pick a channel for the bot to post in (Slack's
+    # conversation picker): then a circle's card can be shared in a channel.
+    can_pick_chat: bool = False
+    # The chat a person picked with a ``Reply.pick_chat`` picker (its platform id).
+    picked_chat: str | None = None
+    # The person named the bot in a group (``@Circles``): answered with a short help there.
+    mentioned: bool = False
 
     @property
     def raw_text(self) -> str:
@@ -68,6 +75,19 @@ class Attachment:
     is_image: bool = False
 
 
+@dataclass(frozen=True)
+class ChatChoice:
+    """A picker of chats (Slack's conversation picker) under a reply: choosing one presses
+    ``token`` with ``Incoming.picked_chat`` set to the chat chosen."""
+
+    token: str
+    placeholder: str
+
+    def __post_init__(self) -> None:
+        if len(self.token.encode()) > MAX_TOKEN_BYTES:
+            raise ValueError(f"picker token over {MAX_TOKEN_BYTES} bytes: {self.token!r}")
+
+
 @dataclass
 class Reply:
     """A message from the bot, answering in the chat the incoming event came from. (Messages to
@@ -88,6 +108,33 @@ class Reply:
     language: str | None = None
     # Said in a group: the adapter adds its way into a private chat, where personal flows continue.
     offer_private_chat: bool = False
+    # Goes to the person's private chat (``Incoming.private_chat_id``) although the event came
+    # from a group: a signup started from a card shared in a channel continues there.
+    private: bool = False
+    # Posted in this other chat (a channel the person picked), not where the event came from.
+    to_chat: str | None = None
+    # A chat picker under the text (see ``ChatChoice``).
+    pick_chat: ChatChoice | None = None
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """One part of a person's home (Slack's App Home tab): a title, some text, its buttons."""
+
+    title: str
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    heading: bool = False  # a part's heading (e.g. "Your circles"), above the sections under it
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """What a person's home shows, decided by the core (bot/views/home.py), drawn by an adapter."""
+
+    sections: list[HomeSection]
+    language: str
+    # The circles it shows (as learner, facilitator, in the team's week): whose changes concern it.
+    circle_ids: frozenset[int] = frozenset()
 
 
 def labels_language(reply: Reply, incoming: Incoming, default: str) -> str:

@@ -9,14 +9,16 @@ from bot.actions import (
     Manage,
     RemoveCoFacilitatorConfirmed,
     Reschedule,
+    ShareCircleIn,
+    SignUp,
     StepDownConfirmed,
 )
 from bot.conversation.context import Context
 from bot.conversation.dialog import DialogRunner
-from bot.conversation.messages import Button
+from bot.conversation.messages import Button, ChatChoice, Reply
 from bot.usecases import circles as circle_cases
 from bot.usecases import managing
-from bot.views.circles import moment_for, rsvp_view, signups_view, when
+from bot.views.circles import card, moment_for, rsvp_view, signups_view, when
 from bot.views.facilitator import manage_screen
 from bot.views.files import signups_csv
 
@@ -28,8 +30,39 @@ async def new_circle(ctx: Context, runner: DialogRunner) -> None:
 async def manage(ctx: Context, circle_id: int, *, edit: bool = False) -> None:
     """The circle's overview with the buttons this person's roles allow."""
     overview = await ctx.run(managing.circle_overview, circle_id, ctx.person_id)
-    text, buttons = manage_screen(ctx.t, overview, ctx.now, ctx.share_link(overview.managed.circle.code))
+    link = ctx.share_link(overview.managed.circle.code)
+    text, buttons = manage_screen(ctx.t, overview, ctx.now, link, can_share=ctx.incoming.can_pick_chat)
     ctx.say(text, buttons, edit=edit)
+
+
+async def share_ask(ctx: Context, circle_id: int) -> None:
+    """*Share in channel*: which channel the circle's card goes to, chosen with the platform's picker."""
+    shared = await ctx.run(managing.circle_to_share, circle_id, ctx.person_id)
+    name, link = shared.circle.name, ctx.share_link(shared.circle.code)
+    if not ctx.incoming.can_pick_chat:  # a platform without a picker: the link does the same
+        ctx.say(ctx.t("{name} is published! Share this link so people can sign up:\n{link}", name=name, link=link))
+        return
+    reply = ctx.say(
+        ctx.t("In which channel should I post the card of {circle}? Choose it below.", circle=name)
+        + "\n"
+        + ctx.t("For a private channel, invite me there first.")
+    )
+    reply.pick_chat = ChatChoice(ShareCircleIn(circle_id).token, ctx.t("Choose a channel"))
+
+
+async def share_in(ctx: Context, circle_id: int) -> None:
+    """The channel is chosen: the circle's card goes there with a *Sign up* button; whoever presses
+    it continues in a private chat with the bot (``Core._action``)."""
+    shared = await ctx.run(managing.circle_to_share, circle_id, ctx.person_id)
+    chat = ctx.incoming.picked_chat
+    if not chat:
+        ctx.say(ctx.t("Choose a channel first."))
+        return
+    circle = shared.circle
+    invitation = ctx.t("Press Sign up to join: we continue in a private chat.")
+    text = card(ctx.t, circle, shared.meetings, ctx.now) + "\n\n" + invitation
+    ctx.replies.append(Reply(text=text, buttons=[[Button(ctx.t("Sign up"), SignUp(circle_id).token)]], to_chat=chat))
+    ctx.say(ctx.t("I posted the card of {circle} in the channel.", circle=circle.name))
 
 
 async def signups(ctx: Context, circle_id: int) -> None:

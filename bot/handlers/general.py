@@ -11,7 +11,7 @@ from bot.geo import parse_zone
 from bot.i18n import Translator, available_languages
 from bot.parsing import InputError
 from bot.usecases import identity, learners, leaving
-from bot.views.help import help_view
+from bot.views.help import help_view, short_help
 
 
 def help_text(ctx: Context) -> str:
@@ -20,6 +20,11 @@ def help_text(ctx: Context) -> str:
 
 async def help_command(ctx: Context) -> None:
     ctx.say(help_text(ctx))
+
+
+async def mention(ctx: Context) -> None:
+    """Someone named the bot in a group: a few lines there, the rest in a private chat."""
+    ctx.say(short_help(ctx.t))
 
 
 async def language(ctx: Context) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.usecases.circles import Managed, cancel_meeting, load_managed, remove_cofacilitator
-from domain.errors import NotFound
+from domain.errors import CircleNotOpen, NotFound
 from domain.model import Circle, CircleStatus, FacilitatorRole, Meeting, Rsvp, Signup
 from domain.roles import Capability
 from domain.rules import check_meeting_ahead, check_not_cancelled
@@ -177,3 +177,20 @@ async def circle_and_meeting(unit: Unit, circle_id: int, meeting_id: int | None)
     if meeting is None:
         raise NotFound()
     return found, meeting
+
+
+@dataclass
+class Shared:
+    """A circle whose card someone who manages it posts in a channel."""
+
+    circle: Circle
+    meetings: list[Meeting]
+
+
+async def circle_to_share(unit: Unit, circle_id: int, person_id: int) -> Shared:
+    """The circle, if the person manages it and it is out in the open (published, not cancelled):
+    a draft's card is nobody else's business, and nobody can sign up for a cancelled circle."""
+    managed = await load_managed(unit, circle_id, person_id, Capability.MANAGE)
+    if managed.circle.status is not CircleStatus.PUBLISHED:
+        raise CircleNotOpen(circle=managed.circle.name)
+    return Shared(managed.circle, managed.meetings)

@@ -22,6 +22,7 @@ from bot.actions import (
     RemoveCoFacilitator,
     ResetReminder,
     SetSignupOpen,
+    ShareCircle,
     ShowSchedule,
     ShowSignups,
     StepDown,
@@ -39,8 +40,11 @@ from domain.roles import Capability, may
 Buttons = list[list[Button]]
 
 
-def manage_screen(t: Translator, overview: CircleOverview, now: datetime, link: str) -> tuple[str, Buttons]:
-    """The circle's overview with the buttons this person's roles allow (domain/roles.py)."""
+def manage_screen(
+    t: Translator, overview: CircleOverview, now: datetime, link: str, *, can_share: bool = False
+) -> tuple[str, Buttons]:
+    """The circle's overview with the buttons this person's roles allow (domain/roles.py);
+    ``can_share``: the platform can post the card in a channel the person picks (Slack)."""
     managed = overview.managed
     circle, names = managed.circle, overview.names
     circle_id = stored(circle.id)
@@ -69,6 +73,8 @@ def manage_screen(t: Translator, overview: CircleOverview, now: datetime, link: 
         buttons.append(row)
         if allowed(Capability.INVITE_FACILITATOR):
             buttons.append([Button(t("Add a co-facilitator"), InviteCoFacilitator(circle_id).token)])
+        if can_share:
+            buttons.append([Button(t("Share in channel"), ShareCircle(circle_id).token)])
     buttons.append(
         [
             Button(t("Reschedule a meeting"), PickMeeting(circle_id, "r").token),

@@ -40,3 +40,15 @@ def help_view(t: Translator) -> str:
             t("/cancel – stop what you are doing"),
         ]
     )
+
+
+def short_help(t: Translator) -> str:
+    """What a group reads when someone names the bot: what it is and how to start."""
+    return "\n".join(
+        [
+            t("Hi! I run learning circles: small groups that meet every week to take a free online course together."),
+            t("/browse [city] – find circles near you"),
+            t("/new – create a learning circle"),
+            t("/help – everything I can do (write to me privately to sign up, RSVP and run your circles)"),
+        ]
+    )

@@ -23,6 +23,7 @@ from aiohttp import WSMsgType, web
 from tests.fakes.http import ApiCall, Failure, FakeServer, JsonDict
 
 MAX_BLOCKS, MAX_SECTION_TEXT, MAX_BUTTON_TEXT, MAX_ELEMENTS, MAX_TEXT = 50, 3000, 75, 25, 40_000
+MAX_HOME_BLOCKS, MAX_HEADER_TEXT, MAX_ACTION_ID = 100, 150, 255
 BLOCK_TYPES = frozenset({"section", "actions", "divider", "context", "header", "image"})
 # <https://…>, <https://…|label>, <mailto:…>, <@U…>, <#C…>, <!here>: what may stand in <…> in mrkdwn.
 VALID_LINK = re.compile(r"<(?:https?://|mailto:|@|#|!)[^<>]*>")
@@ -68,9 +69,17 @@ class Posted:
     blocks: list[JsonDict]
     ephemeral_to: str | None = None
     files: list[UploadedFile] = field(default_factory=list)
+    thread_ts: str | None = None  # a reply in the thread of this message
 
     def buttons(self) -> list[JsonDict]:
-        return [e for b in self.blocks if b.get("type") == "actions" for e in b.get("elements", [])]
+        return [
+            e for b in self.blocks if b.get("type") == "actions" for e in b.get("elements", []) if e["type"] == "button"
+        ]
+
+    def picker(self) -> JsonDict | None:
+        """The conversation picker on this message, if any."""
+        elements = (e for b in self.blocks if b.get("type") == "actions" for e in b.get("elements", []))
+        return next((e for e in elements if e["type"] == "conversations_select"), None)
 
     def button(self, label: str) -> JsonDict | None:
         """The button whose label starts with ``label`` (a ✓ mark and case aside)."""
@@ -79,13 +88,15 @@ class Posted:
 
     def plain(self) -> str:
         """The words a person reads: the sections' mrkdwn decoded (or the text, without blocks)."""
-        sections = [b["text"]["text"] for b in self.blocks if b.get("type") == "section" and b.get("text")]
+        sections = [b["text"]["text"] for b in self.blocks if b.get("type") in ("section", "header") and b.get("text")]
         return "\n".join(decode(text) for text in sections) if sections else decode(self.text)
 
     def shown(self) -> str:
         lines = [self.plain()] if self.plain() else []
         if labels := [e["text"]["text"] for e in self.buttons()]:
             lines.append("   ".join(f"[{label}]" for label in labels))
+        if (picker := self.picker()) is not None:
+            lines.append(f"[{picker['placeholder']['text']} ▾]")
         return "\n".join(lines + [f"(file: {f.filename})" for f in self.files])
 
 
@@ -118,15 +129,36 @@ def check_mrkdwn(text: str) -> str | None:
     return "unescaped & in mrkdwn" if BAD_ENTITY.search(rest) else None
 
 
-def check_blocks(blocks: object) -> str | None:
+def check_element(element: JsonDict, action_ids: set[str]) -> str | None:
+    """Why Slack would refuse this element of an actions block: a button, or a conversation picker."""
+    action_id = str(element.get("action_id") or "")
+    if not action_id or action_id in action_ids or len(action_id) > MAX_ACTION_ID:
+        return f"element {element.get('type')!r}: action_id missing, repeated or too long"
+    action_ids.add(action_id)
+    if element.get("type") == "conversations_select":
+        placeholder = (element.get("placeholder") or {}).get("text") or ""
+        return None if 1 <= len(placeholder) <= MAX_HEADER_TEXT else "picker placeholder missing or too long"
+    label = (element.get("text") or {}).get("text") or ""
+    if element.get("type") != "button" or not 1 <= len(label) <= MAX_BUTTON_TEXT:
+        return f"button {label!r}: only buttons and pickers, labels of 1 to {MAX_BUTTON_TEXT} characters"
+    if "value" not in element and "url" not in element:
+        return f"button {label!r}: no value or url"
+    return None
+
+
+def check_blocks(blocks: object, limit: int = MAX_BLOCKS) -> str | None:
     """Why Slack would refuse these blocks (``invalid_blocks``), or None."""
-    if not isinstance(blocks, list) or not 1 <= len(blocks) <= MAX_BLOCKS:
-        return f"blocks must be a list of 1 to {MAX_BLOCKS}"
+    if not isinstance(blocks, list) or not 1 <= len(blocks) <= limit:
+        return f"blocks must be a list of 1 to {limit}"
     action_ids: set[str] = set()
     for block in blocks:
         kind = block.get("type") if isinstance(block, dict) else None
         if kind not in BLOCK_TYPES:
             return f"unknown block type {kind!r}"
+        if kind == "header":
+            text = block.get("text") or {}
+            if text.get("type") != "plain_text" or not 1 <= len(text.get("text") or "") <= MAX_HEADER_TEXT:
+                return "header text must be plain_text of 1 to 150 characters"
         if kind == "section":
             text = block.get("text") or {}
             length = len(text.get("text") or "")
@@ -137,12 +169,8 @@ def check_blocks(blocks: object) -> str | None:
         if kind == "actions" and not 1 <= len(block.get("elements") or []) <= MAX_ELEMENTS:
             return f"1 to {MAX_ELEMENTS} elements in an actions block"
         for element in block.get("elements", []) if kind == "actions" else []:
-            label, action_id = (element.get("text") or {}).get("text") or "", element.get("action_id") or ""
-            if element.get("type") != "button" or not 1 <= len(label) <= MAX_BUTTON_TEXT:
-                return f"button {label!r}: only buttons, labels of 1 to {MAX_BUTTON_TEXT} characters"
-            if not action_id or action_id in action_ids or ("value" not in element and "url" not in element):
-                return f"button {label!r}: action_id missing or repeated, or no value or url"
-            action_ids.add(action_id)
+            if problem := check_element(element, action_ids):
+                return problem
     return None
 
 
@@ -164,6 +192,7 @@ class FakeSlack(FakeServer):
         self.uploads: dict[str, UploadedFile] = {}
         self.responses: list[tuple[str, JsonDict]] = []  # (response URL id, body) posted by the bot
         self.acks: dict[str, JsonDict] = {}  # Socket Mode: envelope id -> the bot's acknowledgement
+        self.homes: dict[str, Posted] = {}  # user id -> the App Home view published for them (as a message)
         self.app_url: str | None = None  # the bot's /slack/events, for HTTP mode
         self._response_urls: dict[str, JsonDict] = {}
         self._counter = itertools.count(1)
@@ -294,6 +323,8 @@ class FakeSlack(FakeServer):
             return {"ok": True, "channel": {"id": user.dm}}
         if method in ("chat.postMessage", "chat.update"):
             return self._check_message(method, args)
+        if method == "views.publish":
+            return self._check_home(args)
         if method == "files.getUploadURLExternal":
             filename, length = args.get("filename"), str(args.get("length") or "")
             if not filename or not length.isdigit():
@@ -325,6 +356,20 @@ class FakeSlack(FakeServer):
             return _error("invalid_arguments")
         return {"ok": True, "channel": channel.id, "ts": args.get("ts") or self._next_ts()}
 
+    def _check_home(self, args: JsonDict) -> JsonDict:
+        """``views.publish``: a Home tab view for one person of the workspace, within Slack's limits."""
+        view = args.get("view")
+        if isinstance(view, str):
+            view = args["view"] = json.loads(view)
+        if str(args.get("user_id") or "") not in self.users:
+            return _error("user_not_found")
+        if not isinstance(view, dict) or view.get("type") != "home":
+            return _error("invalid_arguments")
+        if problem := check_blocks(view.get("blocks"), MAX_HOME_BLOCKS):
+            return _error("invalid_blocks", response_metadata={"messages": [problem]})
+        view_id = f"V{next(self._counter):08d}"
+        return {"ok": True, "view": {"id": view_id, "type": "home", "blocks": view["blocks"]}}
+
     def _check_complete_upload(self, args: JsonDict) -> JsonDict:
         channel, error = self._channel_for_posting(args.get("channel_id"))
         if channel is None:
@@ -341,10 +386,15 @@ class FakeSlack(FakeServer):
     def _apply(self, method: str, args: JsonDict, body: JsonDict) -> None:
         text, blocks = args.get("text") or "", list(args.get("blocks") or [])
         if method == "chat.postMessage":
-            self._see("post", Posted(body["channel"], body["ts"], text, blocks))
+            self._see("post", Posted(body["channel"], body["ts"], text, blocks, thread_ts=args.get("thread_ts")))
         elif method == "chat.update" and (message := self._find(args["channel"], args["ts"])):
             message.text, message.blocks = text or message.text, blocks
             self._see("update", message)
+        elif method == "views.publish":
+            user, view = self.users[args["user_id"]], body["view"]
+            home = Posted(f"home:{user.id}", view["id"], "", list(view["blocks"]), ephemeral_to=user.id)
+            self.homes[user.id] = home
+            self.timeline.append(("(home) " + home.shown(), frozenset({user.id})))
         elif method == "files.completeUploadExternal":
             files = [self.uploads[f["id"]] for f in body["files"]]
             comment = args.get("initial_comment") or ""
@@ -485,6 +535,76 @@ class FakeSlack(FakeServer):
         if message.ephemeral_to is None:
             payload["message"] = {"type": "message", "ts": message.ts, "text": message.text, "blocks": message.blocks}
         return await self._deliver("interactive", payload, f"action:{payload['trigger_id']}", retry_num)
+
+    def home_of(self, user: SlackUser) -> Posted:
+        """The Home tab view published for ``user`` (as a message: its blocks, buttons, words)."""
+        assert user.id in self.homes, f"no home published for {user.name}"
+        return self.homes[user.id]
+
+    async def send_home_opened(self, user: SlackUser) -> Sent:
+        """``user`` opens the bot's App Home tab (``app_home_opened``, with the view shown, if any)."""
+        event: JsonDict = {"type": "app_home_opened", "user": user.id, "channel": user.dm, "tab": "home"}
+        event["event_ts"] = self._next_ts()
+        if (home := self.homes.get(user.id)) is not None:
+            event["view"] = {"id": home.ts, "type": "home", "blocks": home.blocks}
+        return await self.send_event(event)
+
+    async def send_mention(self, user: SlackUser, channel: str, text: str) -> Sent:
+        """``user`` writes ``@Circles <text>`` in ``channel`` (``app_mention``; the message is posted there too)."""
+        ts = self._next_ts()
+        said = f"<@{self.bot_user_id}> {encode(text)}"
+        self._see("post", Posted(channel, ts, said, [{"type": "section", "text": {"type": "mrkdwn", "text": said}}]))
+        event = {"type": "app_mention", "user": user.id, "text": said, "ts": ts, "channel": channel, "event_ts": ts}
+        return await self.send_event(event)
+
+    async def send_event(self, event: JsonDict, *, event_id: str | None = None) -> Sent:
+        """An Events API envelope with ``event``, signed and delivered like Slack's."""
+        event_id = event_id or f"Ev{self._instance}{next(self._counter):08d}"
+        payload = {"team_id": self.team_id, "api_app_id": self.app_id, "event": event}
+        payload |= {"type": "event_callback", "event_id": event_id, "event_time": int(time.time())}
+        return await self._deliver("events_api", payload, f"event:{event_id}", None)
+
+    async def send_home_action(self, user: SlackUser, label: str, *, value: str | None = None) -> Sent:
+        """``user`` presses the button labelled ``label`` on their Home tab: a ``block_actions`` from a
+        view, without channel, message or response URL. ``value`` forges what the button carries."""
+        home = self.homes.get(user.id)
+        element = home.button(label) if home is not None else None
+        if element is None:
+            assert value is not None, f"no button {label!r} on {user.name}'s home"
+            element = {"action_id": "circles:1", "text": {"type": "plain_text", "text": label}, "value": value}
+        action = {"action_id": element["action_id"], "block_id": "b1", "text": element["text"], "type": "button"}
+        view_id = home.ts if home is not None else "V00000000"
+        payload: JsonDict = {
+            "type": "block_actions",
+            "user": {"id": user.id, "username": user.name.lower(), "team_id": self.team_id},
+            "api_app_id": self.app_id,
+            "container": {"type": "view", "view_id": view_id},
+            "trigger_id": self._trigger_id(),
+            "team": {"id": self.team_id},
+            "view": {"id": view_id, "type": "home", "blocks": home.blocks if home else []},
+            "actions": [action | {"value": value if value is not None else element.get("value", "")}],
+        }
+        return await self._deliver("interactive", payload, f"action:{payload['trigger_id']}", None)
+
+    async def send_pick(self, user: SlackUser, message: Posted, channel: str) -> Sent:
+        """``user`` chooses ``channel`` in the conversation picker on ``message``."""
+        picker = message.picker()
+        assert picker is not None, f"no picker on {message.shown()!r}"
+        action = {"action_id": picker["action_id"], "block_id": "b1", "type": "conversations_select"}
+        container = {"type": "message", "message_ts": message.ts, "channel_id": message.channel}
+        payload: JsonDict = {
+            "type": "block_actions",
+            "user": {"id": user.id, "username": user.name.lower(), "team_id": self.team_id},
+            "api_app_id": self.app_id,
+            "container": container | {"is_ephemeral": message.ephemeral_to is not None},
+            "trigger_id": self._trigger_id(),
+            "team": {"id": self.team_id},
+            "channel": {"id": message.channel, "name": message.channel},
+            "response_url": self._response_url(user, message.channel, message),
+            "actions": [action | {"selected_conversation": channel}],
+            "message": {"type": "message", "ts": message.ts, "text": message.text, "blocks": message.blocks},
+        }
+        return await self._deliver("interactive", payload, f"action:{payload['trigger_id']}", None)
 
     def _trigger_id(self) -> str:
         n = next(self._counter)

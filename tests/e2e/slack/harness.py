@@ -68,6 +68,31 @@ class SlackChat:
         mark = self.slack.mark()
         return await self._settled(user, mark, await self.slack.send_action(user, message, label))
 
+    async def open_home(self, *, as_: str | None = None) -> str:
+        """The person opens the bot's App Home tab."""
+        user = self.as_(as_)
+        mark = self.slack.mark()
+        return await self._settled(user, mark, await self.slack.send_home_opened(user))
+
+    async def press_home(self, label: str, *, as_: str | None = None, value: str | None = None) -> str:
+        """Press a button on the person's App Home tab (``value``: forge what it carries)."""
+        user = self.as_(as_)
+        mark = self.slack.mark()
+        return await self._settled(user, mark, await self.slack.send_home_action(user, label, value=value))
+
+    async def mention(self, text: str, *, channel: str, as_: str | None = None) -> str:
+        """``@Circles <text>`` in ``channel``."""
+        user = self.as_(as_)
+        mark = self.slack.mark()
+        return await self._settled(user, mark, await self.slack.send_mention(user, channel, text))
+
+    async def pick(self, channel: str, *, as_: str | None = None) -> str:
+        """Choose ``channel`` in the latest conversation picker the person sees."""
+        user = self.as_(as_)
+        message = next(m for m in reversed(self.slack.visible_to(user)) if m.picker() is not None)
+        mark = self.slack.mark()
+        return await self._settled(user, mark, await self.slack.send_pick(user, message, channel))
+
     def message_with(self, label: str, user: SlackUser | None = None) -> Posted:
         user = user or self.person()
         for message in reversed(self.slack.visible_to(user)):
@@ -86,6 +111,7 @@ class SlackChat:
 @asynccontextmanager
 async def running_slack(app: Core, slack: FakeSlack, *, socket_mode: bool = False) -> AsyncIterator[SlackChat]:
     adapter = SlackAdapter(app, settings_for(slack, socket_mode=socket_mode))
+    adapter.homes.settle_seconds = 0  # homes marked by someone's action: drawn at once (see settled())
     server = WebServer("127.0.0.1", 0)
     adapter.mount(server)
     await server.start()

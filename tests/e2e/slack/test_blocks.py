@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from adapters.slack.blocks import (
     MAX_BLOCKS,
+    MAX_HOME_BLOCKS,
     MAX_SECTION,
     from_slack,
+    home_blocks,
     messages,
     mrkdwn,
     slack_commands,
 )
 from adapters.slack.translate import Profile, command_word, from_action, from_command, profile_from
-from bot.conversation.messages import Button, Reply
+from bot.conversation.messages import Button, ChatChoice, HomeSection, HomeView, Reply
 from tests.fakes.slack_api import check_blocks, check_mrkdwn, decode
 
 
@@ -132,3 +134,27 @@ def test_names_and_languages_from_users_info() -> None:
     }
     assert profile_from(user, "U1") == Profile("Ada Lovelace", "de-DE")
     assert profile_from({}, "U1") == Profile("U1", None)
+
+
+def test_a_home_fits_slacks_view_limits_whatever_it_holds() -> None:
+    """Headers within 150 characters, names escaped, action ids unique across the whole view, and
+    never more than 100 blocks, even for a home far bigger than the core ever draws."""
+    name = "<!channel> *Rust* & C++ " + "x" * 200
+    sections = [HomeSection(name, "", heading=True)]
+    sections += [
+        HomeSection(name, f"Meeting {n}\n" + "y" * 3500, [[Button("Yes", f"rsvp:{n}:y"), Button("No", f"rsvp:{n}:n")]])
+        for n in range(60)
+    ]
+    blocks = home_blocks(HomeView(sections, "en"))
+    assert check_blocks(blocks, MAX_HOME_BLOCKS) is None
+    assert len(blocks) <= MAX_HOME_BLOCKS
+    assert blocks[0]["type"] == "header" and len(blocks[0]["text"]["text"]) == 150
+    assert blocks[1]["text"]["text"].startswith("*&lt;!channel&gt; *Rust* &amp; C++")
+
+
+def test_a_chat_picker_carries_the_token_in_its_action_id() -> None:
+    [message] = messages(Reply(text="Where?", pick_chat=ChatChoice("share-in:12", "Choose a channel")))
+    [picker] = message.blocks[-1]["elements"]
+    assert picker["type"] == "conversations_select" and picker["action_id"] == "circles:pick:share-in:12"
+    assert picker["filter"]["include"] == ["public", "private"]
+    assert check_blocks(message.blocks) is None

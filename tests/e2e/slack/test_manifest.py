@@ -20,6 +20,7 @@ SCOPES = {  # Web API method -> the bot scope Slack asks for
     "users.info": "users:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "views.publish": None,  # needs no scope: the app publishes its own Home tab
     "auth.test": None,
     "upload": None,
 }
@@ -42,9 +43,10 @@ def test_one_slash_command_and_one_endpoint_for_everything() -> None:
     ]
     assert all(url.startswith("https://") and url.endswith(EVENTS_PATH) for url in urls)
     assert app["settings"]["interactivity"]["is_enabled"] is True
-    assert app["settings"]["event_subscriptions"]["bot_events"] == ["message.im"]
+    assert app["settings"]["event_subscriptions"]["bot_events"] == ["message.im", "app_home_opened", "app_mention"]
     home = app["features"]["app_home"]
     assert home["messages_tab_enabled"] is True and home["messages_tab_read_only_enabled"] is False
+    assert home["home_tab_enabled"] is True
     assert len(app["display_information"]["description"]) <= 140
 
 
@@ -52,9 +54,11 @@ async def test_every_method_the_bot_called_has_its_scope(slack: SlackChat) -> No
     """A whole sign-up (with the calendar upload) calls every kind of method the adapter uses."""
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     assert "commands" in scopes and "im:history" in scopes  # for /circles and message.im
+    assert "app_mentions:read" in scopes  # for app_mention
     await slack.command("language", as_="ada")
     await slack.press("English")
     await slack.command("rsvp")
+    await slack.open_home()
     methods = {call.method for call in slack.slack.calls}
     assert methods <= set(SCOPES), methods - set(SCOPES)
     assert {scope for method, scope in SCOPES.items() if scope} <= scopes

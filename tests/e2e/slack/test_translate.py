@@ -22,6 +22,7 @@ IN_DM = Incoming(
     user_name="Ada Lovelace",
     language="en-US",
     can_share_location=False,
+    can_pick_chat=True,
 )
 DM_ORIGIN = Origin(user_id="U0ADA", channel_id="D0ADA", private=True, team_id="T0CIRCLES", app_id="A0CIRCLES")
 COMMAND_URL = "https://hooks.slack.com/commands/T0CIRCLES/1/abc"
@@ -50,7 +51,28 @@ EXPECTED: dict[str, tuple[Incoming, Origin] | None] = {
     "message_im": (replace(IN_DM, text="Automate my spreadsheets & more", update_id="event:Ev0MESSAGE1"), DM_ORIGIN),
     "message_changed": None,
     "message_from_a_bot": None,
-    "app_mention": None,  # the app does not subscribe to mentions: people use /circles in channels
+    # @Circles in a channel: a short help, answered in the mention's thread.
+    "app_mention": (
+        replace(IN_CHANNEL, text="@U0CIRCLESBOT help", update_id="event:Ev0MENTION1", mentioned=True),
+        replace(CHANNEL_ORIGIN, thread_ts="1800000013.000100"),
+    ),
+    # The Home tab opened (with the view Slack still shows): publish the home, nothing to handle.
+    "app_home_opened": (
+        replace(IN_DM, update_id="event:Ev0HOME1"),
+        replace(DM_ORIGIN, home=True, opened_home=True, had_home=True),
+    ),
+    "app_home_opened_messages_tab": None,
+    # A button on the Home tab: a press in the person's direct message, whose answer is the home.
+    "block_actions_on_home": (
+        replace(IN_DM, action="rsvp:17:y", update_id="action:7.T0CIRCLES.c082"),
+        replace(DM_ORIGIN, home=True),
+    ),
+    "block_actions_on_a_modal": None,  # the bot opens no modals: not one of its buttons
+    # A channel chosen in the conversation picker: the token from the action_id, the channel beside it.
+    "block_actions_channel_picked": (
+        replace(IN_DM, action="share-in:12", picked_chat="C0LEARN", update_id="action:9.T0CIRCLES.e2a4"),
+        replace(DM_ORIGIN, response_url=ACTION_URL, message_ts="1800000040.000100"),
+    ),
     "block_actions_in_direct_message": (
         replace(IN_DM, action="rsvp:17:y", update_id="action:5.T0CIRCLES.ae60"),
         replace(DM_ORIGIN, response_url=ACTION_URL, message_ts="1800000020.000200"),
