@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.errors import CircleCancelled, CircleNotOpen, MeetingCancelled, NotSignedUp
-from domain.model import Circle, CircleStatus, Meeting
+from domain.model import Circle, Meeting
+from domain.rules import check_takes_part
 
 # Check-in stays open this long after a meeting's end: people tap on their way home.
 CHECK_IN_AFTER_END = timedelta(hours=2)
@@ -43,14 +43,7 @@ def check_in_window(meeting: Meeting, now: datetime) -> Window:
 def check_can_check_in(circle: Circle, meeting: Meeting, *, signed_up: bool) -> None:
     """Who may say *I'm here*: a learner of the circle, for a meeting that takes place. When is
     ``check_in_window``: a press outside it is answered, not refused."""
-    if not signed_up:
-        raise NotSignedUp()
-    if circle.status is CircleStatus.CANCELLED:
-        raise CircleCancelled(circle=circle.name)
-    if circle.status is not CircleStatus.PUBLISHED:
-        raise CircleNotOpen(circle=circle.name)
-    if meeting.cancelled:
-        raise MeetingCancelled()
+    check_takes_part(circle, meeting, signed_up=signed_up)
 
 
 def held(meeting: Meeting, now: datetime) -> bool:

@@ -52,7 +52,9 @@ def check_can_sign_up(
         raise CircleFull(circle=circle.name, limit=circle.signup_limit)
 
 
-def check_can_rsvp(circle: Circle, meeting: Meeting, now: datetime, signed_up: bool) -> None:
+def check_takes_part(circle: Circle, meeting: Meeting, *, signed_up: bool) -> None:
+    """A learner may answer for a meeting (RSVP, check in) of a published circle they signed up
+    for, when the meeting takes place."""
     if not signed_up:
         raise NotSignedUp()
     if circle.status is CircleStatus.CANCELLED:
@@ -61,6 +63,10 @@ def check_can_rsvp(circle: Circle, meeting: Meeting, now: datetime, signed_up: b
         raise CircleNotOpen(circle=circle.name)
     if meeting.cancelled:
         raise MeetingCancelled()
+
+
+def check_can_rsvp(circle: Circle, meeting: Meeting, now: datetime, signed_up: bool) -> None:
+    check_takes_part(circle, meeting, signed_up=signed_up)
     if meeting.start <= now:
         raise MeetingPast()
 
