@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -123,6 +123,14 @@ class Translator:
     def clock(self, instant: datetime) -> str:
         """The wall-clock time alone, e.g. ``18:00``."""
         return format_time(instant, "HH:mm", locale=self.locale)
+
+    def zone_place(self, zone: str) -> str:
+        """A time zone as people name it, in the reader's language: ``Europe/Berlin`` → "Berlin",
+        ``America/New_York`` → "Nueva York"; the zone's id when Babel does not know it."""
+        try:
+            return get_timezone_location(zone, locale=self.locale, return_city=True) or zone
+        except LookupError:
+            return zone
 
     def join(self, items: Sequence[str]) -> str:
         """``a, b and c`` in the reader's language (``a, b y c``)."""

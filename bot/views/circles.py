@@ -47,7 +47,7 @@ def clock_change_note(t: Translator, circle: Circle, meeting: Meeting) -> str | 
             "Clocks change {changes}: this meeting stays at {time}, {zone} time.",
             changes=changes,
             time=time,
-            zone=circle.timezone,
+            zone=t.zone_place(circle.timezone),
         )
     if found.same_clock:
         return t("Clocks change {changes}: this meeting stays at {time} your time.", changes=changes, time=time)
@@ -68,11 +68,15 @@ def clock_change_note(t: Translator, circle: Circle, meeting: Meeting) -> str | 
 
 
 def _clock_changes(t: Translator, changes: Sequence[ClockChange]) -> str:
-    """ "on Sun, 29 Mar 2026 in Europe/Berlin and Europe/London", one phrase per day."""
+    """ "on Sun, 29 Mar 2026 in Berlin and London", one phrase per day."""
     days = sorted({change.day for change in changes})
     return t.join(
         [
-            t("on {date} in {zones}", date=t.date(day), zones=t.join([c.zone for c in changes if c.day == day]))
+            t(
+                "on {date} in {zones}",
+                date=t.date(day),
+                zones=t.join([t.zone_place(c.zone) for c in changes if c.day == day]),
+            )
             for day in days
         ]
     )

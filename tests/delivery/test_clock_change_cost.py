@@ -23,7 +23,7 @@ EARLIER = datetime(2027, 2, 1, 12, 0, tzinfo=BERLIN)
 # Two days before Monday 15 March 2027, 18:00 in Berlin: New York changed its clocks on the 14th.
 REMINDERS_DUE = datetime(2027, 3, 13, 18, 0, tzinfo=BERLIN)
 ZONES = ["America/New_York", "Australia/Sydney", None]
-MOVED = "Clocks change on Sun, 14 Mar 2027 in America/New_York: this meeting is at 13:00 your time"
+MOVED = "Clocks change on Sun, 14 Mar 2027 in New York: this meeting is at 13:00 your time"
 
 
 async def online_circle(db: Database, facilitator: str, learners: int) -> None:

@@ -52,7 +52,7 @@ async def test_an_online_learner_elsewhere_is_told_how_the_meeting_moves(driver:
     # Meeting 2: New York went to summer time on Sunday; Berlin did not.
     got = await reminders(driver, clock, 15)
     assert (
-        "Clocks change on Sun, 14 Mar 2027 in America/New_York: "
+        "Clocks change on Sun, 14 Mar 2027 in New York: "
         "this meeting is at 13:00 your time, 1 hour later than before the change."
     ) in got["nina"], got["nina"]
     assert "Clocks change" not in got["lena"]
@@ -64,10 +64,10 @@ async def test_an_online_learner_elsewhere_is_told_how_the_meeting_moves(driver:
     # Meeting 4: Berlin went to summer time too; for New York the meeting is back to 12:00.
     got = await reminders(driver, clock, 29)
     assert (
-        "Clocks change on Sun, 28 Mar 2027 in Europe/Berlin: "
+        "Clocks change on Sun, 28 Mar 2027 in Berlin: "
         "this meeting is at 12:00 your time, 1 hour earlier than before the change."
     ) in got["nina"], got["nina"]
-    stays = "Clocks change on Sun, 28 Mar 2027 in Europe/Berlin: this meeting stays at 18:00, Europe/Berlin time."
+    stays = "Clocks change on Sun, 28 Mar 2027 in Berlin: this meeting stays at 18:00, Berlin time."
     assert stays in got["lena"], got["lena"]
 
 
@@ -80,5 +80,5 @@ async def test_an_in_person_meeting_keeps_the_circles_clock(driver: Driver, cloc
     got = await reminders(driver, clock, 15)  # only New York changed: nothing moves in Berlin
     assert "Clocks change" not in got["nina"]
     got = await reminders(driver, clock, 29)
-    line = "Clocks change on Sun, 28 Mar 2027 in Europe/Berlin: this meeting stays at 18:00, Europe/Berlin time."
+    line = "Clocks change on Sun, 28 Mar 2027 in Berlin: this meeting stays at 18:00, Berlin time."
     assert line in got["nina"] and line in got["lena"]

@@ -61,26 +61,26 @@ def online_meeting(start: datetime, *, online: bool = True) -> tuple[Circle, Mee
 def test_the_clock_change_line_in_each_language() -> None:
     circle, meeting = online_meeting(SPRING)
     assert clock_change_note(Translator("en", "America/New_York"), circle, meeting) == (
-        "Clocks change on Sun, 29 Mar 2026 in Europe/Berlin: "
+        "Clocks change on Sun, 29 Mar 2026 in Berlin: "
         "this meeting is at 12:00 your time, 1 hour earlier than before the change."
     )
     assert clock_change_note(Translator("de", "America/New_York"), circle, meeting) == (
-        "Zeitumstellung am So., 29. März 2026 in Europe/Berlin: "
+        "Zeitumstellung am So., 29. März 2026 in Berlin: "
         "Dieses Treffen ist um 12:00 bei dir, 1 Stunde früher als vor der Umstellung."
     )
     assert clock_change_note(Translator("es", "America/New_York"), circle, meeting) == (
-        "Cambio de hora el dom, 29 mar 2026 en Europe/Berlin: "
+        "Cambio de hora el dom, 29 mar 2026 en Berlín: "
         "esta reunión es a las 12:00 en tu hora, 1 hora más temprano que antes del cambio."
     )
 
 
 def test_the_clock_change_line_where_the_time_stays() -> None:
     circle, meeting = online_meeting(SPRING)
-    stays = "Clocks change on Sun, 29 Mar 2026 in Europe/Berlin: this meeting stays at 18:00, Europe/Berlin time."
+    stays = "Clocks change on Sun, 29 Mar 2026 in Berlin: this meeting stays at 18:00, Berlin time."
     assert clock_change_note(Translator("en"), circle, meeting) == stays
     assert clock_change_note(Translator("en", "Europe/Berlin"), circle, meeting) == stays
     assert clock_change_note(Translator("en", "Europe/London"), circle, meeting) == (
-        "Clocks change on Sun, 29 Mar 2026 in Europe/Berlin and Europe/London: this meeting stays at 17:00 your time."
+        "Clocks change on Sun, 29 Mar 2026 in Berlin and London: this meeting stays at 17:00 your time."
     )
     in_person, meeting = online_meeting(SPRING, online=False)
     assert clock_change_note(Translator("en", "America/New_York"), in_person, meeting) == stays
