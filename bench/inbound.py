@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.inbound [--presses 1000] [--in-flight 50] [--rounds 1]
                                       [--database-url URL] [--no-postgres] [--with-fanout]
+                                      [--profile FILE]
 
 One circle with ``presses`` learners on Telegram; each learner presses "Yes" for meeting 1 once
 (a callback query on an RSVP list, as after a reminder). The presses are POSTed, ``in-flight``
@@ -18,8 +19,11 @@ Both talk to the same stub Bot API: a small aiohttp server in this file (not
 ``tests/fakes/telegram_api.py``, which validates and stores every message and would be measured
 too). A press counts as answered when its callback query is answered *and* its message was
 edited; press→answer latency runs from the moment its POST starts. Printed: presses/s for each,
-``inbound ratio: X`` (circles / bare), latency p50/p95/p99, and whether every press is recorded
-exactly once in the database.
+``inbound ratio: X`` (circles / bare), latency p50/p95/p99, the CPU time of this process per
+press (the stub and the posting clients run in it too, alike for both bots; on a shared machine a
+steadier comparison than presses/s), and whether every press is recorded exactly once in the
+database. ``--profile FILE``: cProfile statistics of the Circles side's presses (``python -m pstats
+FILE``; the database's thread and server are not in them).
 
 ``--with-fanout``: the same presses while the dispatcher sends the circle's reminder to all its
 learners (``presses`` messages plus the facilitator's copy) through the adapter's own sender,
@@ -34,6 +38,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import json
 import math
 import os
@@ -238,6 +243,11 @@ class Figures:
     answered: int
     seconds: float
     latencies: list[float]
+    cpu_seconds: float = 0.0  # of this whole process (bot, stub and clients) while pressing
+
+    @property
+    def cpu_per_press(self) -> float:
+        return self.cpu_seconds / self.answered if self.answered else math.nan
 
     @property
     def rate(self) -> float:
@@ -254,11 +264,13 @@ class Figures:
         return (
             f"{name:8} {self.answered} presses in {self.seconds:.2f} s -> {self.rate:.0f} presses/s; "
             f"press→answer p50 {self.percentile(50) * 1000:.0f} ms, p95 {self.percentile(95) * 1000:.0f} ms, "
-            f"p99 {self.percentile(99) * 1000:.0f} ms{missing}"
+            f"p99 {self.percentile(99) * 1000:.0f} ms; CPU {self.cpu_per_press * 1000:.2f} ms/press{missing}"
         )
 
 
-async def press_all(stub: StubBotApi, url: str, updates: list[JsonDict], in_flight: int) -> Figures:
+async def press_all(
+    stub: StubBotApi, url: str, updates: list[JsonDict], in_flight: int, profile: cProfile.Profile | None = None
+) -> Figures:
     """POST every update, ``in_flight`` at a time, and wait until each press is answered."""
     stub.reset()
     for update in updates:
@@ -275,14 +287,19 @@ async def press_all(stub: StubBotApi, url: str, updates: list[JsonDict], in_flig
                 if response.status != 200:
                     print(f"webhook answered {response.status}")
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
+    if profile is not None:
+        profile.enable()
     async with ClientSession(timeout=ClientTimeout(total=60)) as session:
         await asyncio.gather(*(worker(session) for _ in range(in_flight)))
     answered = await stub.wait_answered(len(updates), ANSWER_TIMEOUT)
+    if profile is not None:
+        profile.disable()
+    cpu = time.process_time() - cpu
     done = [p.done for p in stub.presses.values() if p.done is not None]
     seconds = (max(done) - started) if done else 0.0
     latencies = [p.done - p.posted for p in stub.presses.values() if p.done is not None]
-    return Figures(answered, seconds, latencies)
+    return Figures(answered, seconds, latencies, cpu)
 
 
 # ---------------------------------------------------------------------------- the bare bot
@@ -394,7 +411,14 @@ class CirclesRun:
     fanout_seconds: float = 0.0
 
 
-async def circles_run(stub: StubBotApi, url: str | None, presses: int, in_flight: int, fanout: bool) -> CirclesRun:
+async def circles_run(
+    stub: StubBotApi,
+    url: str | None,
+    presses: int,
+    in_flight: int,
+    fanout: bool,
+    profile: cProfile.Profile | None = None,
+) -> CirclesRun:
     db = await _fresh_database(url)
     start = seed.REMINDER_ANCHOR - timedelta(days=30)
     circle = await seed.circle(db, start, platform="telegram")
@@ -420,7 +444,7 @@ async def circles_run(stub: StubBotApi, url: str | None, presses: int, in_flight
             dispatcher = Dispatcher(db, clock, {"telegram": adapter.sender}, DispatchSettings(concurrency=32))
             fanout_task = asyncio.create_task(_fan_out(dispatcher, db))
             await asyncio.sleep(0.5)  # the first pass has claimed its batch and is sending
-        figures = await press_all(stub, f"{server.base_url}{WEBHOOK_PATH}", updates, in_flight)
+        figures = await press_all(stub, f"{server.base_url}{WEBHOOK_PATH}", updates, in_flight, profile)
         sent, seconds = await fanout_task if fanout_task is not None else (0, 0.0)
     finally:
         if fanout_task is not None and not fanout_task.done():
@@ -460,7 +484,11 @@ async def one_database(name: str, url: str | None, args: argparse.Namespace) -> 
             stub.enforce_limits = False
             bare_figures = await bare(stub, bare_updates, args.in_flight)
             stub.enforce_limits = args.with_fanout
-            run = await circles_run(stub, url, args.presses, args.in_flight, args.with_fanout)
+            profile = cProfile.Profile() if args.profile else None
+            run = await circles_run(stub, url, args.presses, args.in_flight, args.with_fanout, profile)
+            if profile is not None:
+                profile.dump_stats(f"{args.profile}.{name.lower()}")
+                print(f"profile of the Circles side: {args.profile}.{name.lower()}")
             rate_limited = stub.rate_limited
             print(bare_figures.line("bare:", args.presses))
             print(run.figures.line("circles:", args.presses))
@@ -488,6 +516,7 @@ async def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--with-fanout", action="store_true", help="while the reminder fans out to every learner")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the Circles side into FILE.sqlite/.postgresql")
     args = parser.parse_args()
     if not args.no_sqlite:
         await one_database("SQLite", None, args)

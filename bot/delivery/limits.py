@@ -9,8 +9,10 @@ every 1/30 s booked ahead, so they never leave in bursts; and no more than 30 le
 of one second plus ``WINDOW_MARGIN``, counted on the instants they really left. The second rule is
 the platform's own (a sliding window counted on arrival) with room for the jitter between leaving
 and arriving; it also catches the burst that would follow a stalled event loop, whose booked
-slots have all passed. Together they run at about 97% of the limit with no 429. Per chat the
-spacing alone is enough (one message a second, 5% slack).
+slots have all passed. Together they run at about 97% of the limit with no 429. A busy event loop
+(the same process answering a crowd of presses) delays some sends between leaving and arriving
+by more than that room: the pace measures how late the loop wakes it and keeps that much more
+room while the loop is late. Per chat the spacing alone is enough (one message a second, 5% slack).
 
 Two clocks meet here. The spacing is real time: it paces real requests to the platform, so it is
 measured with the monotonic clock. A hold (the platform said 429, wait so
@@ -43,6 +45,8 @@ MARGIN = 0.05
 # The overall window counted on our side is this much longer than the platform's one second:
 # a send may arrive this much later than it left, relative to the one 30 sends before it.
 WINDOW_MARGIN = 0.03
+# How fast the room kept for a late event loop shrinks again: per wake-up (about 30 a second).
+LAG_FADE = 0.9
 
 
 class OverallPace:
@@ -58,6 +62,9 @@ class OverallPace:
         self.window = 1.0 + WINDOW_MARGIN
         self._left: deque[float] = deque(maxlen=self.limit)  # when the last ``limit`` sends left
         self._next_slot = 0.0
+        # How late the event loop lately woke this pace (seconds past the instant asked for): a
+        # loop that late may hold any send that long between leaving and reaching the platform.
+        self.lag = 0.0
         self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
@@ -66,10 +73,11 @@ class OverallPace:
                 now = time.monotonic()
                 ready = self._next_slot
                 if len(self._left) == self.limit:
-                    ready = max(ready, self._left[0] + self.window)
+                    ready = max(ready, self._left[0] + self.window + self.lag)
                 if ready <= now:
                     break
                 await asyncio.sleep(ready - now)
+                self.lag = max(time.monotonic() - ready, self.lag * LAG_FADE)
             self._left.append(now)
             # Booked from the slot, not from now, so a late wake-up (sleep overshoots) does not
             # lose the rate; at most half a slot behind, so a quiet spell banks no burst.

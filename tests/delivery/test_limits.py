@@ -12,7 +12,7 @@ from adapters.slack.sender import SlackSender
 from adapters.telegram.sender import TelegramSender
 from bot.clock import FixedClock
 from bot.conversation.outbound import PlatformLimits
-from bot.delivery.limits import RateLimiter
+from bot.delivery.limits import WINDOW_MARGIN, OverallPace, RateLimiter
 
 
 async def test_a_hold_is_over_when_the_clock_has_passed_it(clock: FixedClock) -> None:
@@ -55,3 +55,33 @@ async def test_a_hold_stops_answers_too_in_real_time(clock: FixedClock) -> None:
     limiter = RateLimiter(TelegramSender.limits, clock)
     limiter.hold(0.2)  # Telegram said 429: every send waits, answers to people included
     assert 0.15 <= await asyncio.wait_for(limiter.acquire("7", interactive=True), timeout=5) < 1.0
+
+
+async def test_a_late_event_loop_widens_the_overall_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the loop wakes the pace late (it is busy answering presses), sends may reach the
+    platform that much later too: the window keeps that much more room, and gives it back once
+    the loop is on time again. Real time is faked here: nothing waits."""
+    now = [1000.0]
+    late = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds + late[0]
+
+    monkeypatch.setattr("bot.delivery.limits.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("bot.delivery.limits.asyncio.sleep", sleep)
+    pace = OverallPace(30)
+
+    async def span_of_31() -> float:
+        started = now[0]
+        for _ in range(31):
+            await pace.acquire()
+        return now[0] - started
+
+    on_time = await span_of_31()
+    assert on_time == pytest.approx(1.0 + WINDOW_MARGIN, abs=0.01)
+    late[0] = 0.05  # the loop wakes everything 50 ms late
+    assert await span_of_31() >= 1.0 + WINDOW_MARGIN + 0.05
+    late[0] = 0.0
+    for _ in range(60):
+        await pace.acquire()
+    assert pace.lag < 0.01  # on time again: the room is given back
