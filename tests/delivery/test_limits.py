@@ -55,3 +55,28 @@ async def test_a_hold_stops_answers_too_in_real_time(clock: FixedClock) -> None:
     limiter = RateLimiter(TelegramSender.limits, clock)
     limiter.hold(0.2)  # Telegram said 429: every send waits, answers to people included
     assert 0.15 <= await asyncio.wait_for(limiter.acquire("7", interactive=True), timeout=5) < 1.0
+
+
+async def test_the_overall_window_counts_a_send_from_when_the_platform_answered_it(clock: FixedClock) -> None:
+    """A send that is slow to arrive (a stalled loop, a slow network) still counts in the window
+    its answer falls in: the one too many waits for the answer of the one ``per_second`` before."""
+    limiter = RateLimiter(PlatformLimits(per_second=10), clock)
+
+    async def bulk_send(chat: str, answered: asyncio.Event) -> None:
+        await limiter.acquire(chat)
+        await answered.wait()  # in flight until the platform answers
+        limiter.answered()
+
+    first = asyncio.Event()
+    senders = [asyncio.create_task(bulk_send("0", first))]
+    others = asyncio.Event()
+    senders += [asyncio.create_task(bulk_send(str(n), others)) for n in range(1, 10)]
+    await asyncio.sleep(0)
+    eleventh = asyncio.create_task(limiter.acquire("10"))
+    # A second after the first left is not enough: it has not been answered.
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(eleventh), timeout=1.5)
+    first.set()
+    await asyncio.wait_for(eleventh, timeout=5)  # a guard: it goes a window after that answer
+    others.set()
+    await asyncio.gather(*senders)
