@@ -73,7 +73,7 @@ class Circles:
 
 # Circles planned per round of queries: bounds the statements' parameter lists (SQLite allows
 # 32,766) while keeping the number of statements per pass small.
-CHUNK = 500
+CHUNK = 2_000
 
 
 def reminder_key(meeting_id: int, round_: int, person_id: int) -> str:
