@@ -182,6 +182,8 @@ class Outbox:
         created = 0
         for start in range(0, len(fresh), _PG_BATCH):
             batch = fresh[start : start + _PG_BATCH]
+            if any(m.due_at.tzinfo is None for m in batch):  # UTCDateTime's rule, for the array too
+                raise ValueError("naive datetime given to the database; every datetime must be aware")
             payloads: dict[int, str] = {}  # most rows share a payload object: encode each once
             result = await self.conn.execute(
                 _PG_INSERT,
