@@ -6,10 +6,10 @@ mid-way and another instance finishes.
 The suite fans out issue 12's 3,000 messages (``CIRCLES_INSTANCES_FANOUT``) with the overall limit
 scaled to ``RATE`` = 300/s (``CIRCLES_INSTANCES_RATE``), on both sides alike: the fake enforces
 300 in any second, the instances' limiters pace for 300. What the test shows does not depend on
-the figure — one owner at a time, a takeover that waits one window, and a window counted from each
-send's answer, which a send answered after it arrived cannot beat whatever the figure (docs/scaling.md)
-— so about ten seconds a case prove what Telegram's real 30/s would take two minutes for
-(``CIRCLES_INSTANCES_RATE=30`` runs it so).
+the figure — one owner at a time, a takeover that counts a full window first, and a window counted
+from each send's answer, which holds for any limit because a send is answered only after it
+arrived (docs/scaling.md) — so half a minute a case shows what Telegram's real 30/s would take
+two minutes for (``CIRCLES_INSTANCES_RATE=30`` runs it so).
 """
 
 from __future__ import annotations
