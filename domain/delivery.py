@@ -54,18 +54,42 @@ def reminder_due(meetings: Sequence[Meeting], meeting: Meeting, lead: timedelta)
     """
     if meeting.cancelled:
         return None
-    due = meeting.start - lead
     before = previous_meeting(meetings, meeting)
-    if before is not None:
-        due = max(due, before.end)
+    return _reminder_at(meeting, lead, before.end if before is not None else None)
+
+
+def _reminder_at(meeting: Meeting, lead: timedelta, previous_end: datetime | None) -> datetime:
+    due = meeting.start - lead
+    if previous_end is not None and previous_end > due:
+        due = previous_end
     return min(due, meeting.start)
+
+
+def reminder_dues(meetings: Sequence[Meeting], lead: timedelta) -> list[tuple[Meeting, datetime]]:
+    """Every meeting not cancelled, in order, with the instant its reminder falls due: the rule of
+    ``reminder_due`` for a whole schedule in one pass (planning asks it of thousands of circles)."""
+    dues: list[tuple[Meeting, datetime]] = []
+    previous_end: datetime | None = None  # of the last meeting that starts before this one
+    group_start: datetime | None = None  # meetings that start at the same instant share a previous one
+    group_end: datetime | None = None
+    for meeting in active(meetings):
+        if group_start is None or meeting.start > group_start:
+            previous_end, group_start = group_end, meeting.start
+        dues.append((meeting, _reminder_at(meeting, lead, previous_end)))
+        group_end = meeting.end
+    return dues
 
 
 def reminder_due_now(meetings: Sequence[Meeting], meeting: Meeting, lead: timedelta, now: datetime) -> datetime | None:
     """The instant ``meeting``'s reminder fell due, when it is due by ``now`` and the meeting
     has not started (a reminder never goes out after the start); else None."""
     at = reminder_due(meetings, meeting, lead)
-    return at if at is not None and at <= now < meeting.start else None
+    return at if at is not None and is_reminder_time(meeting, at, now) else None
+
+
+def is_reminder_time(meeting: Meeting, due: datetime, now: datetime) -> bool:
+    """A reminder due at ``due`` goes out from then until the meeting starts, never after."""
+    return due <= now < meeting.start
 
 
 def needs_new_round(went_out_at: datetime | None, due: datetime | None, now: datetime) -> bool:
@@ -244,17 +268,27 @@ def cover_news_unwanted(
 
 
 def next_falling_due(
-    meetings: Sequence[Meeting], lead: timedelta, now: datetime, also: Iterable[datetime | None] = ()
+    meetings: Sequence[Meeting],
+    lead: timedelta,
+    now: datetime,
+    *,
+    dues: Sequence[tuple[Meeting, datetime]] | None = None,
+    also: Iterable[datetime | None] = (),
 ) -> datetime | None:
     """The first instant after ``now`` at which something of this circle falls due: a meeting's
     reminder, a meeting's end (its feedback prompt), an end-of-circle invitation, or one of
     ``also`` (the offers to cancel a meeting nobody covers, ``cover_offer_due``).
 
     Planning looks at a circle again only then (or when the circle changes), so a pass with
-    nothing falling due does not look at it at all. None when nothing is ahead.
+    nothing falling due does not look at it at all. None when nothing is ahead. ``dues``: the
+    schedule's ``reminder_dues``, when the caller has them already.
     """
-    instants = [reminder_due(meetings, m, lead) for m in meetings] + [m.end for m in active(meetings)]
-    instants += [learner_survey_due(meetings), facilitator_survey_due(meetings), report_offer_due(meetings)]
+    if dues is None:
+        dues = reminder_dues(meetings, lead)
+    held = [m for m, _ in dues]
+    instants: list[datetime | None] = [at for _, at in dues]
+    instants += [m.end for m in held]
+    instants += [learner_survey_due(held), facilitator_survey_due(held), report_offer_due(held)]
     instants += list(also)
     ahead = [at for at in instants if at is not None and at > now]
     return min(ahead) if ahead else None

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import CircleStatus
+from storage.circles import among
 from storage.planning import replan_meeting_circle
 from storage.tables import circles, facilitators, meetings, reminders, signups
 from storage.upsert import upsert
@@ -42,8 +43,8 @@ class Reminders:
         ids = sorted(set(meeting_ids))
         if not ids:
             return {}
-        rows = await self.conn.execute(select(reminders).where(reminders.c.meeting_id.in_(ids)))
-        return {r.meeting_id: ReminderState(r.meeting_id, r.text, r.round, r.went_out_at) for r in rows}
+        rows = await self.conn.execute(select(reminders).where(among(self.conn, reminders.c.meeting_id, ids)))
+        return {r.meeting_id: ReminderState(r.meeting_id, r.text, r.round, r.went_out_at) for r in rows.all()}
 
     async def set_text(self, meeting_id: int, text: str | None, person_id: int, now: datetime) -> None:
         """The facilitator's text for one meeting's reminder; None goes back to the default."""
@@ -58,14 +59,19 @@ class Reminders:
     async def went_out(self, meeting_ids: Iterable[int], now: datetime) -> None:
         """Note that the current round of these meetings' reminders has started going out."""
         ids = sorted(set(meeting_ids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            insert = _insert(self.conn).on_conflict_do_nothing(index_elements=["meeting_id"])
-            await self.conn.execute(insert, [{"meeting_id": m, "round": 0} for m in chunk])
+        if not ids:
+            return
+        # One upsert: a meeting without a reminders row gets one (round 0), and the instant is
+        # written only where it is not yet set.
+        insert = _insert(self.conn)
+        stmt = insert.on_conflict_do_update(
+            index_elements=["meeting_id"],
+            set_={"went_out_at": insert.excluded.went_out_at},
+            where=reminders.c.went_out_at.is_(None),
+        )
+        for start in range(0, len(ids), 1000):
             await self.conn.execute(
-                update(reminders)
-                .where(reminders.c.meeting_id.in_(chunk), reminders.c.went_out_at.is_(None))
-                .values(went_out_at=now)
+                stmt, [{"meeting_id": m, "round": 0, "went_out_at": now} for m in ids[start : start + 1000]]
             )
 
     async def new_round(self, meeting_id: int) -> int:
@@ -103,9 +109,9 @@ class Reminders:
         if not ids:
             return {}
         rows = await self.conn.execute(
-            select(circles.c.id, circles.c.reminder_lead_minutes).where(circles.c.id.in_(ids))
+            select(circles.c.id, circles.c.reminder_lead_minutes).where(among(self.conn, circles.c.id, ids))
         )
-        return {r.id: timedelta(minutes=r.reminder_lead_minutes) for r in rows}
+        return {r.id: timedelta(minutes=r.reminder_lead_minutes) for r in rows.all()}
 
     async def learners_of(self, circle_ids: Iterable[int]) -> dict[int, list[int]]:
         """Active learners by circle."""
@@ -114,10 +120,10 @@ class Reminders:
         if ids:
             rows = await self.conn.execute(
                 select(signups.c.circle_id, signups.c.person_id)
-                .where(signups.c.circle_id.in_(ids), signups.c.active.is_(True))
+                .where(among(self.conn, signups.c.circle_id, ids), signups.c.active.is_(True))
                 .order_by(signups.c.id)
             )
-            for r in rows:
+            for r in rows.all():
                 found[r.circle_id].append(r.person_id)
         return found
 
@@ -127,9 +133,9 @@ class Reminders:
         if ids:
             rows = await self.conn.execute(
                 select(facilitators.c.circle_id, facilitators.c.person_id)
-                .where(facilitators.c.circle_id.in_(ids))
+                .where(among(self.conn, facilitators.c.circle_id, ids))
                 .order_by(facilitators.c.role.desc(), facilitators.c.person_id)
             )
-            for r in rows:
+            for r in rows.all():
                 found[r.circle_id].append(r.person_id)
         return found

@@ -118,6 +118,8 @@ class PassReport:
 class Limiter(Protocol):
     async def acquire(self, chat_id: str, *, interactive: bool = False) -> float: ...
 
+    def answered(self) -> None: ...
+
     def hold(self, seconds: float, chat_id: str = "") -> None: ...
 
     def take_over(self) -> None: ...
@@ -316,15 +318,38 @@ class Dispatcher:
         watcher = asyncio.create_task(self._watch_lease(run), name=f"{name}-lease") if self.lease is not None else None
         try:
             await self._claim_loop(run)
-        finally:
-            for _ in workers:
-                await run.work.put(None)
-            await asyncio.gather(*workers, return_exceptions=True)
-            if watcher is not None:  # watched until the last claimed message was sent or handed back
-                watcher.cancel()
-            await run.done.put(None)
-            await recorder
+        except asyncio.CancelledError:
+            # The instance stops (or dies, as a test plays it) mid-pass: the whole pipeline stops
+            # with it, wherever it is. Handing the senders their end through the work queue could
+            # wait for ever (it is full while a big fan-out is claimed ahead), and a sender whose
+            # HTTP client swallowed its cancellation would wait for ever for its outcome to be
+            # recorded. What was claimed and not recorded comes back after its lease.
+            pipeline = [*workers, recorder, *([watcher] if watcher is not None else [])]
+            for task in pipeline:
+                task.cancel()
+            await asyncio.gather(*pipeline, return_exceptions=True)
+            raise
+        except BaseException:
+            await self._finish(run, workers, recorder, watcher)
+            raise
+        await self._finish(run, workers, recorder, watcher)
         return not run.halted.is_set() and not run.lost.is_set()
+
+    async def _finish(
+        self,
+        run: _Pass,
+        workers: list[asyncio.Task[None]],
+        recorder: asyncio.Task[None],
+        watcher: asyncio.Task[None] | None,
+    ) -> None:
+        """The claims are over: the senders finish what is queued, the recorder what they did."""
+        for _ in workers:
+            await run.work.put(None)
+        await asyncio.gather(*workers, return_exceptions=True)
+        if watcher is not None:  # watched until the last claimed message was sent or handed back
+            watcher.cancel()
+        await run.done.put(None)
+        await recorder
 
     async def _claim_loop(self, run: _Pass) -> None:
         while not run.halted.is_set() and not run.lost.is_set():
@@ -450,6 +475,15 @@ class Dispatcher:
         limiter = self.limiters[item.sender.platform]
         if not run.lost.is_set():
             await limiter.acquire(item.chat_id)
+        try:
+            result = await self._send_acquired(item, run)
+        finally:
+            limiter.answered()  # the platform answered (or nothing was sent): the window counts from now
+        return result if isinstance(result, _Done) else self._outcome(item, result, limiter)
+
+    async def _send_acquired(self, item: _Prepared, run: _Pass) -> _Done | SendResult:
+        row = item.row
+        assert item.sender is not None and item.chat_id is not None and item.reply is not None
         if run.lost.is_set():
             # Another instance owns sending now: it sends this one (due at once, not a failure).
             return _Done(row, Closing(row.id, Status.PENDING, due_at=self.clock.now(), error="sending lease lost"))
@@ -459,7 +493,7 @@ class Dispatcher:
             return _Done(row, Closing(row.id, Status.PENDING, error="lease ran out before sending"))
         result = await item.sender.send(item.chat_id, item.reply)
         self.metrics.sent(item.sender.platform, result.outcome.value)
-        return self._outcome(item, result, limiter)
+        return result
 
     def _outcome(self, item: _Prepared, result: SendResult, limiter: Limiter) -> _Done:
         row, now = item.row, self.clock.now()

@@ -5,14 +5,12 @@ about 30 messages a second overall, one a second per chat and 20 a minute per gr
 ``SlackSender`` about one a second per channel, SPEC §2); this module only enforces them.
 
 The overall limit (``OverallPace``) keeps two rules at once: sends are spaced evenly, one slot
-every 1/30 s booked ahead, so they never leave in bursts; and no more than 30 leave in any window
-of one second plus ``WINDOW_MARGIN``, counted on the instants they really left. The second rule is
-the platform's own (a sliding window counted on arrival) with room for the jitter between leaving
-and arriving; it also catches the burst that would follow a stalled event loop, whose booked
-slots have all passed. Together they run at about 97% of the limit with no 429. A busy event loop
-(the same process answering a crowd of presses) delays some sends between leaving and arriving
-by more than that room: the pace measures how late the loop wakes it and keeps that much more
-room while the loop is late. Per chat the spacing alone is enough (one message a second, 5% slack).
+every 1/30 s booked ahead, so they never leave in bursts; and no more than 30 are counted in any
+window of one second, each counted from the instant the platform *answered* it. The platform's
+own window is counted on arrival, and a send arrives before it is answered, so the second rule
+holds however late a send arrives (a stalled event loop, a loaded machine) — with no margin to
+tune for the jitter between leaving and arriving. Together they run at 30 sends per (1 s + round
+trip), with no 429. Per chat the spacing alone is enough (one message a second, 5% slack).
 
 Two clocks meet here. The spacing is real time: it paces real requests to the platform, so it is
 measured with the monotonic clock. A hold (the platform said 429, wait so
@@ -32,9 +30,13 @@ messages in that chat. A hold (429) applies to both kinds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
 import time
+import weakref
 from collections import deque
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.clock import Clock
 from bot.conversation.outbound import PlatformLimits
@@ -42,15 +44,41 @@ from bot.conversation.outbound import PlatformLimits
 # Sends leave evenly spaced but arrive with jitter; this much slack keeps a chat's window under
 # its limit.
 MARGIN = 0.05
-# The overall window counted on our side is this much longer than the platform's one second:
-# a send may arrive this much later than it left, relative to the one 30 sends before it.
-WINDOW_MARGIN = 0.03
-# How fast the room kept for a late event loop shrinks again: per wake-up (about 30 a second).
-LAG_FADE = 0.9
+# The overall window counted on our side: the platform's one second, from the instant the platform
+# answered (so after the send arrived), plus a little for the granularity of clocks.
+WINDOW_MARGIN = 0.005
+# A send the platform has not answered after this long counts as answered (a safety net: every
+# send's answer is reported, see ``RateLimiter.answered``).
+UNANSWERED = 30.0
+
+
+class _Send:
+    """One bulk send: when it left, and when the platform answered it (infinity until then)."""
+
+    __slots__ = ("at", "done", "left")
+
+    def __init__(self, left: float, at: float = math.inf) -> None:
+        self.left, self.at = left, at
+        self.done = asyncio.Event()
+        if at != math.inf:
+            self.done.set()
+
+    def answer(self) -> None:
+        if not self.done.is_set():
+            self.at = time.monotonic()
+            self.done.set()
 
 
 class OverallPace:
-    """At most ``per_second`` sends in any window of ``1 s + WINDOW_MARGIN``, evenly spaced.
+    """At most ``per_second`` sends in any window of one second, evenly spaced.
+
+    The window is counted on when the platform *answered* each send, not when it left: a send
+    arrives after it left and before it is answered, so the send that would be one too many in a
+    window leaves at least a second after the platform answered the one ``per_second`` sends
+    before it — hence at least a second after that one arrived, however late it arrived (a
+    stalled event loop, a slow network, a loaded machine). Counting from the instant a send left
+    would need a margin for the jitter between leaving and arriving, and a jitter above the margin
+    means a 429. The price is the round trip: ``per_second`` sends per (1 s + round trip).
 
     Waiters are served in arrival order (one lock), each at the later of its booked slot and
     the instant the window has room again.
@@ -60,37 +88,57 @@ class OverallPace:
         self.limit = max(1, int(per_second))
         self.interval = 1.0 / per_second
         self.window = 1.0 + WINDOW_MARGIN
-        self._left: deque[float] = deque(maxlen=self.limit)  # when the last ``limit`` sends left
+        self._sends: deque[_Send] = deque(maxlen=self.limit)  # the last ``limit`` sends
+        self._open: weakref.WeakKeyDictionary[asyncio.Task[Any], _Send] = weakref.WeakKeyDictionary()
         self._next_slot = 0.0
-        # How late the event loop lately woke this pace (seconds past the instant asked for): a
-        # loop that late may hold any send that long between leaving and reaching the platform.
-        self.lag = 0.0
         self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
+        # A task sends one message at a time: when it asks again, its previous send was answered.
+        self.answered()
         async with self._lock:
             while True:
                 now = time.monotonic()
                 ready = self._next_slot
-                if len(self._left) == self.limit:
-                    ready = max(ready, self._left[0] + self.window + self.lag)
+                if len(self._sends) == self.limit:
+                    oldest = self._sends[0]
+                    if not oldest.done.is_set():
+                        # ``asyncio.timeout``, not ``wait_for``: on Python 3.11 ``wait_for`` loses a
+                        # cancellation that arrives as the awaited event is set, and a cancelled
+                        # sender (its instance is stopping) would go on sending.
+                        with contextlib.suppress(TimeoutError):
+                            async with asyncio.timeout(max(0.0, oldest.left + UNANSWERED - now)):
+                                await oldest.done.wait()
+                        oldest.answer()
+                        continue
+                    ready = max(ready, oldest.at + self.window)
                 if ready <= now:
                     break
                 await asyncio.sleep(ready - now)
-                self.lag = max(time.monotonic() - ready, self.lag * LAG_FADE)
-            self._left.append(now)
+            send = _Send(now)
+            self._sends.append(send)
+            task = asyncio.current_task()
+            if task is not None:
+                self._open[task] = send
             # Booked from the slot, not from now, so a late wake-up (sleep overshoots) does not
             # lose the rate; at most half a slot behind, so a quiet spell banks no burst.
             self._next_slot = max(self._next_slot, now - self.interval / 2) + self.interval
 
+    def answered(self) -> None:
+        """The platform answered the send this task was given a slot for (or it was not made)."""
+        task = asyncio.current_task()
+        send = self._open.pop(task, None) if task is not None else None
+        if send is not None:
+            send.answer()
+
     def fill(self) -> None:
-        """Count a full window as sent just now: the first send waits one window.
+        """Count a full window as answered just now: the first send waits one window.
 
         For an instance that has just taken over sending from another, whose last second of
         sends the platform still counts.
         """
         now = time.monotonic()
-        self._left.extend([now] * self.limit)
+        self._sends.extend(_Send(now, now) for _ in range(self.limit))
         self._next_slot = max(self._next_slot, now)
 
 
@@ -168,6 +216,12 @@ class RateLimiter:
         if left > 0:
             await asyncio.sleep(left)
 
+    def answered(self) -> None:
+        """The platform answered this task's bulk send (or it was not made after all): the overall
+        window counts it from now (``OverallPace``). Call it after every bulk ``acquire``."""
+        if self._overall is not None:
+            self._overall.answered()
+
     def take_over(self) -> None:
         """This instance has just become the one that sends (docs/scaling.md): the platform still
         counts the previous owner's last window, so the first bulk send waits one window."""
@@ -186,6 +240,9 @@ class RateLimiter:
 class NoLimit:
     async def acquire(self, chat_id: str, *, interactive: bool = False) -> float:
         return 0.0
+
+    def answered(self) -> None:
+        return None
 
     def take_over(self) -> None:
         return None

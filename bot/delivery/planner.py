@@ -34,8 +34,9 @@ from domain.delivery import (
     REMINDER_HORIZON,
     cover_offer_due,
     feedback_prompts_due,
+    is_reminder_time,
     next_falling_due,
-    reminder_due_now,
+    reminder_dues,
 )
 from domain.model import Meeting
 from domain.waitlist import DEFAULT_OFFER_HOLD
@@ -81,10 +82,18 @@ class Circles:
     covers: dict[int, Cover] = field(default_factory=dict)
     cover_deadline: timedelta = DEFAULT_COVER_DEADLINE
 
+    def reminder_dues(self) -> dict[int, list[tuple[Meeting, datetime]]]:
+        """Each circle's meetings with the instant their reminders fall due, worked out once per
+        circle for both the reminders due now and the circle's next mark."""
+        return {
+            circle_id: reminder_dues(meetings, self.leads.get(circle_id, timedelta()))
+            for circle_id, meetings in self.schedules.items()
+        }
+
 
 # Circles planned per round of queries: bounds the statements' parameter lists (SQLite allows
 # 32,766) while keeping the number of statements per pass small.
-CHUNK = 500
+CHUNK = 2_000
 
 
 def reminder_key(meeting_id: int, round_: int, person_id: int) -> str:
@@ -122,7 +131,8 @@ async def _plan_circles(
         covers=await unit.covers.open_of_circles(ids),
         cover_deadline=cover_deadline,
     )
-    due_reminders = _reminders_due(facts, now)
+    dues = facts.reminder_dues()
+    due_reminders = _reminders_due(dues, now)
     states = await unit.reminders.of_meetings(m.id for m, _ in due_reminders if m.id is not None)
     reminders = _reminders(facts, due_reminders, {m: state.round for m, state in states.items()})
     planned.reminders += await unit.outbox.add(reminders, now)
@@ -132,48 +142,52 @@ async def _plan_circles(
     planned.cover_offers += await unit.outbox.add(
         covers.offers_due(facts.schedules, facts.covers, cover_deadline, now), now
     )
+    marks = [(c, _next_mark(facts, dues, c.id, now) if c.published else NEVER) for c in due]
     # Marks before ``went_out``: the same order of row locks as a use case that changes a circle
     # and then its reminders (Reminders.new_round), so the two wait for each other, never deadlock.
-    await unit.planning.circles_planned([(c, _next_mark(facts, c.id, now) if c.published else NEVER) for c in due])
+    await unit.planning.circles_planned(marks)
     await unit.reminders.went_out([m.id for m, _ in due_reminders if m.id is not None], now)
 
 
-def _next_mark(facts: Circles, circle_id: int, now: datetime) -> datetime:
+def _next_mark(
+    facts: Circles, dues: dict[int, list[tuple[Meeting, datetime]]], circle_id: int, now: datetime
+) -> datetime:
     meetings = facts.schedules.get(circle_id, [])
+    lead = facts.leads.get(circle_id, timedelta())
     offers = [cover_offer_due(m, facts.covers.get(m.id or 0), facts.cover_deadline) for m in meetings]
-    at = next_falling_due(meetings, facts.leads.get(circle_id, timedelta()), now, offers)
+    at = next_falling_due(meetings, lead, now, dues=dues.get(circle_id), also=offers)
     return at or NEVER
 
 
-def _reminders_due(facts: Circles, now: datetime) -> list[tuple[Meeting, datetime]]:
+def _reminders_due(dues: dict[int, list[tuple[Meeting, datetime]]], now: datetime) -> list[tuple[Meeting, datetime]]:
     """Meetings not yet started whose reminder is due by now, with the instant it was due."""
-    due: list[tuple[Meeting, datetime]] = []
-    for circle_id, meetings in facts.schedules.items():
-        for meeting in meetings:
-            at = reminder_due_now(meetings, meeting, facts.leads[circle_id], now)
-            if at is not None:
-                due.append((meeting, at))
-    return due
+    return [
+        (meeting, at) for schedule in dues.values() for meeting, at in schedule if is_reminder_time(meeting, at, now)
+    ]
 
 
 def _reminders(facts: Circles, due: list[tuple[Meeting, datetime]], rounds: dict[int, int]) -> list[NewMessage]:
     """One reminder per active learner and facilitator of each meeting whose reminder is due."""
     messages: list[NewMessage] = []
+    people: dict[int, list[int]] = {}  # by circle, worked out once for all its meetings
     for meeting, at in due:
         assert meeting.id is not None
+        circle_id = meeting.circle_id
+        if circle_id not in people:
+            people[circle_id] = list(dict.fromkeys([*facts.learners[circle_id], *facts.facilitators[circle_id]]))
         round_ = rounds.get(meeting.id, 0)
-        people = dict.fromkeys([*facts.learners[meeting.circle_id], *facts.facilitators[meeting.circle_id]])
+        payload = {"round": round_}  # one per meeting: what its rows say is the same
         messages += [
             NewMessage(
                 key=reminder_key(meeting.id, round_, person_id),
                 kind=REMINDER,
                 person_id=person_id,
                 due_at=at,
-                payload={"round": round_},
-                circle_id=meeting.circle_id,
+                payload=payload,
+                circle_id=circle_id,
                 meeting_id=meeting.id,
             )
-            for person_id in people
+            for person_id in people[circle_id]
         ]
     return messages
 
@@ -209,7 +223,7 @@ async def reminders_due(unit: Unit, now: datetime) -> list[tuple[Meeting, dateti
     reads all circles with a meeting ahead, which planning itself never does)."""
     ids = await unit.reminders.published_circles_meeting_between(now, now + REMINDER_HORIZON)
     facts = Circles(await unit.circles.meetings_of(ids), await unit.reminders.lead_times(ids), {}, {})
-    return _reminders_due(facts, now)
+    return _reminders_due(facts.reminder_dues(), now)
 
 
 async def plan_reports(unit: Unit, now: datetime) -> int:

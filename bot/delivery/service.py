@@ -92,8 +92,11 @@ class DeliveryService:
         if lease is None or lease.held:
             await self._wake.wait()
             return
+        # ``asyncio.timeout``, not ``wait_for``, which on Python 3.11 can lose a cancellation
+        # (``stop``) that arrives as the event is set: the loop would go on and ``stop`` hang.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=self.takeover_seconds)
+            async with asyncio.timeout(self.takeover_seconds):
+                await self._wake.wait()
 
     def _schedule(self, at: datetime | None) -> None:
         if at is None:

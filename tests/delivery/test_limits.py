@@ -12,7 +12,7 @@ from adapters.slack.sender import SlackSender
 from adapters.telegram.sender import TelegramSender
 from bot.clock import FixedClock
 from bot.conversation.outbound import PlatformLimits
-from bot.delivery.limits import WINDOW_MARGIN, OverallPace, RateLimiter
+from bot.delivery.limits import RateLimiter
 
 
 async def test_a_hold_is_over_when_the_clock_has_passed_it(clock: FixedClock) -> None:
@@ -57,31 +57,26 @@ async def test_a_hold_stops_answers_too_in_real_time(clock: FixedClock) -> None:
     assert 0.15 <= await asyncio.wait_for(limiter.acquire("7", interactive=True), timeout=5) < 1.0
 
 
-async def test_a_late_event_loop_widens_the_overall_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    """When the loop wakes the pace late (it is busy answering presses), sends may reach the
-    platform that much later too: the window keeps that much more room, and gives it back once
-    the loop is on time again. Real time is faked here: nothing waits."""
-    now = [1000.0]
-    late = [0.0]
+async def test_the_overall_window_counts_a_send_from_when_the_platform_answered_it(clock: FixedClock) -> None:
+    """A send that is slow to arrive (a stalled loop, a slow network) still counts in the window
+    its answer falls in: the one too many waits for the answer of the one ``per_second`` before."""
+    limiter = RateLimiter(PlatformLimits(per_second=10), clock)
 
-    async def sleep(seconds: float) -> None:
-        now[0] += seconds + late[0]
+    async def bulk_send(chat: str, answered: asyncio.Event) -> None:
+        await limiter.acquire(chat)
+        await answered.wait()  # in flight until the platform answers
+        limiter.answered()
 
-    monkeypatch.setattr("bot.delivery.limits.time.monotonic", lambda: now[0])
-    monkeypatch.setattr("bot.delivery.limits.asyncio.sleep", sleep)
-    pace = OverallPace(30)
-
-    async def span_of_31() -> float:
-        started = now[0]
-        for _ in range(31):
-            await pace.acquire()
-        return now[0] - started
-
-    on_time = await span_of_31()
-    assert on_time == pytest.approx(1.0 + WINDOW_MARGIN, abs=0.01)
-    late[0] = 0.05  # the loop wakes everything 50 ms late
-    assert await span_of_31() >= 1.0 + WINDOW_MARGIN + 0.05
-    late[0] = 0.0
-    for _ in range(60):
-        await pace.acquire()
-    assert pace.lag < 0.01  # on time again: the room is given back
+    first = asyncio.Event()
+    senders = [asyncio.create_task(bulk_send("0", first))]
+    others = asyncio.Event()
+    senders += [asyncio.create_task(bulk_send(str(n), others)) for n in range(1, 10)]
+    await asyncio.sleep(0)
+    eleventh = asyncio.create_task(limiter.acquire("10"))
+    # A second after the first left is not enough: it has not been answered.
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(eleventh), timeout=1.5)
+    first.set()
+    await asyncio.wait_for(eleventh, timeout=5)  # a guard: it goes a window after that answer
+    others.set()
+    await asyncio.gather(*senders)

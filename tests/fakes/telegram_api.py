@@ -153,17 +153,21 @@ class FakeTelegram(FakeServer):
         bot_username: str = "circles_test_bot",
         token: str | None = None,
         enforce_limits: bool = False,
+        overall_per_second: int = _LIMITS[0],
         strict_private_chats: bool = False,
     ) -> None:
         """token: if given, requests with another token answer 401, as Telegram does.
         strict_private_chats: a send to a user who never wrote to the bot answers 403; off by
-            default because tests often seed people straight into the database."""
+            default because tests often seed people straight into the database.
+        overall_per_second: with ``enforce_limits``, the messages a second over all chats
+            (Telegram's 30 by default; a test may scale it up, with the sender's limits alike)."""
         super().__init__()
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         self.token = token
         self.bot_user: JsonDict = {"id": self.bot_id, "is_bot": True, "first_name": "Circles Test"}
         self.bot_user["username"] = bot_username
         self.enforce_limits, self.strict_private_chats = enforce_limits, strict_private_chats
+        self.overall_per_second = overall_per_second
         self.files: list[UploadedFile] = []
         self.rate_limited = 0  # how often the flood limits answered 429
         self.callback_answers: dict[str, JsonDict] = {}  # query id -> what the bot answered
@@ -337,7 +341,8 @@ class FakeTelegram(FakeServer):
         if not self.enforce_limits or method not in _RATE_LIMITED:
             return
         chat_id = _chat_key(params.get("chat_id"))
-        overall, per_chat, per_group = _LIMITS
+        _, per_chat, per_group = _LIMITS
+        overall = self.overall_per_second
         windows: list[tuple[object, int, float]] = [("all", overall, 1.0), (chat_id, per_chat, 1.0)]
         if isinstance(chat_id, int) and chat_id < 0:
             windows.append((("group", chat_id), per_group, 60.0))

@@ -86,7 +86,7 @@ def test_planning_looks_at_the_circle_again_when_the_offer_falls_due() -> None:
     offer = cover_offer_due(meetings[0], a_request(), DEADLINE)
     # The reminder (two days before) comes first, then the offer, then the meeting's end.
     after_reminder = START - timedelta(days=2)
-    assert next_falling_due(meetings, timedelta(days=2), after_reminder, [offer]) == START - DEADLINE
+    assert next_falling_due(meetings, timedelta(days=2), after_reminder, also=[offer]) == START - DEADLINE
     assert next_falling_due(meetings, timedelta(days=2), after_reminder) == START + timedelta(minutes=90)
 
 

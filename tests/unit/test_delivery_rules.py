@@ -19,7 +19,9 @@ from domain.delivery import (
     in_feedback_window,
     needs_new_round,
     next_falling_due,
+    reminder_due,
     reminder_due_now,
+    reminder_dues,
     reminder_unwanted,
     report_offer_due,
     stale,
@@ -63,6 +65,30 @@ def test_the_next_meetings_reminder_waits_for_the_end_of_the_one_before() -> Non
     long_lead = timedelta(days=10)
     assert reminder_due_now(meetings, second, long_lead, meetings[0].start + timedelta(minutes=30)) is None
     assert reminder_due_now(meetings, second, long_lead, meetings[0].end) == meetings[0].end
+
+
+@pytest.mark.parametrize(
+    "meetings",
+    [
+        weekly(6),
+        weekly(6, cancelled={2, 5}),
+        # out of order, two at the same instant, one moved before another, a long one overlapping
+        [
+            Meeting(1, 7, 1, START + timedelta(weeks=2), 90),
+            Meeting(2, 7, 2, START, 90),
+            Meeting(3, 7, 3, START + timedelta(weeks=1), 240),
+            Meeting(4, 7, 4, START + timedelta(weeks=1), 30),
+            Meeting(5, 7, 5, START + timedelta(weeks=1, hours=1), 90, cancelled=True),
+            Meeting(6, 7, 6, START + timedelta(weeks=1, hours=2), 90),
+        ],
+    ],
+)
+@pytest.mark.parametrize("lead", [timedelta(hours=1), LEAD, timedelta(days=10)])
+def test_a_whole_schedules_reminders_fall_due_as_each_ones_does(meetings: list[Meeting], lead: timedelta) -> None:
+    """Planning works out a schedule in one pass; the rule is the one for a single meeting."""
+    dues = reminder_dues(meetings, lead)
+    assert [m.id for m, _ in dues] == [m.id for m in sorted(meetings, key=lambda m: m.start) if not m.cancelled]
+    assert all(at == reminder_due(meetings, m, lead) for m, at in dues)
 
 
 def test_a_cancelled_meeting_is_never_reminded() -> None:
