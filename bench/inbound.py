@@ -158,7 +158,13 @@ class StubBotApi:
         if method in ("sendMessage", "sendDocument", "sendPhoto"):
             self._ids += 1
             return self._message(params, self._ids)
-        return True  # setMyCommands, setWebhook, deleteWebhook
+        if method == "getMyCommands":
+            return []  # nothing set yet: the bot sets its menus at start
+        if method == "getMyDescription":
+            return {"description": ""}
+        if method == "getMyShortDescription":
+            return {"short_description": ""}
+        return True  # setMyCommands, setMyDescription, setWebhook, deleteWebhook
 
     def _note(self, chat: int, what: str, now: float) -> None:
         press = self.presses.get(chat)
