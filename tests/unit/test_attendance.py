@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PIL import Image
 
+from bot.i18n import Translator
 from bot.usecases.report import MeetingFigures, Report
-from bot.views.chart import chart_data
+from bot.views.chart import attendance_chart, chart_data, report_bars
 from domain.attendance import (
     Presence,
     Window,
@@ -91,3 +94,16 @@ def test_the_chart_draws_confirmed_attendance_beside_the_yes_answers() -> None:
     assert data.came == [4, 3, 0]
     assert data.said_yes == [6, 5, 2]
     assert data.signups == 6
+    # Drawn as they are: bars for who came and who said yes, the signups a dashed line above.
+    t = Translator("de")
+    chart = report_bars(t, report)
+    assert list(chart.labels) == ["1", "2", "4"]
+    assert [(bars.name, list(bars.values)) for bars in chart.series] == [
+        ("Anwesend", [4, 3, 0]),
+        ("Zugesagt", [6, 5, 2]),
+    ]
+    assert chart.level is not None and (chart.level.name, chart.level.value) == ("Angemeldet", 6)
+    assert (chart.x_title, chart.y_title) == ("Treffen", "Personen")
+    picture = Image.open(io.BytesIO(attendance_chart(t, report)))
+    picture.load()
+    assert (picture.format, picture.size) == ("PNG", (800, 400))
