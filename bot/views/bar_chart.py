@@ -276,9 +276,7 @@ class _Canvas:
     ) -> None:
         """``text`` placed by ``anchor`` (Pillow's two letters) at ``xy``; not upright: turned to
         read from bottom to top, ``anchor`` then placing the turned box."""
-        stencil, (dx, dy) = _stencil(text, typeface, anchor if upright else "la", upright)
-        if not upright:  # the turned box's own offset, from its width and height
-            dx, dy = _offset(anchor, stencil.width, stencil.height)
+        stencil, (dx, dy) = _stencil(text, typeface, anchor, upright)
         self.image.paste(self.ink(color), (xy[0] + dx, xy[1] + dy), stencil)
 
     def png(self) -> bytes:
@@ -294,15 +292,17 @@ def _stencil(
     text: str, typeface: ImageFont.FreeTypeFont, anchor: str, upright: bool
 ) -> tuple[Image.Image, tuple[int, int]]:
     """``text`` rendered once as a coverage mask, with where its corner lies from the anchor."""
-    left, top, right, bottom = (round(edge) for edge in typeface.getbbox(text, anchor=anchor))
+    left, top, right, bottom = (round(edge) for edge in typeface.getbbox(text, anchor=anchor if upright else "la"))
     stencil = Image.new("L", (max(right - left, 1), max(bottom - top, 1)), 0)
-    ImageDraw.Draw(stencil).text((-left, -top), text, fill=255, font=typeface, anchor=anchor)
-    if not upright:
-        stencil = stencil.rotate(90, expand=True)
-    return stencil, (left, top)
+    ImageDraw.Draw(stencil).text((-left, -top), text, fill=255, font=typeface, anchor=anchor if upright else "la")
+    if upright:
+        return stencil, (left, top)
+    turned = stencil.rotate(90, expand=True)
+    return turned, _offset(anchor, turned.width, turned.height)
 
 
 def _offset(anchor: str, width: int, height: int) -> tuple[int, int]:
+    """Where a ``width``×``height`` box's corner lies from its ``anchor`` point."""
     horizontal = {"l": 0, "m": -width // 2, "r": -width}[anchor[0]]
     vertical = {"t": 0, "a": 0, "m": -height // 2, "d": -height, "b": -height, "s": -height}[anchor[1]]
     return horizontal, vertical
