@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -107,3 +108,17 @@ def test_the_chart_draws_confirmed_attendance_beside_the_yes_answers() -> None:
     picture = Image.open(io.BytesIO(attendance_chart(t, report)))
     picture.load()
     assert (picture.format, picture.size) == ("PNG", (800, 400))
+    # On white, the bars in the blues of the legend, the signups line in grey.
+    shown = {color for _, color in picture.convert("RGB").getcolors(800 * 400) or []}
+    assert {(255, 255, 255), (0x2A, 0x7A, 0xB0), (0x9C, 0xC9, 0xE6), (0x88, 0x88, 0x88)} <= shown
+
+
+def test_a_year_of_meetings_and_a_long_name_still_fit_the_chart() -> None:
+    name = "Клуб программистов Санкт-Петербурга — Ομάδα μάθησης Αθήνας — שלום — مرحبا"
+    weeks = [MeetingFigures(meeting(n), True, 12, 0, 0, 10, None, None, None, 0) for n in range(1, 53)]
+    report = Report(replace(circle(), name=name), signups=14, meetings=weeks)
+    chart = report_bars(Translator("en"), report)
+    assert chart.title.startswith("Attendance: Клуб программистов") and chart.title.endswith("…")
+    picture = Image.open(io.BytesIO(attendance_chart(Translator("en"), report)))
+    picture.load()
+    assert picture.size == (800, 400)
