@@ -19,8 +19,10 @@ batch, 15.8 s and 16.1 statements per team on PostgreSQL (21.1 s, 16.1 on SQLite
 per circle and three per team; after, 2.0 s and 0.11 statements per team (2.0 s, 0.23 on SQLite).
 With the early warnings and the weekly attendance chart (issue 14; every team here has a chart,
 as its circles met last week): 123 s and 0.14 statements per team on PostgreSQL (3.9 s and 0.11
-just before, on the same loaded machine). The reads stay a constant number per batch; the time is
-matplotlib drawing 1,000 charts, about 0.12 s each.
+just before, on the same loaded machine), the time being matplotlib drawing 1,000 charts, about
+0.07-0.12 s each. Drawn with Pillow instead (``bot/views/bar_chart.py``, about 1.5 ms of CPU a
+chart; issue 12): 3.6-4.9 s and 0.14 statements per team on PostgreSQL (89 s with matplotlib in
+the run just before), 3.1 s and 0.23 on SQLite.
 
 Not part of the test run: it prints figures, it asserts only that every summary went out.
 """

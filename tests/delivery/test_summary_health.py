@@ -5,8 +5,10 @@ language."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 
+from PIL import Image
 from sqlalchemy import update
 
 from adapters.console.driver import ConsoleDriver
@@ -16,7 +18,7 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.i18n import Translator
 from bot.usecases.summary import weekly_summary
 from bot.usecases.team_health import WeekAttendance
-from bot.views.chart import team_attendance_figure
+from bot.views.chart import team_attendance_bars, team_attendance_chart
 from domain.model import MeetingFeedback, Rsvp, Team
 from storage.db import Database
 from storage.tables import circles
@@ -68,18 +70,26 @@ async def test_the_chart_counts_each_week_as_the_report_counts_each_meeting(db: 
 
 
 def test_the_chart_speaks_the_teams_language() -> None:
-    weeks = [WeekAttendance(date(2026, 12, 7), 5, 2)]
-    figure = team_attendance_figure(Translator("de"), "Lernkreise Berlin", weeks)
-    (axes,) = figure.axes
-    assert axes.get_title() == "Teilnahme in Lernkreise Berlin, letzte 1 Wochen"
-    assert (axes.get_xlabel(), axes.get_ylabel()) == ("Woche vom", "Personen")
-    assert [label.get_text() for label in axes.get_xticklabels()] == ["7. Dez."]
-    legend = axes.get_legend()
-    assert legend is not None
-    assert [text.get_text() for text in legend.get_texts()] == [
-        Translator("de")("Attended"),
-        Translator("de")("Said yes"),
+    t = Translator("de")
+    weeks = [WeekAttendance(date(2026, 11, 30), 0, 0), WeekAttendance(date(2026, 12, 7), 5, 2)]
+    chart = team_attendance_bars(t, "Lernkreise Berlin", weeks)
+    assert chart.title == "Teilnahme in Lernkreise Berlin, letzte 2 Wochen"
+    assert (chart.x_title, chart.y_title) == ("Woche vom", "Personen")
+    assert list(chart.labels) == ["30. Nov.", "7. Dez."]
+    assert [(bars.name, list(bars.values)) for bars in chart.series] == [
+        (t("Attended"), [0, 5]),
+        (t("Said yes"), [0, 2]),
     ]
+    assert chart.level is None  # a team has no one number of signups
+    picture = Image.open(io.BytesIO(team_attendance_chart(t, "Lernkreise Berlin", weeks)))
+    assert (picture.format, picture.size) == ("PNG", (800, 400))
+
+
+def test_a_long_team_name_gives_way_in_the_charts_title() -> None:
+    name = "Клуб программистов Санкт-Петербурга и Ленинградской области — Ομάδα μάθησης Αθήνας"
+    title = team_attendance_bars(Translator("en"), name, [WeekAttendance(date(2026, 12, 7), 5, 2)]).title
+    assert title.startswith("Attendance in Клуб программистов") and title.endswith("…, last 1 weeks")
+    assert len(title) < len(f"Attendance in {name}, last 1 weeks")
 
 
 async def test_a_week_whose_only_news_is_a_warning_gets_its_summary(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import struct
+import io
 from datetime import timedelta
+
+from PIL import Image
 
 from adapters.console.driver import ConsoleDriver
 from bot.clock import FixedClock
@@ -14,9 +16,11 @@ from tests.e2e.flows import BERLIN_CIRCLE, create_circle, sign_up
 
 
 def png_size(content: bytes) -> tuple[int, int]:
-    assert content[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", content[16:24])
-    return width, height
+    """The size of the PNG picture ``content``, which must decode whole."""
+    picture = Image.open(io.BytesIO(content))
+    assert picture.format == "PNG"
+    picture.load()  # every pixel, not only the header
+    return picture.size
 
 
 async def seed_feedback(db: Database, clock: FixedClock, meeting_id: int, rating: int, came: int, text: str) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PIL import Image
 
+from bot.i18n import Translator
 from bot.usecases.report import MeetingFigures, Report
-from bot.views.chart import chart_data
+from bot.views.chart import attendance_chart, chart_data, report_bars
 from domain.attendance import (
     Presence,
     Window,
@@ -91,3 +95,30 @@ def test_the_chart_draws_confirmed_attendance_beside_the_yes_answers() -> None:
     assert data.came == [4, 3, 0]
     assert data.said_yes == [6, 5, 2]
     assert data.signups == 6
+    # Drawn as they are: bars for who came and who said yes, the signups a dashed line above.
+    t = Translator("de")
+    chart = report_bars(t, report)
+    assert list(chart.labels) == ["1", "2", "4"]
+    assert [(bars.name, list(bars.values)) for bars in chart.series] == [
+        ("Anwesend", [4, 3, 0]),
+        ("Zugesagt", [6, 5, 2]),
+    ]
+    assert chart.level is not None and (chart.level.name, chart.level.value) == ("Angemeldet", 6)
+    assert (chart.x_title, chart.y_title) == ("Treffen", "Personen")
+    picture = Image.open(io.BytesIO(attendance_chart(t, report)))
+    picture.load()
+    assert (picture.format, picture.size) == ("PNG", (800, 400))
+    # On white, the bars in the blues of the legend, the signups line in grey.
+    shown = {color for _, color in picture.convert("RGB").getcolors(800 * 400) or []}
+    assert {(255, 255, 255), (0x2A, 0x7A, 0xB0), (0x9C, 0xC9, 0xE6), (0x88, 0x88, 0x88)} <= shown
+
+
+def test_a_year_of_meetings_and_a_long_name_still_fit_the_chart() -> None:
+    name = "Клуб программистов Санкт-Петербурга — Ομάδα μάθησης Αθήνας — שלום — مرحبا"
+    weeks = [MeetingFigures(meeting(n), True, 12, 0, 0, 10, None, None, None, 0) for n in range(1, 53)]
+    report = Report(replace(circle(), name=name), signups=14, meetings=weeks)
+    chart = report_bars(Translator("en"), report)
+    assert chart.title.startswith("Attendance: Клуб программистов") and chart.title.endswith("…")
+    picture = Image.open(io.BytesIO(attendance_chart(Translator("en"), report)))
+    picture.load()
+    assert picture.size == (800, 400)
