@@ -22,6 +22,7 @@ from bot.usecases import messaging as usecases
 from bot.usecases.attendance import Roster
 from bot.views.circles import when
 from bot.views.facilitator import feedback_line
+from domain.model import Circle, Meeting
 
 MAX_ATTENDANCE = 1000
 
@@ -36,26 +37,21 @@ class FeedbackDialog(Dialog):
 
     async def _heading(self, ctx: Context, data: dict[str, Any]) -> str:
         managed, meeting = await ctx.run(usecases.feedback_meeting, data["meeting_id"], ctx.person_id)
-        return ctx.t(
-            "{circle}, meeting {number} ({when})",
-            circle=managed.circle.name,
-            number=meeting.number,
-            when=when(ctx.t, managed.circle, meeting),
-        )
+        return heading(ctx, managed.circle, meeting)
 
     async def begin(self, ctx: Context, data: dict[str, Any]) -> None:
         # The list starts once: going back and forth keeps the facilitator's corrections.
-        roster = await ctx.run(usecases.feedback_roster, data["meeting_id"], ctx.person_id)
+        _, _, roster = await ctx.run(usecases.feedback_roster, data["meeting_id"], ctx.person_id)
         data["present"] = sorted(roster.starting) if roster.listed else None
         data["guests"] = 0
 
     async def ask_attendance(self, ctx: Context, data: dict[str, Any]) -> Reply:
-        heading = await self._heading(ctx, data)
         if data.get("present") is None:
-            return Reply(text=heading + "\n" + ctx.t("How many learners came?"), expects_text=True)
-        roster = await ctx.run(usecases.feedback_roster, data["meeting_id"], ctx.person_id)
+            named = await self._heading(ctx, data)
+            return Reply(text=named + "\n" + ctx.t("How many learners came?"), expects_text=True)
+        managed, meeting, roster = await ctx.run(usecases.feedback_roster, data["meeting_id"], ctx.person_id)
         reply = attendance_question(ctx, roster, set(data["present"]), int(data.get("guests", 0)))
-        reply.text = heading + "\n" + reply.text
+        reply.text = heading(ctx, managed.circle, meeting) + "\n" + reply.text
         return reply
 
     async def take_attendance(self, ctx: Context, data: dict[str, Any], answer: Answer) -> str:
@@ -120,6 +116,16 @@ class FeedbackDialog(Dialog):
             + "\n"
             + feedback_line(ctx.t, given)
         )
+
+
+def heading(ctx: Context, circle: Circle, meeting: Meeting) -> str:
+    """Which meeting the feedback is about, atop its first question and its thanks."""
+    return ctx.t(
+        "{circle}, meeting {number} ({when})",
+        circle=circle.name,
+        number=meeting.number,
+        when=when(ctx.t, circle, meeting),
+    )
 
 
 def attendance_question(ctx: Context, roster: Roster, present: set[int], guests: int) -> Reply:
