@@ -6,13 +6,15 @@ from datetime import timedelta
 
 from adapters.console.driver import ConsoleDriver
 from adapters.console.sender import ConsoleSender
-from bot.actions import RateMeeting
+from bot.actions import DialogChoice, RateMeeting
 from bot.app import Core
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.delivery.dispatcher import Dispatcher
 from storage.db import Database
+from storage.dialogs import DialogState
 from storage.unit import unit_of_work
+from tests.conftest import NOW
 from tests.delivery.test_timing import MEETING_1, REMINDER_1
 from tests.e2e.flows import create_circle, sign_up
 
@@ -148,6 +150,25 @@ async def test_a_circle_without_learners_on_circles_types_how_many_came(
     assert "✓ 3" in [b.label for b in after.buttons()]
     await after.press("3")
     assert "Rating 3/5, 4 came" in await after.press("Skip")
+
+
+async def test_a_feedback_begun_before_the_order_changed_still_asks_who_came(
+    chat: ConsoleDriver, db: Database, clock: FixedClock
+) -> None:
+    """A dialog stored when feedback still began with the rating, waiting there (an upgrade in
+    between): after the rating it asks who came, so the head count is never left out."""
+    await _circle(chat)
+    clock.set(MEETING_1 + timedelta(hours=2))
+    async with unit_of_work(db) as unit:
+        fiona = await unit.people.by_identity("console", "fiona")
+        assert fiona is not None and fiona.id is not None
+        await unit.dialogs.save(fiona.id, DialogState("feedback", "rating", {"meeting_id": 1, "_history": []}), NOW)
+    assert "Who came? Tap a name" in await chat.press_token(DialogChoice("rating", "4").token, as_="fiona")
+    await chat.press("Alice")
+    assert "How did it go" in await chat.press("Done")
+    assert "✓ 4" in [b.label for b in chat.buttons()]  # her rating is kept: one tap confirms it
+    await chat.press("4")
+    assert "Rating 4/5, 1 came" in await chat.press("Skip")
 
 
 async def test_message_to_all_learners_with_a_delivery_report(
