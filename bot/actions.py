@@ -418,6 +418,8 @@ class GiveFeedback(Action):
     meeting_id: int
 
 
+# The rating buttons of feedback prompts sent when the dialog still began with the rating: they stay
+# in people's chats, so they still open the dialog (at who came, the rating kept).
 @action("rate", C.GIVE_FEEDBACK)
 @dataclass(frozen=True)
 class RateMeeting(Action):

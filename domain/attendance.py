@@ -19,6 +19,14 @@ from domain.rules import check_takes_part
 CHECK_IN_AFTER_END = timedelta(hours=2)
 # A learner who missed this many meetings in a row (by confirmed attendance) is told what they missed.
 MISSED_IN_A_ROW = 2
+# Learners listed by name (a button each) when a facilitator confirms who came; a circle without
+# learners on Circles, or a bigger one, types its head count instead.
+MAX_ROSTER = 40
+
+
+def listed(learners: int) -> bool:
+    """Whether a facilitator confirms who came name by name (else they type how many came)."""
+    return 0 < learners <= MAX_ROSTER
 
 
 class Window(enum.Enum):

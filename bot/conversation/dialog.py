@@ -58,6 +58,10 @@ class Dialog:
     # refuse the dialog, these are given back so that nothing they wrote is lost.
     written: ClassVar[tuple[str, ...]] = ()
 
+    async def begin(self, ctx: Context, data: dict[str, Any]) -> None:
+        """Fill ``data`` once before the first question (what a step starts from, loaded once so
+        that going back and forth keeps the person's corrections). Most dialogs need nothing."""
+
     async def ask(self, ctx: Context, step: str, data: dict[str, Any]) -> Reply:
         reply: Reply = await getattr(self, f"ask_{step}")(ctx, data)
         return reply
@@ -82,6 +86,7 @@ class DialogRunner:
     async def start(self, ctx: Context, name: str, data: dict[str, Any] | None = None) -> None:
         dialog = self.dialogs[name]
         state = DialogState(name, dialog.first_step, {**(data or {}), HISTORY: []})
+        await dialog.begin(ctx, state.data)
         await self._ask(ctx, dialog, state)
 
     async def active(self, ctx: Context) -> DialogState | None:

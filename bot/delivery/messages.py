@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from bot.actions import (
     AnswerJoinRequest,
@@ -18,9 +18,9 @@ from bot.actions import (
     AskCover,
     CheckIn,
     ClaimPlace,
+    GiveFeedback,
     LeaveWaitlist,
     Manage,
-    RateMeeting,
     ShowCircle,
     ShowReminder,
     stored,
@@ -29,6 +29,7 @@ from bot.conversation.messages import Button, Reply
 from bot.delivery.reasons import reason_text
 from bot.i18n import Translator
 from bot.views.circles import clock_change_note, moment_for, venue_text, when
+from domain.attendance import listed
 from domain.cover import Cover
 from domain.delivery import LEFT, Drop, feedback_unwanted, reminder_unwanted
 from domain.model import Circle, CircleStatus, Meeting, Team
@@ -212,15 +213,22 @@ def _render_reminder(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | D
 # Feedback prompts (F5)
 
 
-def feedback_prompt(t: Translator, circle: Circle, meeting: Meeting) -> Reply:
-    text = t(
-        "Meeting {number} of {circle} ({when}) has ended. How did it go? Rate it from 1 (poorly) to 5 (very well):",
+def feedback_prompt(t: Translator, circle: Circle, meeting: Meeting, *, learners: int) -> Reply:
+    """The meeting has ended: one button opens the feedback at its first question, who came (the
+    list to confirm, or a typed head count for a circle without it: ``domain.attendance.listed``)."""
+    ended = t(
+        "Meeting {number} of {circle} ({when}) has ended.",
         number=meeting.number,
         circle=circle.name,
         when=when(t, circle, meeting),
     )
-    ratings: tuple[Literal[1, 2, 3, 4, 5], ...] = (1, 2, 3, 4, 5)
-    return Reply(text=text, buttons=[[Button(str(n), RateMeeting(stored(meeting.id), n).token) for n in ratings]])
+    if listed(learners):
+        text = ended + " " + t("Who came? Confirm who checked in and who said yes, then say how it went.")
+        label = t("Confirm who came")
+    else:
+        text = ended + " " + t("How many came, and how did it go?")
+        label = t("Say how many came")
+    return Reply(text=text, buttons=[[Button(label, GiveFeedback(stored(meeting.id)).token)]])
 
 
 def _render_feedback(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
@@ -237,7 +245,7 @@ def _render_feedback(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | D
     if dropped is not None:
         return dropped
     assert circle is not None and meeting is not None
-    return feedback_prompt(t, circle, meeting)
+    return feedback_prompt(t, circle, meeting, learners=len(snap.learners.get(circle.id or 0, ())))
 
 
 def _covers(snap: Snapshot, row: OutboxRow) -> bool:

@@ -125,12 +125,10 @@ async def feedback_command(ctx: Context) -> None:
 
 
 async def start_feedback(ctx: Context, runner: DialogRunner, meeting_id: int, rating: int | None = None) -> None:
-    """Begin the feedback dialog; from the prompt's buttons the rating is already chosen."""
+    """Begin the feedback dialog with who came. ``rating``: pressed on a prompt sent when the
+    dialog still began with the rating; it is kept, and ticked when the rating is asked."""
     _, meeting = await ctx.run(usecases.feedback_meeting, meeting_id, ctx.person_id)
     if meeting.end > ctx.now:
         ctx.say(ctx.t("You can give feedback on a meeting once it has ended."))
         return
-    await runner.start(ctx, "feedback", {"meeting_id": meeting_id})
-    if rating is not None:
-        ctx.replies.pop()  # the rating question is already answered by the pressed button
-        await runner.press(ctx, "rating", str(rating))
+    await runner.start(ctx, "feedback", {"meeting_id": meeting_id} | ({} if rating is None else {"rating": rating}))

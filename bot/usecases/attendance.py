@@ -13,14 +13,11 @@ from datetime import datetime
 
 from bot.delivery.attendance import queue_missed_notes
 from bot.usecases.report import circle_figures
-from domain.attendance import Window, check_can_check_in, check_in_window
+from domain.attendance import Window, check_can_check_in, check_in_window, listed
 from domain.errors import NotFound
 from domain.model import Circle, CircleStatus, Meeting
 from domain.schedule import next_meeting
 from storage.unit import Unit
-
-# Learners shown as buttons in the facilitator's attendance step; a bigger circle types its count.
-MAX_ROSTER = 40
 
 
 @dataclass
@@ -88,8 +85,9 @@ class Roster:
         return (self.checked_in | self.said_yes) & set(self.learners)
 
     @property
-    def fits(self) -> bool:
-        return len(self.learners) <= MAX_ROSTER
+    def listed(self) -> bool:
+        """Confirmed name by name (``domain.attendance.listed``), else a typed head count."""
+        return listed(len(self.learners))
 
 
 async def roster(unit: Unit, meeting: Meeting) -> Roster:

@@ -211,10 +211,11 @@ async def reset_reminder(unit: Unit, meeting_id: int, person_id: int, now: datet
     return meeting.circle_id, await set_reminder_text(unit, meeting_id, person_id, None, now)
 
 
-async def feedback_roster(unit: Unit, meeting_id: int, person_id: int) -> Roster:
-    """F5: who may have come to the meeting, for the facilitator to confirm."""
-    _, meeting = await feedback_meeting(unit, meeting_id, person_id)
-    return await attendance.roster(unit, meeting)
+async def feedback_roster(unit: Unit, meeting_id: int, person_id: int) -> tuple[Managed, Meeting, Roster]:
+    """F5: who may have come to the meeting, for the facilitator to confirm, with the meeting (and
+    its circle) the question names: one permission check for both."""
+    managed, meeting = await feedback_meeting(unit, meeting_id, person_id)
+    return managed, meeting, await attendance.roster(unit, meeting)
 
 
 async def record_feedback(

@@ -6,10 +6,15 @@ from datetime import timedelta
 
 from adapters.console.driver import ConsoleDriver
 from adapters.console.sender import ConsoleSender
+from bot.actions import DialogChoice, RateMeeting
+from bot.app import Core
 from bot.clock import FixedClock
+from bot.config import Settings
 from bot.delivery.dispatcher import Dispatcher
 from storage.db import Database
+from storage.dialogs import DialogState
 from storage.unit import unit_of_work
+from tests.conftest import NOW
 from tests.delivery.test_timing import MEETING_1, REMINDER_1
 from tests.e2e.flows import create_circle, sign_up
 
@@ -70,18 +75,28 @@ async def test_feedback_prompt_after_the_meeting_and_the_feedback_given(
     await _circle(chat)
     clock.set(MEETING_1 + timedelta(minutes=89))
     await dispatcher.run_pass()
-    assert not any("How did it go" in r.text for r in sender.to("fiona"))
+    assert not any("has ended" in r.text for r in sender.to("fiona"))
     clock.set(MEETING_1 + timedelta(minutes=90))
     await dispatcher.run_pass()
     prompt = sender.to("fiona")[-1]
-    assert "Meeting 1 of Python for Everybody (Mon, 7 Dec 2026, 18:00 CET) has ended." in prompt.text
-    assert [b.label for b in prompt.buttons[0]] == ["1", "2", "3", "4", "5"]
+    assert "Meeting 1 of Python for Everybody (Mon, 7 Dec 2026, 18:00 CET) has ended. Who came?" in prompt.text
+    assert [b.label for b in prompt.buttons[0]] == ["Confirm who came"]
 
-    # Who came: nobody checked in or said yes, so nobody is ticked; Fiona ticks both learners.
-    assert "Who came? Tap a name" in await chat.press("4", as_="fiona")
+    # The feedback begins with who came: nobody checked in or said yes, so nobody is ticked;
+    # Fiona ticks both learners, then rates the meeting and writes her reflection.
+    asked = await chat.press("Confirm who came", as_="fiona")
+    assert "Python for Everybody, meeting 1 (Mon, 7 Dec 2026, 18:00 CET)" in asked
+    assert "Who came? Tap a name" in asked
     assert "Came: 1 of 2 learners, plus 0 not on Circles." in await chat.press("Alice")
     await chat.press("Bob")
+    assert "How did it go, from 1 (poorly) to 5 (very well)?" in await chat.press("Done")
+    assert "A short reflection" in await chat.press("4")
+    # Back goes step by step and keeps what she answered: her rating ticked, both learners ticked.
+    await chat.say("back")
+    assert "✓ 4" in [b.label for b in chat.buttons()]
+    assert "Came: 2 of 2 learners, plus 0 not on Circles." in await chat.say("back")
     await chat.press("Done")
+    await chat.press("4")
     saved = await chat.say("Good start; next time fewer slides.")
     assert "Thank you! Your feedback is saved." in saved
     assert "Rating 4/5, 2 came — Good start; next time fewer slides." in saved
@@ -91,18 +106,69 @@ async def test_feedback_prompt_after_the_meeting_and_the_feedback_given(
     clock.advance(timedelta(days=2))
     assert (await dispatcher.run_pass()).sent == 0  # no second prompt, and none past the window
 
-    # /feedback offers a meeting that ended without feedback; the dialog validates the rating.
+    # /feedback offers a meeting that ended without feedback: who came first, then the rating,
+    # which the dialog validates.
     clock.set(MEETING_1 + timedelta(weeks=1, hours=2))
     offered = await chat.say("/feedback")
     assert "Which meeting do you want to give feedback on?" in offered
-    await chat.press("Python for Everybody, meeting 2")
-    assert "Please send a whole number from 1 to 5." in await chat.say("7")
-    await chat.press("5")
+    asked = await chat.press("Python for Everybody, meeting 2")
+    assert "Python for Everybody, meeting 2" in asked and "Who came? Tap a name" in asked
     assert "Came: 0 of 2 learners, plus 1 not on Circles." in await chat.say("1")  # a guest not on Circles
     await chat.press("Done")
+    assert "Please send a whole number from 1 to 5." in await chat.say("7")
+    await chat.press("5")
     await chat.press("Skip")
     async with unit_of_work(db) as unit:
         assert len(await unit.feedback.of_circle(1)) == 2
+
+
+async def test_a_circle_without_learners_on_circles_types_how_many_came(
+    chat: ConsoleDriver, db: Database, clock: FixedClock, dispatcher: Dispatcher, sender: ConsoleSender
+) -> None:
+    await create_circle(chat)  # nobody signed up on Circles: there is no list to confirm
+    clock.set(MEETING_1 + timedelta(minutes=90))
+    await dispatcher.run_pass()
+    prompt = sender.to("fiona")[-1]
+    assert "(Mon, 7 Dec 2026, 18:00 CET) has ended. How many came, and how did it go?" in prompt.text
+    assert [b.label for b in prompt.buttons[0]] == ["Say how many came"]
+    asked = await chat.press("Say how many came", as_="fiona")
+    assert "Python for Everybody, meeting 1 (Mon, 7 Dec 2026, 18:00 CET)\nHow many learners came?" in asked
+
+    # A restart between two answers: the dialog goes on where she was, back included.
+    after = ConsoleDriver(Core(db=db, clock=clock, settings=Settings()), speaker="fiona")
+    assert "How did it go, from 1 (poorly) to 5 (very well)?" in await after.say("7")
+    assert "How many learners came?" in await after.say("back")
+    await after.say("6")
+    await after.press("5")
+    assert "Rating 5/5, 6 came" in await after.press("Skip")
+
+    # A prompt sent when the dialog still began with the rating: its rating button opens the
+    # dialog at who came, and the rating it chose is ticked when the rating is asked.
+    clock.set(MEETING_1 + timedelta(weeks=1, minutes=90))
+    assert "How many learners came?" in await after.press_token(RateMeeting(2, 3).token)
+    await after.say("4")
+    assert "✓ 3" in [b.label for b in after.buttons()]
+    await after.press("3")
+    assert "Rating 3/5, 4 came" in await after.press("Skip")
+
+
+async def test_a_feedback_begun_before_the_order_changed_still_asks_who_came(
+    chat: ConsoleDriver, db: Database, clock: FixedClock
+) -> None:
+    """A dialog stored when feedback still began with the rating, waiting there (an upgrade in
+    between): after the rating it asks who came, so the head count is never left out."""
+    await _circle(chat)
+    clock.set(MEETING_1 + timedelta(hours=2))
+    async with unit_of_work(db) as unit:
+        fiona = await unit.people.by_identity("console", "fiona")
+        assert fiona is not None and fiona.id is not None
+        await unit.dialogs.save(fiona.id, DialogState("feedback", "rating", {"meeting_id": 1, "_history": []}), NOW)
+    assert "Who came? Tap a name" in await chat.press_token(DialogChoice("rating", "4").token, as_="fiona")
+    await chat.press("Alice")
+    assert "How did it go" in await chat.press("Done")
+    assert "✓ 4" in [b.label for b in chat.buttons()]  # her rating is kept: one tap confirms it
+    await chat.press("4")
+    assert "Rating 4/5, 1 came" in await chat.press("Skip")
 
 
 async def test_message_to_all_learners_with_a_delivery_report(

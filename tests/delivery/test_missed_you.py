@@ -17,11 +17,12 @@ from tests.e2e.flows import create_circle, sign_up
 
 
 async def _confirm(chat: ConsoleDriver, meeting_id: int, *tick: str) -> None:
-    """Fiona's feedback on a meeting: rated 4, the names in ``tick`` toggled, no reflection."""
-    await chat.press_token(f"rate:{meeting_id}:4", as_="fiona")
+    """Fiona's feedback on a meeting: the names in ``tick`` toggled, rated 4, no reflection."""
+    await chat.press_token(f"feedback:{meeting_id}", as_="fiona")
     for name in tick:
         await chat.press(name)
     await chat.press("Done")
+    await chat.press("4")
     await chat.press("Skip")
 
 
@@ -34,10 +35,11 @@ async def test_a_correction_before_the_note_goes_out_calls_it_off(
     await _confirm(chat, 1)
     await _confirm(chat, 2)  # Alice missed both: a note is queued
     # Fiona remembers Alice came to meeting 2 after all, and gives her feedback again.
-    await chat.press_token("rate:2:4", as_="fiona")
+    await chat.press_token("feedback:2", as_="fiona")
     assert "Came: 0 of 1 learners, plus 0 not on Circles." in chat.shown["fiona"][-1].text
     await chat.press("Alice")
     await chat.press("Done")
+    await chat.press("4")
     await chat.press("Skip")
     await dispatcher.run_pass()
     assert not any("We missed you" in r.text for r in sender.to("alice"))

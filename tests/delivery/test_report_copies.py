@@ -36,9 +36,10 @@ async def finished_circle(chat: ConsoleDriver, clock: FixedClock) -> dict[str, s
     await chat.say("Build")
     await sign_up(chat, code, "bob", "Learn", "Help", "Build")
     clock.set(LAST_END + timedelta(hours=1))
-    await chat.press_token("rate:1:4", as_="fiona")
+    await chat.press_token("feedback:1", as_="fiona")
     await chat.say("3")  # three came who are not on Circles; nobody of the list is ticked
-    asked["reflection"] = await chat.press("Done")
+    await chat.press("Done")
+    asked["reflection"] = await chat.press("4")
     await chat.say(REFLECTION)
     await chat.press_token("survey:l:1", as_="alice")
     for answer in ("4", "3"):

@@ -204,7 +204,7 @@ async def test_an_organizer_on_slack_gets_the_monday_summary_of_a_circle_run_on_
     assert "week of Mon, 7 Dec 2026" in first_week and "meeting 1 of 6" in first_week
     assert "Feedback from last week" not in first_week
 
-    # Meeting 1 ends; the next pass asks Fiona how it went, and she answers with a tap and words.
+    # Meeting 1 ends; the next pass asks Fiona who came, and she answers with taps and words.
     clock.set(MEETING_1_ENDED - timedelta(minutes=1))
     await deliver.run_pass()
     assert not any("has ended" in m.body for m in tg.sent_messages(fiona.id))
@@ -212,11 +212,12 @@ async def test_an_organizer_on_slack_gets_the_monday_summary_of_a_circle_run_on_
     await deliver.run_pass()
     prompt = tg.last_message(fiona.id)
     assert "Meeting 1 of Python for Everybody (Mon, 7 Dec 2026, 18:00 CET) has ended." in prompt.body
-    assert prompt.button_texts == ["1", "2", "3", "4", "5"]
+    assert "Who came?" in prompt.body and prompt.button_texts == ["Confirm who came"]
     clock.advance(timedelta(hours=2))  # she answers later that evening
-    # Alice said yes: she is ticked on the list of who came, and Fiona confirms it.
-    assert "Said yes: Alice" in text_of(await telegram.press(fiona, "4"))
-    assert "A short reflection" in text_of(await telegram.press(fiona, "Done"))
+    # Alice said yes: she is ticked on the list of who came, and Fiona confirms it, then rates it.
+    assert "Said yes: Alice" in text_of(await telegram.press(fiona, "Confirm who came"))
+    assert "How did it go" in text_of(await telegram.press(fiona, "Done"))
+    assert "A short reflection" in text_of(await telegram.press(fiona, "4"))
     saved = text_of(await telegram.say(fiona, "Lively start & good questions; next time fewer slides"))
     assert "Thank you! Your feedback is saved." in saved
     assert "Rating 4/5, 1 came — Lively start & good questions; next time fewer slides" in saved

@@ -60,11 +60,11 @@ async def _notes(db: Database) -> int:
 
 
 async def _feedback(driver: Driver, clock: FixedClock, meeting_end: datetime) -> str:
-    """The feedback prompt reaches Fiona when the meeting ends; she rates it 4: the list of who came."""
+    """The feedback prompt reaches Fiona when the meeting ends; its one button opens the list of who came."""
     clock.set(meeting_end)
     prompt = (await driver.deliver("fiona"))["fiona"]
-    assert "has ended" in prompt
-    return await driver.press("4", as_="fiona")
+    assert "has ended. Who came?" in prompt
+    return await driver.press("Confirm who came", as_="fiona")
 
 
 async def test_check_in_confirmed_attendance_the_report_and_we_missed_you(
@@ -104,7 +104,8 @@ async def test_check_in_confirmed_attendance_the_report_and_we_missed_you(
     assert "Came: 2 of 3 learners, plus 0 not on Circles." in asked
     assert "Came: 1 of 3 learners, plus 0 not on Circles." in await driver.press("Bob", as_="fiona")
     assert "Came: 1 of 3 learners, plus 1 not on Circles." in await driver.say("1", as_="fiona")
-    await driver.press("Done", as_="fiona")
+    assert "How did it go, from 1 (poorly) to 5 (very well)?" in await driver.press("Done", as_="fiona")
+    await driver.press("4", as_="fiona")
     saved = await driver.say(REFLECTION, as_="fiona")
     assert "Rating 4/5, 2 came" in saved
     # Then she writes to all learners what they did: the recap a missing learner will read.
@@ -127,6 +128,7 @@ async def test_check_in_confirmed_attendance_the_report_and_we_missed_you(
     asked = await _feedback(driver, clock, MEETING_2 + timedelta(minutes=90, hours=3))
     assert "Came: 1 of 3 learners, plus 0 not on Circles." in asked
     await driver.press("Done", as_="fiona")
+    await driver.press("4", as_="fiona")
     await driver.press("Skip", as_="fiona")
     got = await driver.deliver("alice", "bob", "cleo")
     for name in ("bob", "cleo"):
@@ -142,6 +144,7 @@ async def test_check_in_confirmed_attendance_the_report_and_we_missed_you(
     await driver.say("/here", as_="alice")
     await _feedback(driver, clock, MEETING_3 + timedelta(minutes=90))
     await driver.press("Done", as_="fiona")
+    await driver.press("4", as_="fiona")
     await driver.press("Skip", as_="fiona")
     got = await driver.deliver("bob", "cleo")
     assert all("We missed you" not in got[name] for name in ("bob", "cleo"))

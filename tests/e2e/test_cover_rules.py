@@ -164,7 +164,7 @@ async def test_an_organizer_who_covers_gives_the_feedback(chat: ConsoleDriver, a
     clock.set(datetime(2026, 12, 7, 20, 0, tzinfo=BERLIN))
     got = await TerminalDriver(chat).deliver("olga", "alice")
     assert "Meeting 1 of Python for Everybody" in got["olga"] and "has ended" in got["olga"], got["olga"]
-    asked = await chat.press("4", as_="olga")
+    asked = await chat.press("Confirm who came", as_="olga")
     assert "Who came?" in asked and "Alice" in asked
     # Feedback on a meeting she did not cover stays the facilitators'.
     other = await meeting_id(app, 2)

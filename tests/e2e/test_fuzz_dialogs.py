@@ -128,7 +128,7 @@ async def record_every_dialog(chat: ConsoleDriver, db: Database, clock: FixedClo
     await chat.say("Europe/Berlin")
     await rec.walk([f"!{SummaryTime().token}"], ["#1"], as_="olga")
     clock.set(NOW + timedelta(days=12))  # the first circle met and ended: feedback and surveys
-    await rec.walk([f"!{GiveFeedback(1).token}"], ["4", "5"], as_="fiona")
+    await rec.walk([f"!{GiveFeedback(1).token}"], ["5", ">Done", "4"], as_="fiona")
     await rec.walk([f"!{StartSurvey('l', 1).token}"], ["4", "4", "5"], as_="alice")
     await rec.walk([f"!{StartSurvey('f', 1).token}"], ["#1", "4", "4"], as_="fiona")
     clock.set(NOW)

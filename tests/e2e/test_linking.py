@@ -255,7 +255,7 @@ async def test_a_merged_facilitator_keeps_the_lead_role_and_gets_each_message_on
         clock.set(moment)
         await dispatcher.run_pass()
     assert [len(reminders_to(terminal, "fiona")), len(reminders_to(on_slack, "D-fiona"))] == [1, 1]
-    prompts = [r for r in terminal.sent + on_slack.sent if "has ended. How did it go?" in r[1].text]
+    prompts = [r for r in terminal.sent + on_slack.sent if "has ended." in r[1].text]
     assert len(prompts) == 1
 
     async with db.transaction() as conn:
