@@ -17,6 +17,20 @@ def when(t: Translator, circle: Circle, meeting: Meeting) -> str:
     return moment_for(t, meeting.start, circle.timezone)
 
 
+def meeting_fields(t: Translator, circle: Circle, meeting: Meeting) -> dict[str, object]:
+    """The ``{number}``, ``{circle}`` and ``{when}`` of a text about one meeting of a circle."""
+    return {"number": meeting.number, "circle": circle.name, "when": when(t, circle, meeting)}
+
+
+def meeting_cancelled(t: Translator, circle: Circle, meeting: Meeting) -> str:
+    """The answer to whoever cancelled one meeting (from the circle's menu, or the cover offer)."""
+    return t(
+        "Meeting {number} on {when} is cancelled.",
+        number=meeting.number,
+        when=moment_for(t, meeting.start, circle.timezone),
+    )
+
+
 def moment_for(t: Translator, instant: datetime, zone: str) -> str:
     """``instant`` as read in ``zone``, and — when the reader's own zone (``t.zone``) shows another
     clock — in theirs too: "Mon, 7 Dec 2026, 18:00 CET (12:00 your time)", with their date when it
