@@ -1,8 +1,9 @@
 """Issue 14, cover for a missed meeting, on every platform (terminal, Telegram by polling and by
 webhook, Slack): the facilitator presses *I can't make it* on their copy of the reminder, a
-co-facilitator covers, the learners are told who leads; a second acceptor is refused; and when
-nobody covers by ``delivery.cover_deadline_hours`` before a meeting, the facilitator cancels it
-in one tap from the offer, and the learners are told. The clock is injected."""
+co-facilitator covers, the learners are told who leads (and see it in /rsvp, on the circle's card
+and on Slack's Home tab); a second acceptor is refused; and when nobody covers by
+``delivery.cover_deadline_hours`` before a meeting, the facilitator cancels it in one tap from the
+offer, and the learners are told. The clock is injected."""
 
 from __future__ import annotations
 
