@@ -19,17 +19,15 @@ Not part of the test run: it prints figures, it asserts nothing.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import tempfile
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from adapters.telegram.sender import TelegramSender
+from bench.common import arguments, fresh, sqlite_file
 from bot.clock import FixedClock
 from bot.conversation.messages import Reply
 from bot.conversation.outbound import Outcome, Sender, SendResult
@@ -60,17 +58,7 @@ class NullSender:
 
 
 async def _fresh(url: str | None, messages: int) -> tuple[Database, FixedClock]:
-    if url is None:
-        folder = Path(tempfile.mkdtemp(prefix="fanout-"))
-        url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
-    db = Database.from_url(url)
-    if db.is_postgresql:
-        from sqlalchemy import text
-
-        async with db.transaction() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await db.migrate()
+    db = await fresh(url or sqlite_file("fanout"))
     clock = FixedClock(seed.REMINDER_ANCHOR - timedelta(days=30))
     circle = await seed.circle(db, clock.now(), platform="telegram")
     await seed.many_learners(db, circle, messages - 1, clock.now(), platform="telegram")
@@ -150,7 +138,7 @@ async def limited(url: str | None, messages: int) -> None:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = arguments(__doc__)
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--limited-messages", type=int, default=10_000, help="at 30/s, 10,000 take about 6 min")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file per run")

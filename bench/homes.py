@@ -25,18 +25,14 @@ Not part of the test run: it prints figures, it asserts only what was published.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from adapters.slack.home import Homes
-from bench.planner import fresh
+from bench.common import arguments, chosen_database, fresh, with_database_choice
 from bench.summaries import LEARNERS, MONDAY, WEEKS, seed
 from bot.app import Core
 from bot.clock import FixedClock
@@ -110,16 +106,11 @@ async def _timed(db: Database, what: str, drawn: int, client: NullClient, work: 
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = with_database_choice(arguments(__doc__))
     parser.add_argument("--teams", type=int, default=100)
     parser.add_argument("--circles-per-team", type=int, default=5)
-    parser.add_argument("--database-url", default=os.environ.get("TEST_POSTGRES_URL"))
-    parser.add_argument("--sqlite", action="store_true", help="a fresh SQLite file instead of PostgreSQL")
     args = parser.parse_args()
-    url = args.database_url
-    if args.sqlite or not url:
-        url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='homes-')) / 'bench.db'}"
-    await run(url, args.teams, args.circles_per_team)
+    await run(chosen_database(args, "homes"), args.teams, args.circles_per_team)
 
 
 if __name__ == "__main__":

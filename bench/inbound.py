@@ -42,21 +42,20 @@ import cProfile
 import json
 import math
 import os
-import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from adapters.telegram.app import TelegramAdapter
 from adapters.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_handler
+from bench.common import arguments, fresh, sqlite_file
 from bot.actions import AnswerRsvp
 from bot.app import Core
 from bot.clock import Clock, FixedClock
@@ -348,18 +347,6 @@ class RunningClock:
         return self.start + timedelta(seconds=time.monotonic() - self.began)
 
 
-async def _fresh_database(url: str | None) -> Database:
-    if url is None:
-        url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='inbound-')) / 'bench.db'}"
-    db = Database.from_url(url)
-    if db.is_postgresql:
-        async with db.transaction() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await db.migrate()
-    return db
-
-
 async def _learners(db: Database, circle: seed.Seeded, count: int, now: datetime) -> list[int]:
     """``count`` learners on Telegram (ids from FIRST_USER, each in their private chat), signed up."""
     users = [FIRST_USER + n for n in range(count)]
@@ -425,7 +412,7 @@ async def circles_run(
     fanout: bool,
     profile: cProfile.Profile | None = None,
 ) -> CirclesRun:
-    db = await _fresh_database(url)
+    db = await fresh(url or sqlite_file("inbound"))
     start = seed.REMINDER_ANCHOR - timedelta(days=30)
     circle = await seed.circle(db, start, platform="telegram")
     users = await _learners(db, circle, presses, start)
@@ -514,7 +501,7 @@ async def one_database(name: str, url: str | None, args: argparse.Namespace) -> 
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser = arguments(__doc__)
     parser.add_argument("--presses", type=int, default=1000)
     parser.add_argument("--in-flight", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=1, help="bare then circles, this many times per database")

@@ -19,19 +19,17 @@ Not part of the test run: it prints figures, it asserts nothing.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text, update
 
+from bench.common import arguments, chosen_database, fresh, with_database_choice
 from bot.clock import FixedClock
 from bot.conversation.messages import Reply
 from bot.conversation.outbound import Outcome, SendResult
@@ -55,16 +53,6 @@ class NullSender:
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         return SendResult(Outcome.SENT, message_id="1")
-
-
-async def fresh(url: str) -> Database:
-    db = Database.from_url(url)
-    if db.is_postgresql:
-        async with db.transaction() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await db.migrate()
-    return db
 
 
 async def _bulk(db: Database, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -240,16 +228,11 @@ async def run(url: str, count: int, repeats: int) -> None:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = with_database_choice(arguments(__doc__))
     parser.add_argument("--circles", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--database-url", default=os.environ.get("TEST_POSTGRES_URL"))
-    parser.add_argument("--sqlite", action="store_true", help="a fresh SQLite file instead of PostgreSQL")
     args = parser.parse_args()
-    url = args.database_url
-    if args.sqlite or not url:
-        url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='planner-')) / 'bench.db'}"
-    await run(url, args.circles, args.repeats)
+    await run(chosen_database(args, "planner"), args.circles, args.repeats)
 
 
 if __name__ == "__main__":

@@ -29,18 +29,15 @@ Not part of the test run: it prints figures, it asserts only that every summary 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
-from pathlib import Path
 
 from sqlalchemy import text
 
-from bench.planner import NullSender, _bulk, fresh
+from bench.common import arguments, chosen_database, fresh, with_database_choice
+from bench.planner import NullSender, _bulk
 from bot.clock import FixedClock
 from bot.delivery.dispatcher import Dispatcher
 from storage.db import Database
@@ -202,16 +199,11 @@ async def run(url: str, team_count: int, per_team: int) -> None:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = with_database_choice(arguments(__doc__))
     parser.add_argument("--teams", type=int, default=1_000)
     parser.add_argument("--circles-per-team", type=int, default=5)
-    parser.add_argument("--database-url", default=os.environ.get("TEST_POSTGRES_URL"))
-    parser.add_argument("--sqlite", action="store_true", help="a fresh SQLite file instead of PostgreSQL")
     args = parser.parse_args()
-    url = args.database_url
-    if args.sqlite or not url:
-        url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='summaries-')) / 'bench.db'}"
-    await run(url, args.teams, args.circles_per_team)
+    await run(chosen_database(args, "summaries"), args.teams, args.circles_per_team)
 
 
 if __name__ == "__main__":

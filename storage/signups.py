@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,10 +11,11 @@ from sqlalchemy import LABEL_STYLE_TABLENAME_PLUS_COL, Table, and_, bindparam, f
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.cover import CoverStatus
 from domain.model import Circle, Meeting, Rsvp, Signup
 from storage.circles import chunks, circle_from_row, meeting_from_row
 from storage.planning import replan_circle
-from storage.tables import circles, meetings, rsvps, signups
+from storage.tables import circles, covers, meetings, people, rsvps, signups
 from storage.upsert import upsert
 
 
@@ -133,12 +134,14 @@ class Signups:
 @dataclass
 class RsvpSheetRows:
     """Everything an RSVP press needs, read at once: the pressed meeting's circle, all its meetings
-    (by date), whether the person is signed up (actively), and their answers (meeting id → coming)."""
+    (by date), whether the person is signed up (actively), their answers (meeting id → coming),
+    and who leads a meeting someone covers (meeting id → name, issue 14)."""
 
     circle: Circle
     meetings: list[Meeting]
     signed_up: bool
     answers: dict[int, bool]
+    leaders: dict[int, str] = field(default_factory=dict)
 
     def meeting(self, meeting_id: int) -> Meeting | None:
         return next((m for m in self.meetings if m.id == meeting_id), None)
@@ -150,15 +153,19 @@ def _of(table: Table, row: RowMapping) -> Mapping[str, Any]:
 
 
 # The pressed meeting (``pressed``) leads to its circle, whose every meeting comes with the person's
-# answer to it and their signup: one round trip instead of five. Built once: only parameters change.
+# answer to it, who covers it (if anyone does) and their signup: one round trip instead of six.
+# Built once: only parameters change.
 _pressed = meetings.alias("pressed")
+_leader = people.alias("leader")
 _SHEET_AROUND = (
-    select(circles, meetings, rsvps.c.attending, signups.c.active)
+    select(circles, meetings, rsvps.c.attending, signups.c.active, _leader.c.name)
     .select_from(_pressed)
     .join(circles, circles.c.id == _pressed.c.circle_id)
     .join(meetings, meetings.c.circle_id == circles.c.id)
     .outerjoin(rsvps, and_(rsvps.c.meeting_id == meetings.c.id, rsvps.c.person_id == bindparam("person_id")))
     .outerjoin(signups, and_(signups.c.circle_id == circles.c.id, signups.c.person_id == bindparam("person_id")))
+    .outerjoin(covers, and_(covers.c.meeting_id == meetings.c.id, covers.c.status == CoverStatus.COVERED.value))
+    .outerjoin(_leader, _leader.c.id == covers.c.covered_by)
     .where(_pressed.c.id == bindparam("meeting_id"))
     .order_by(meetings.c.start, meetings.c.id)
     .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
@@ -180,6 +187,8 @@ class Rsvps:
             found.meetings.append(meeting)
             if row["rsvps_attending"] is not None and meeting.id is not None:
                 found.answers[meeting.id] = bool(row["rsvps_attending"])
+            if row["leader_name"] is not None and meeting.id is not None:
+                found.leaders[meeting.id] = str(row["leader_name"])
         return found
 
     async def answer(self, rsvp: Rsvp) -> None:

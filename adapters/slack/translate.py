@@ -108,15 +108,10 @@ def from_command(body: Payload, profile: Profile, *, private: bool) -> tuple[Inc
     text = from_slack(str(body.get("text") or ""))
     word, args = command_word(text)
     channel = str(body.get("channel_id") or "") or None
-    base = Incoming(
-        platform=PLATFORM,
-        can_share_location=False,  # Slack has no way to share a location
-        can_pick_chat=True,  # the conversation picker: a circle's card can be shared in a channel
-        user_id=str(body["user_id"]),
-        chat_id=channel or str(body["user_id"]),
-        user_name=profile.name,
-        language=profile.language,
-        timezone=profile.timezone,
+    base = _incoming(
+        profile,
+        str(body["user_id"]),
+        channel or str(body["user_id"]),
         update_id=_update_id("command", body.get("trigger_id")),
         in_group=not private,
         # Slack opens a direct message from a user id, so the person stays reachable even if
@@ -131,14 +126,7 @@ def from_command(body: Payload, profile: Profile, *, private: bool) -> tuple[Inc
         # In the direct message, anything after /circles is what the person would have typed there
         # (an answer to the question they are at), just as a plain message would be.
         incoming = _with(base, text=text.strip())
-    origin = Origin(
-        user_id=base.user_id,
-        channel_id=channel,
-        private=private,
-        response_url=body.get("response_url"),
-        team_id=body.get("team_id"),
-        app_id=body.get("api_app_id"),
-    )
+    origin = _origin(body, base, channel, private=private, response_url=body.get("response_url"))
     return incoming, origin
 
 
@@ -155,25 +143,14 @@ def is_personal_message(event: Payload) -> bool:
 
 def from_message(body: Payload, event: Payload, profile: Profile) -> tuple[Incoming, Origin]:
     """A message in the direct-message channel with the bot: plain words, answers to questions."""
-    incoming = Incoming(
-        platform=PLATFORM,
-        can_share_location=False,  # Slack has no way to share a location
-        can_pick_chat=True,  # the conversation picker: a circle's card can be shared in a channel
-        user_id=str(event["user"]),
-        chat_id=str(event["channel"]),
-        user_name=profile.name,
-        language=profile.language,
-        timezone=profile.timezone,
+    incoming = _incoming(
+        profile,
+        str(event["user"]),
+        str(event["channel"]),
         text=from_slack(str(event.get("text") or "")),
         update_id=_update_id("event", body.get("event_id")),
     )
-    origin = Origin(
-        user_id=incoming.user_id,
-        channel_id=incoming.chat_id,
-        private=True,
-        team_id=body.get("team_id"),
-        app_id=body.get("api_app_id"),
-    )
+    origin = _origin(body, incoming, incoming.chat_id, private=True)
     return incoming, origin
 
 
@@ -200,27 +177,15 @@ def from_home_action(body: Payload, profile: Profile, dm: str | None) -> tuple[I
     action = pressed(body) or {}
     user = body.get("user") or {}
     token, chosen = token_and_choice(action)
-    incoming = Incoming(
-        platform=PLATFORM,
-        can_share_location=False,  # Slack has no way to share a location
-        can_pick_chat=True,
-        user_id=str(user["id"]),
-        chat_id=dm or str(user["id"]),
-        user_name=profile.name,
-        language=profile.language,
-        timezone=profile.timezone,
+    incoming = _incoming(
+        profile,
+        str(user["id"]),
+        dm or str(user["id"]),
         action=token,
         picked_chat=chosen,
         update_id=_update_id("action", body.get("trigger_id")),
     )
-    origin = Origin(
-        user_id=incoming.user_id,
-        channel_id=dm,
-        private=dm is not None,
-        team_id=(body.get("team") or {}).get("id") or user.get("team_id"),
-        app_id=body.get("api_app_id"),
-        home=True,
-    )
+    origin = _origin(body, incoming, dm, private=dm is not None, home=True)
     return incoming, origin
 
 
@@ -228,23 +193,14 @@ def from_home_opened(body: Payload, event: Payload, profile: Profile) -> tuple[I
     """The person opened the bot's App Home tab: who they are, so that the home can be drawn."""
     channel = event.get("channel")
     dm = str(channel) if isinstance(channel, str) and channel.startswith("D") else None
-    incoming = Incoming(
-        platform=PLATFORM,
-        can_share_location=False,
-        can_pick_chat=True,
-        user_id=str(event["user"]),
-        chat_id=dm or str(event["user"]),
-        user_name=profile.name,
-        language=profile.language,
-        timezone=profile.timezone,
-        update_id=_update_id("event", body.get("event_id")),
+    incoming = _incoming(
+        profile, str(event["user"]), dm or str(event["user"]), update_id=_update_id("event", body.get("event_id"))
     )
-    origin = Origin(
-        user_id=incoming.user_id,
-        channel_id=dm,
+    origin = _origin(
+        body,
+        incoming,
+        dm,
         private=dm is not None,
-        team_id=body.get("team_id"),
-        app_id=body.get("api_app_id"),
         home=True,
         opened_home=True,
         had_home=isinstance(event.get("view"), dict),
@@ -255,27 +211,21 @@ def from_home_opened(body: Payload, event: Payload, profile: Profile) -> tuple[I
 def from_mention(body: Payload, event: Payload, profile: Profile) -> tuple[Incoming, Origin]:
     """``@Circles`` in a channel: answered there, in the thread of the mention."""
     channel = str(event.get("channel") or "")
-    incoming = Incoming(
-        platform=PLATFORM,
-        can_share_location=False,
-        can_pick_chat=True,
-        user_id=str(event["user"]),
-        chat_id=channel or str(event["user"]),
-        user_name=profile.name,
-        language=profile.language,
-        timezone=profile.timezone,
+    incoming = _incoming(
+        profile,
+        str(event["user"]),
+        channel or str(event["user"]),
         text=from_slack(str(event.get("text") or "")),
         update_id=_update_id("event", body.get("event_id")),
         in_group=True,
         private_chat_id=str(event["user"]),
         mentioned=True,
     )
-    origin = Origin(
-        user_id=incoming.user_id,
-        channel_id=channel or None,
+    origin = _origin(
+        body,
+        incoming,
+        channel or None,
         private=False,
-        team_id=body.get("team_id"),
-        app_id=body.get("api_app_id"),
         thread_ts=str(event.get("thread_ts") or event.get("ts") or "") or None,
     )
     return incoming, origin
@@ -292,15 +242,10 @@ def from_action(body: Payload, profile: Profile) -> tuple[Incoming, Origin]:
     # (a channel, two people's direct message) are ephemeral answers or channel posts.
     private = bool(channel) and str(channel).startswith("D") and not ephemeral
     user = body.get("user") or {}
-    incoming = Incoming(
-        platform=PLATFORM,
-        can_share_location=False,  # Slack has no way to share a location
-        can_pick_chat=True,  # the conversation picker: a circle's card can be shared in a channel
-        user_id=str(user["id"]),
-        chat_id=str(channel or user["id"]),
-        user_name=profile.name,
-        language=profile.language,
-        timezone=profile.timezone,
+    incoming = _incoming(
+        profile,
+        str(user["id"]),
+        str(channel or user["id"]),
         action=token,
         picked_chat=chosen,
         update_id=_update_id("action", body.get("trigger_id")),
@@ -308,15 +253,14 @@ def from_action(body: Payload, profile: Profile) -> tuple[Incoming, Origin]:
         private_chat_id=None if private else str(user["id"]),
     )
     message = body.get("message") or {}
-    origin = Origin(
-        user_id=incoming.user_id,
-        channel_id=str(channel) if channel else None,
+    origin = _origin(
+        body,
+        incoming,
+        str(channel) if channel else None,
         private=private,
         response_url=body.get("response_url"),
         message_ts=container.get("message_ts") or message.get("ts"),
         ephemeral=ephemeral,
-        team_id=(body.get("team") or {}).get("id") or user.get("team_id"),
-        app_id=body.get("api_app_id"),
     )
     return incoming, origin
 
@@ -334,6 +278,36 @@ def profile_from(user: Payload, fallback: str) -> Profile:
     locale = user.get("locale")
     zone = user.get("tz")
     return Profile(name=name[:200], language=str(locale) if locale else None, timezone=str(zone) if zone else None)
+
+
+def _incoming(profile: Profile, user_id: str, chat_id: str, **fields: Any) -> Incoming:
+    """What the core is told of every Slack request: the person (their profile) and what Slack
+    can do, with ``fields`` for what this request is (words, a command, a press)."""
+    return Incoming(
+        platform=PLATFORM,
+        can_share_location=False,  # Slack has no way to share a location
+        can_pick_chat=True,  # the conversation picker: a circle's card can be shared in a channel
+        user_id=user_id,
+        chat_id=chat_id,
+        user_name=profile.name,
+        language=profile.language,
+        timezone=profile.timezone,
+        **fields,
+    )
+
+
+def _origin(body: Payload, incoming: Incoming, channel_id: str | None, *, private: bool, **fields: Any) -> Origin:
+    """The way back to where ``incoming`` came from, in the workspace and app the request names:
+    an event or a command at its top (``team_id``), a button press in its ``team`` or ``user``."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    return Origin(
+        user_id=incoming.user_id,
+        channel_id=channel_id,
+        private=private,
+        team_id=team,
+        app_id=body.get("api_app_id"),
+        **fields,
+    )
 
 
 def _update_id(kind: str, value: object) -> str | None:

@@ -17,7 +17,7 @@ from bot.actions import AnswerCover, CancelUncovered, WithdrawCover, stored
 from bot.conversation.messages import Button, Reply
 from bot.delivery.messages import Snapshot
 from bot.i18n import Translator
-from bot.views.circles import when
+from bot.views.circles import meeting_fields
 from domain.cover import Cover
 from domain.delivery import LEFT, Drop, cover_news_unwanted, cover_offer_due_now, cover_unwanted
 from domain.model import Circle, Meeting
@@ -88,25 +88,26 @@ def offers_due(
     return offers
 
 
-def _about(row: OutboxRow, snap: Snapshot) -> tuple[Circle, Meeting, Cover | None] | Drop:
+def _wanted(row: OutboxRow, snap: Snapshot, *, leader: int | None = None) -> tuple[Circle, Meeting] | Drop:
+    """The circle and meeting of a cover message still wanted: a request or an offer
+    (``cover_unwanted``), or, with ``leader``, news that they lead it (``cover_news_unwanted``)."""
     circle = snap.circles.get(row.circle_id or 0)
     meeting = snap.meeting(row.circle_id, row.meeting_id)
     if circle is None or meeting is None:
         return Drop("meeting removed")
-    return circle, meeting, snap.covers.get(meeting.id or 0)
-
-
-def meeting_line(t: Translator, circle: Circle, meeting: Meeting) -> dict[str, object]:
-    return {"number": meeting.number, "circle": circle.name, "when": when(t, circle, meeting)}
+    cover = snap.covers.get(meeting.id or 0)
+    if leader is None:
+        dropped = cover_unwanted(circle, meeting, cover, snap.now)
+    else:
+        dropped = cover_news_unwanted(circle, meeting, cover, snap.now, leader=leader)
+    return dropped if dropped is not None else (circle, meeting)
 
 
 def render_asked(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
-    found = _about(row, snap)
+    found = _wanted(row, snap)
     if isinstance(found, Drop):
         return found
-    circle, meeting, cover = found
-    if (dropped := cover_unwanted(circle, meeting, cover, snap.now)) is not None:
-        return dropped
+    circle, meeting = found
     if not snap.extra.get(row.id):
         return Drop("no longer runs the circle")  # a co-facilitator removed, an organizer who left
     asker = int(row.payload["about"])
@@ -117,7 +118,7 @@ def render_asked(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
         "{name} cannot lead meeting {number} of {circle} ({when}). Could you cover it? "
         "The first to say yes leads it, and the learners are told.",
         name=name,
-        **meeting_line(t, circle, meeting),
+        **meeting_fields(t, circle, meeting),
     )
     meeting_id = stored(meeting.id)
     buttons = [
@@ -130,66 +131,60 @@ def render_asked(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
 
 
 def render_answer(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
-    found = _about(row, snap)
-    if isinstance(found, Drop):
-        return found
-    circle, meeting, cover = found
     about = int(row.payload["about"])
     name, answer = snap.names.get(about, "?"), row.payload.get("answer")
+    # A "no" is no news once someone else covers the meeting; a "yes" only while they still do.
+    found = _wanted(row, snap, leader=None if answer == DECLINED else about)
+    if isinstance(found, Drop):
+        return found
+    circle, meeting = found
     if answer == DECLINED:
-        if (dropped := cover_unwanted(circle, meeting, cover, snap.now)) is not None:
-            return dropped  # someone else covers it meanwhile: a "no" is no news any more
         text = t(
-            "{name} cannot cover meeting {number} of {circle} ({when}).", name=name, **meeting_line(t, circle, meeting)
+            "{name} cannot cover meeting {number} of {circle} ({when}).",
+            name=name,
+            **meeting_fields(t, circle, meeting),
         )
-        return Reply(text=text)
-    if (dropped := cover_news_unwanted(circle, meeting, cover, snap.now, leader=about)) is not None:
-        return dropped
-    if answer == ACCEPTED:
+    elif answer == ACCEPTED:
         text = t(
             "Good news: {name} covers meeting {number} of {circle} ({when}) for you. The learners are told.",
             name=name,
-            **meeting_line(t, circle, meeting),
+            **meeting_fields(t, circle, meeting),
         )
     else:
         text = t(
             "{name} covers meeting {number} of {circle} ({when}): no need to answer any more. Thank you!",
             name=name,
-            **meeting_line(t, circle, meeting),
+            **meeting_fields(t, circle, meeting),
         )
     return Reply(text=text)
 
 
 def render_lead(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
-    found = _about(row, snap)
+    about = int(row.payload["about"])
+    found = _wanted(row, snap, leader=about)
     if isinstance(found, Drop):
         return found
-    circle, meeting, cover = found
-    about = int(row.payload["about"])
-    if (dropped := cover_news_unwanted(circle, meeting, cover, snap.now, leader=about)) is not None:
-        return dropped
+    circle, meeting = found
     if row.person_id not in snap.learners.get(circle.id or 0, set()):
         return Drop(LEFT)
     text = t(
         "{circle}: meeting {number} ({when}) is led by {name} this time.",
         name=snap.names.get(about, "?"),
-        **meeting_line(t, circle, meeting),
+        **meeting_fields(t, circle, meeting),
     )
     return Reply(text=text)
 
 
 def render_offer(row: OutboxRow, snap: Snapshot, t: Translator) -> Reply | Drop:
-    found = _about(row, snap)
+    found = _wanted(row, snap)
     if isinstance(found, Drop):
         return found
-    circle, meeting, cover = found
-    if (dropped := cover_unwanted(circle, meeting, cover, snap.now)) is not None:
-        return dropped
+    circle, meeting = found
     if row.person_id not in snap.facilitators.get(circle.id or 0, set()):
         return Drop("no longer a facilitator")
     text = t(
         "Nobody has offered to cover meeting {number} of {circle} ({when}) yet. Cancel it? Your learners will be told.",
-        **meeting_line(t, circle, meeting),
+        **meeting_fields(t, circle, meeting),
     )
     meeting_id = stored(meeting.id)
     buttons = [

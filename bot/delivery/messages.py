@@ -28,7 +28,7 @@ from bot.actions import (
 from bot.conversation.messages import Button, Reply
 from bot.delivery.reasons import reason_text
 from bot.i18n import Translator
-from bot.views.circles import clock_change_note, moment_for, venue_text, when
+from bot.views.circles import clock_change_note, leader_line, moment_for, venue_text, when
 from domain.attendance import listed
 from domain.cover import Cover
 from domain.delivery import LEFT, Drop, feedback_unwanted, reminder_unwanted
@@ -159,7 +159,7 @@ def reminder_reply(
         t("Where: {venue}", venue=venue_text(t, circle.venue)),
     ]
     if led_by is not None:
-        lines.append(t("This meeting is led by {name}.", name=led_by))
+        lines.append(leader_line(t, led_by))
     buttons: list[list[Button]] = []
     if copy:
         buttons = [[Button(t("Edit reminders"), ShowReminder(stored(circle.id)).token)]]

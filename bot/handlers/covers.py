@@ -7,7 +7,7 @@ from bot.actions import AskCover, CancelMeeting, Manage, WithdrawCover
 from bot.conversation.context import Context
 from bot.conversation.messages import Button
 from bot.usecases import covers
-from bot.views.circles import moment_for, when
+from bot.views.circles import meeting_cancelled, meeting_fields, when
 
 
 async def pick_meeting(ctx: Context, circle_id: int) -> None:
@@ -31,7 +31,7 @@ async def pick_meeting(ctx: Context, circle_id: int) -> None:
 async def ask(ctx: Context, meeting_id: int) -> None:
     found = await ctx.run(covers.ask, meeting_id, ctx.person_id, ctx.now)
     circle, meeting = found.circle, found.meeting
-    about = {"number": meeting.number, "circle": circle.name, "when": when(ctx.t, circle, meeting)}
+    about = meeting_fields(ctx.t, circle, meeting)
     if found.cover is None:
         ctx.say(
             ctx.t(
@@ -67,12 +67,11 @@ async def ask(ctx: Context, meeting_id: int) -> None:
 async def answer(ctx: Context, meeting_id: int, accept: bool) -> None:
     found = await ctx.run(covers.answer, meeting_id, ctx.person_id, accept, ctx.now)
     circle, meeting = found.circle, found.meeting
-    about = {"number": meeting.number, "circle": circle.name, "when": when(ctx.t, circle, meeting)}
     if accept:
         text = ctx.t(
             "Thank you! You lead meeting {number} of {circle} ({when}). {name} and the learners are told.",
             name=found.asker,
-            **about,
+            **meeting_fields(ctx.t, circle, meeting),
         )
         ctx.say(text, [[Button(ctx.t("Manage the circle"), Manage(circle.id or 0).token)]], edit=True)
     else:
@@ -81,24 +80,13 @@ async def answer(ctx: Context, meeting_id: int, accept: bool) -> None:
 
 async def withdraw(ctx: Context, meeting_id: int) -> None:
     circle, meeting = await ctx.run(covers.withdraw, meeting_id, ctx.person_id, ctx.now)
-    ctx.say(
-        ctx.t(
-            "Good: you lead meeting {number} of {circle} ({when}) after all. Nobody is asked to cover it any more.",
-            number=meeting.number,
-            circle=circle.name,
-            when=when(ctx.t, circle, meeting),
-        ),
-        edit=True,
+    text = ctx.t(
+        "Good: you lead meeting {number} of {circle} ({when}) after all. Nobody is asked to cover it any more.",
+        **meeting_fields(ctx.t, circle, meeting),
     )
+    ctx.say(text, edit=True)
 
 
 async def cancel_uncovered(ctx: Context, meeting_id: int) -> None:
     circle, meeting = await ctx.run(covers.cancel_uncovered, meeting_id, ctx.person_id, ctx.now)
-    ctx.say(
-        ctx.t(
-            "Meeting {number} on {when} is cancelled.",
-            number=meeting.number,
-            when=moment_for(ctx.t, meeting.start, circle.timezone),
-        ),
-        edit=True,
-    )
+    ctx.say(meeting_cancelled(ctx.t, circle, meeting), edit=True)

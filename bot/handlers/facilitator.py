@@ -18,7 +18,7 @@ from bot.conversation.dialog import DialogRunner
 from bot.conversation.messages import Button, ChatChoice, Reply
 from bot.usecases import circles as circle_cases
 from bot.usecases import managing
-from bot.views.circles import card, moment_for, rsvp_view, signups_view, when
+from bot.views.circles import card, meeting_cancelled, rsvp_view, signups_view, when
 from bot.views.facilitator import manage_screen
 from bot.views.files import signups_csv
 
@@ -167,14 +167,7 @@ async def cancel_meeting_ask(ctx: Context, meeting_id: int) -> None:
 
 async def cancel_meeting(ctx: Context, meeting_id: int) -> None:
     circle, meeting = await ctx.run(managing.cancel_one_meeting, meeting_id, ctx.person_id, ctx.now)
-    ctx.say(
-        ctx.t(
-            "Meeting {number} on {when} is cancelled.",
-            number=meeting.number,
-            when=moment_for(ctx.t, meeting.start, circle.timezone),
-        ),
-        edit=True,
-    )
+    ctx.say(meeting_cancelled(ctx.t, circle, meeting), edit=True)
 
 
 async def cancel_circle_ask(ctx: Context, circle_id: int) -> None:

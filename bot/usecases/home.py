@@ -19,6 +19,7 @@ from datetime import datetime
 
 from bot.usecases import summary
 from bot.usecases.circles import circle_roles
+from bot.usecases.leaders import leaders
 from domain.model import Circle, CircleStatus, Meeting
 from domain.roles import Capability, may, roles_in_team
 from domain.schedule import next_meeting, week_of
@@ -49,6 +50,7 @@ class Home:
     week: summary.WeeklySummary | None = None  # organizers only
     more_learning: int = 0
     more_running: int = 0
+    leaders: dict[int, str] = field(default_factory=dict)  # who covers a next meeting shown, by meeting
 
 
 async def home(unit: Unit, person_id: int, now: datetime) -> Home:
@@ -57,6 +59,8 @@ async def home(unit: Unit, person_id: int, now: datetime) -> Home:
     found.learning, found.more_learning = learning[:HOME_CIRCLES], max(0, len(learning) - HOME_CIRCLES)
     running = await _running(unit, person_id, now)
     found.running, found.more_running = running[:HOME_CIRCLES], max(0, len(running) - HOME_CIRCLES)
+    shown = [e.upcoming for e in found.learning] + [e.upcoming for e in found.running]
+    found.leaders = await leaders(unit, (m.id for m in shown if m is not None and m.id is not None))
     found.week = await _week(unit, person_id, now)
     return found
 

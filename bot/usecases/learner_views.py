@@ -7,9 +7,10 @@ The rules themselves (who may sign up, RSVP, leave) are in ``bot.usecases.learne
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.usecases.leaders import leaders
 from bot.usecases.learners import check_signup, leave, rsvp, sign_up
 from domain.errors import NotFound, NotSignedUp
 from domain.model import Circle, CircleStatus, Meeting, Signup
@@ -29,6 +30,7 @@ class CircleCard:
     full: bool = False  # every place taken or held for the waitlist: newcomers join the line
     place_in_line: int | None = None  # on the waitlist: 1 is next
     offered_until: datetime | None = None  # a place is held for this person until then
+    leaders: dict[int, str] = field(default_factory=dict)  # who covers a meeting, by meeting (issue 14)
 
 
 async def _card(unit: Unit, circle: Circle, person_id: int, now: datetime) -> CircleCard:
@@ -37,14 +39,17 @@ async def _card(unit: Unit, circle: Circle, person_id: int, now: datetime) -> Ci
     line = [e for e in await unit.waitlist.of_circle(circle.id) if not e.offer_lapsed(now)]
     taken = await unit.signups.count_active(circle.id) + len(line)
     place = place_in_line(line, person_id)
+    meetings = await unit.circles.meetings(circle.id)
+    upcoming = next_meeting(meetings, now)
     return CircleCard(
         circle,
-        await unit.circles.meetings(circle.id),
+        meetings,
         facilitates=person_id in await unit.circles.facilitator_ids(circle.id),
         signed_up=signup is not None and signup.active,
         full=circle.signup_limit is not None and taken >= circle.signup_limit,
         place_in_line=place,
         offered_until=line[place - 1].offer_expires_at if place is not None else None,
+        leaders=await leaders(unit, [upcoming.id] if upcoming is not None and upcoming.id is not None else []),
     )
 
 
@@ -84,11 +89,13 @@ async def circle_schedule(unit: Unit, circle_id: int, person_id: int) -> Schedul
 
 @dataclass
 class RsvpSheet:
-    """A learner's answers to a circle's meetings (meeting id → coming), for the RSVP list."""
+    """A learner's answers to a circle's meetings (meeting id → coming), for the RSVP list, and
+    who leads a meeting someone covers (meeting id → name)."""
 
     circle: Circle
     meetings: list[Meeting]
     answers: dict[int, bool]
+    leaders: dict[int, str] = field(default_factory=dict)
 
 
 async def _sheet(unit: Unit, circle: Circle, person_id: int) -> RsvpSheet:
@@ -98,12 +105,20 @@ async def _sheet(unit: Unit, circle: Circle, person_id: int) -> RsvpSheet:
     return RsvpSheet(circle, meetings, answers)
 
 
+async def _with_leaders(unit: Unit, sheets: list[RsvpSheet]) -> list[RsvpSheet]:
+    """Who covers which of the sheets' meetings, read once for all of them."""
+    found = await leaders(unit, (m.id for sheet in sheets for m in sheet.meetings if m.id is not None))
+    for sheet in sheets:
+        sheet.leaders = {m.id: found[m.id] for m in sheet.meetings if m.id in found}
+    return sheets
+
+
 async def rsvp_sheet(unit: Unit, circle_id: int, person_id: int) -> RsvpSheet:
     circle = await unit.circles.get(circle_id)
     signup = await unit.signups.get(circle_id, person_id)
     if circle is None or signup is None or not signup.active:
         raise NotSignedUp()
-    return await _sheet(unit, circle, person_id)
+    return (await _with_leaders(unit, [await _sheet(unit, circle, person_id)]))[0]
 
 
 async def rsvp_sheets(unit: Unit, person_id: int) -> list[RsvpSheet] | None:
@@ -116,7 +131,7 @@ async def rsvp_sheets(unit: Unit, person_id: int) -> list[RsvpSheet] | None:
         circle = await unit.circles.get(signup.circle_id)
         if circle is not None and circle.status is CircleStatus.PUBLISHED:
             sheets.append(await _sheet(unit, circle, person_id))
-    return sheets
+    return await _with_leaders(unit, sheets)
 
 
 @dataclass
@@ -128,7 +143,7 @@ class Answered:
 async def answer_rsvp(unit: Unit, meeting_id: int, person_id: int, attending: bool, now: datetime) -> Answered:
     """L3: answer (or change the answer) for one meeting, and the sheet that shows it."""
     found, meeting = await rsvp(unit, meeting_id, person_id, attending, now)
-    return Answered(RsvpSheet(found.circle, found.meetings, found.answers), meeting)
+    return Answered(RsvpSheet(found.circle, found.meetings, found.answers, found.leaders), meeting)
 
 
 @dataclass

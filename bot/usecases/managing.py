@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.usecases.circles import Managed, cancel_meeting, load_managed, remove_cofacilitator
+from bot.usecases.leaders import leaders
 from domain.errors import CircleNotOpen, NotFound
 from domain.model import Circle, CircleStatus, FacilitatorRole, Meeting, Rsvp, Signup
 from domain.roles import Capability
@@ -84,10 +85,7 @@ async def signups_export(unit: Unit, circle_id: int, person_id: int) -> CircleSi
 async def schedule_and_rsvps(unit: Unit, circle_id: int, person_id: int) -> CircleSignups:
     found = await _signups(unit, circle_id, person_id, Capability.VIEW_SIGNUPS)
     found.rsvps = await unit.rsvps.for_circle(circle_id)
-    covered = await unit.covers.of_meetings(m.id for m in found.managed.meetings if m.id is not None)
-    leading = {m: leader for m, c in covered.items() if (leader := c.leader()) is not None}
-    names = await _names(unit, sorted(set(leading.values())))
-    found.leaders = {m: names.get(p, "?") for m, p in leading.items()}
+    found.leaders = await leaders(unit, (m.id for m in found.managed.meetings if m.id is not None))
     return found
 
 

@@ -17,6 +17,26 @@ def when(t: Translator, circle: Circle, meeting: Meeting) -> str:
     return moment_for(t, meeting.start, circle.timezone)
 
 
+def meeting_fields(t: Translator, circle: Circle, meeting: Meeting) -> dict[str, object]:
+    """The ``{number}``, ``{circle}`` and ``{when}`` of a text about one meeting of a circle."""
+    return {"number": meeting.number, "circle": circle.name, "when": when(t, circle, meeting)}
+
+
+def meeting_cancelled(t: Translator, circle: Circle, meeting: Meeting) -> str:
+    """The answer to whoever cancelled one meeting (from the circle's menu, or the cover offer)."""
+    return t(
+        "Meeting {number} on {when} is cancelled.",
+        number=meeting.number,
+        when=moment_for(t, meeting.start, circle.timezone),
+    )
+
+
+def leader_line(t: Translator, name: str) -> str:
+    """Who leads a meeting someone covers, said under the meeting wherever it is shown (the
+    reminder, the RSVP lists, a circle's card, the Home tab)."""
+    return t("Led by {name} this time.", name=name)
+
+
 def moment_for(t: Translator, instant: datetime, zone: str) -> str:
     """``instant`` as read in ``zone``, and — when the reader's own zone (``t.zone``) shows another
     clock — in theirs too: "Mon, 7 Dec 2026, 18:00 CET (12:00 your time)", with their date when it
@@ -119,8 +139,17 @@ def schedule_line(t: Translator, circle: Circle) -> str:
     )
 
 
-def card(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: datetime, *, link: bool = False) -> str:
-    """The circle as a learner sees it (an online circle's meeting link once they signed up)."""
+def card(
+    t: Translator,
+    circle: Circle,
+    meetings: Sequence[Meeting],
+    now: datetime,
+    *,
+    link: bool = False,
+    leaders: Mapping[int, str] | None = None,
+) -> str:
+    """The circle as a learner sees it (an online circle's meeting link once they signed up; who
+    leads the next meeting when someone covers it, from ``leaders`` by meeting)."""
     lines = [
         circle.name,
         t("Course: {title} ({link})", title=circle.course_title, link=circle.course_link),
@@ -136,6 +165,8 @@ def card(t: Translator, circle: Circle, meetings: Sequence[Meeting], now: dateti
     upcoming = next_meeting(meetings, now)
     if upcoming is not None:
         lines.append(t("Next meeting: {when}", when=when(t, circle, upcoming)))
+        if leaders and (leader := leaders.get(upcoming.id or 0)) is not None:
+            lines.append(leader_line(t, leader))
     if circle.status is CircleStatus.PUBLISHED and not circle.signup_open:
         lines.append(t("Signup is closed."))
     return "\n".join(lines)
@@ -219,7 +250,7 @@ def rsvp_view(
         lines.append(heading)
         leader = leaders.get(meeting.id or 0) if leaders else None
         if leader is not None:
-            lines.append("   " + t("Led by {name}, who covers this meeting", name=leader))
+            lines.append("   " + leader_line(t, leader))
         said = {p: answers.get((meeting.id or 0, p)) for p in learners}
         yes = [names.get(p, "?") for p in learners if said[p] is True]
         no = [names.get(p, "?") for p in learners if said[p] is False]

@@ -24,7 +24,7 @@ from bot.conversation.messages import Button, Reply
 from bot.i18n import Translator
 from bot.usecases.learner_views import CircleCard, MyCircles, RsvpSheet, SignedUp
 from bot.usecases.waitlist import Waiting
-from bot.views.circles import card, moment_for, venue_text, when
+from bot.views.circles import card, leader_line, moment_for, venue_text, when
 from bot.views.files import calendar
 from domain.model import Circle, CircleStatus
 from domain.schedule import meetings_ahead
@@ -35,7 +35,7 @@ RSVP_AHEAD = 8  # meetings listed at once: two buttons each, well within what ch
 def card_reply(t: Translator, shown: CircleCard, now: datetime) -> Reply:
     """The circle's card with what this person can do with it."""
     circle = shown.circle
-    text = card(t, circle, shown.meetings, now, link=shown.signed_up or shown.facilitates)
+    text = card(t, circle, shown.meetings, now, link=shown.signed_up or shown.facilitates, leaders=shown.leaders)
     buttons: list[list[Button]] = []
     if shown.facilitates:
         buttons.append([Button(t("Manage the circle"), Manage(stored(circle.id)).token)])
@@ -97,6 +97,8 @@ def rsvp_reply(t: Translator, sheet: RsvpSheet, now: datetime) -> Reply:
                 answer=state,
             )
         )
+        if (leader := sheet.leaders.get(meeting.id or 0)) is not None:
+            lines.append("   " + leader_line(t, leader))
         yes, no = t("Yes"), t("No")
         buttons.append(
             [

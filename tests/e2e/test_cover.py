@@ -1,17 +1,19 @@
 """Issue 14, cover for a missed meeting, on every platform (terminal, Telegram by polling and by
 webhook, Slack): the facilitator presses *I can't make it* on their copy of the reminder, a
-co-facilitator covers, the learners are told who leads; a second acceptor is refused; and when
-nobody covers by ``delivery.cover_deadline_hours`` before a meeting, the facilitator cancels it
-in one tap from the offer, and the learners are told. The clock is injected."""
+co-facilitator covers, the learners are told who leads (and see it in /rsvp, on the circle's card
+and on Slack's Home tab); a second acceptor is refused; and when nobody covers by
+``delivery.cover_deadline_hours`` before a meeting, the facilitator cancels it in one tap from the
+offer, and the learners are told. The clock is injected."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import FixedClock
 from tests.e2e import test_whole_circle
-from tests.e2e.drivers import Driver
+from tests.e2e.drivers import Driver, SlackDriver
 from tests.e2e.test_whole_circle import BERLIN_CIRCLE, BUTTONS, SHARE_CODE, sign_up
 
 driver = test_whole_circle.driver  # the fixture: every test with a driver runs on every platform
@@ -66,11 +68,26 @@ async def test_a_co_facilitator_covers_and_the_learners_are_told(driver: Driver,
     # Nothing more goes out about it: every message was sent exactly once.
     assert await driver.deliver("fiona", "carl", "dana", "alice") == {n: "" for n in ("fiona", "carl", "dana", "alice")}
 
+    # Alice's RSVP list says who leads meeting 1 (and only meeting 1), also once she answered.
+    answers = await driver.say("/rsvp", as_="alice")
+    assert re.search(r"Meeting 1, [^\n]*: no answer yet\n\s*Led by Carl this time\.", answers), answers
+    assert answers.count("Led by") == 1, answers
+    answered = await driver.press("1: Yes", as_="alice")
+    assert re.search(r"Meeting 1, [^\n]*: yes\n\s*Led by Carl this time\.", answered), answered
+    # So do the circle's card and, on Slack, her Home tab.
+    await driver.say("/mycircles", as_="alice")
+    shown = await driver.press("Python for Everybody", as_="alice")
+    assert "Next meeting: Mon, 7 Dec 2026, 18:00 CET\nLed by Carl this time." in shown, shown
+    if isinstance(driver, SlackDriver):
+        await driver.chat.open_home(as_="alice")
+        home = driver.chat.slack.home_of(driver.chat.person("alice")).plain()
+        assert "Next meeting: Mon, 7 Dec 2026, 18:00 CET\nLed by Carl this time." in home, home
+
     # The schedule shows who leads meeting 1; the offer to cancel never comes (someone covers it).
     await driver.say("/mycircles", as_="fiona")
     await driver.press("Python for Everybody", as_="fiona")
     schedule = await driver.press("Schedule and RSVPs", as_="fiona")
-    assert "Led by Carl, who covers this meeting" in schedule
+    assert "Led by Carl this time." in schedule
     clock.set(datetime(2026, 12, 6, 19, 0, tzinfo=BERLIN))
     assert "Cancel it?" not in (await driver.deliver("fiona"))["fiona"]
 

@@ -158,7 +158,7 @@ async def test_an_organizer_who_covers_gives_the_feedback(chat: ConsoleDriver, a
     # The reminder, two days before, names who leads; Fiona's copy no longer asks for cover.
     clock.set(datetime(2026, 12, 5, 18, 0, tzinfo=BERLIN))
     got = await TerminalDriver(chat).deliver("alice", "fiona")
-    assert "This meeting is led by Olga." in got["alice"] and "This meeting is led by Olga." in got["fiona"]
+    assert "Led by Olga this time." in got["alice"] and "Led by Olga this time." in got["fiona"]
     assert TerminalDriver(chat).buttons(as_="fiona") == ["Edit reminders"]
     # After the meeting, Olga is asked for its feedback, and may give it.
     clock.set(datetime(2026, 12, 7, 20, 0, tzinfo=BERLIN))

@@ -503,8 +503,12 @@ class FakeSlack(FakeServer):
 
     def message_payload(self, user: SlackUser, text: str, event_id: str | None = None) -> JsonDict:
         event = {"type": "message", "channel": user.dm, "user": user.id, "text": encode(text), "ts": self._next_ts()}
-        payload = {"team_id": self.team_id, "api_app_id": self.app_id, "event": event | {"channel_type": "im"}}
+        return self._envelope(event | {"channel_type": "im"}, event_id)
+
+    def _envelope(self, event: JsonDict, event_id: str | None) -> JsonDict:
+        """An Events API envelope carrying ``event``, as Slack wraps every event."""
         event_id = event_id or f"Ev{self._instance}{next(self._counter):08d}"
+        payload = {"team_id": self.team_id, "api_app_id": self.app_id, "event": event}
         return payload | {"type": "event_callback", "event_id": event_id, "event_time": int(time.time())}
 
     async def send_message(
@@ -520,21 +524,10 @@ class FakeSlack(FakeServer):
         assert element is not None, f"no button {label!r} on {message.shown()!r}"
         channel = self.channels.get(message.channel)
         action = {"action_id": element["action_id"], "block_id": "b1", "text": element["text"], "type": "button"}
-        container = {"type": "message", "message_ts": message.ts, "channel_id": message.channel}
-        payload: JsonDict = {
-            "type": "block_actions",
-            "user": {"id": user.id, "username": user.name.lower(), "team_id": self.team_id},
-            "api_app_id": self.app_id,
-            "container": container | {"is_ephemeral": message.ephemeral_to is not None},
-            "trigger_id": self._trigger_id(),
-            "team": {"id": self.team_id},
-            "channel": {"id": message.channel, "name": channel.name if channel else message.channel},
-            "response_url": self._response_url(user, message.channel, message),
-            "actions": [action | {"value": element.get("value", "")}],
-        }
-        if message.ephemeral_to is None:
-            payload["message"] = {"type": "message", "ts": message.ts, "text": message.text, "blocks": message.blocks}
-        return await self._deliver("interactive", payload, f"action:{payload['trigger_id']}", retry_num)
+        where = self._on_message(user, message, channel.name if channel else message.channel)
+        if message.ephemeral_to is not None:
+            del where["message"]
+        return await self._press(user, action | {"value": element.get("value", "")}, where, retry_num)
 
     def home_of(self, user: SlackUser) -> Posted:
         """The Home tab view published for ``user`` (as a message: its blocks, buttons, words)."""
@@ -559,10 +552,8 @@ class FakeSlack(FakeServer):
 
     async def send_event(self, event: JsonDict, *, event_id: str | None = None) -> Sent:
         """An Events API envelope with ``event``, signed and delivered like Slack's."""
-        event_id = event_id or f"Ev{self._instance}{next(self._counter):08d}"
-        payload = {"team_id": self.team_id, "api_app_id": self.app_id, "event": event}
-        payload |= {"type": "event_callback", "event_id": event_id, "event_time": int(time.time())}
-        return await self._deliver("events_api", payload, f"event:{event_id}", None)
+        payload = self._envelope(event, event_id)
+        return await self._deliver("events_api", payload, f"event:{payload['event_id']}", None)
 
     async def send_home_action(self, user: SlackUser, label: str, *, value: str | None = None) -> Sent:
         """``user`` presses the button labelled ``label`` on their Home tab: a ``block_actions`` from a
@@ -574,37 +565,43 @@ class FakeSlack(FakeServer):
             element = {"action_id": "circles:1", "text": {"type": "plain_text", "text": label}, "value": value}
         action = {"action_id": element["action_id"], "block_id": "b1", "text": element["text"], "type": "button"}
         view_id = home.ts if home is not None else "V00000000"
-        payload: JsonDict = {
-            "type": "block_actions",
-            "user": {"id": user.id, "username": user.name.lower(), "team_id": self.team_id},
-            "api_app_id": self.app_id,
+        where: JsonDict = {
             "container": {"type": "view", "view_id": view_id},
-            "trigger_id": self._trigger_id(),
-            "team": {"id": self.team_id},
             "view": {"id": view_id, "type": "home", "blocks": home.blocks if home else []},
-            "actions": [action | {"value": value if value is not None else element.get("value", "")}],
         }
-        return await self._deliver("interactive", payload, f"action:{payload['trigger_id']}", None)
+        action |= {"value": value if value is not None else element.get("value", "")}
+        return await self._press(user, action, where)
 
     async def send_pick(self, user: SlackUser, message: Posted, channel: str) -> Sent:
         """``user`` chooses ``channel`` in the conversation picker on ``message``."""
         picker = message.picker()
         assert picker is not None, f"no picker on {message.shown()!r}"
         action = {"action_id": picker["action_id"], "block_id": "b1", "type": "conversations_select"}
+        where = self._on_message(user, message, message.channel)
+        return await self._press(user, action | {"selected_conversation": channel}, where)
+
+    def _on_message(self, user: SlackUser, message: Posted, channel_name: str) -> JsonDict:
+        """Where a press on ``message`` comes from: its container, channel, response URL, and the message."""
         container = {"type": "message", "message_ts": message.ts, "channel_id": message.channel}
+        return {
+            "container": container | {"is_ephemeral": message.ephemeral_to is not None},
+            "channel": {"id": message.channel, "name": channel_name},
+            "response_url": self._response_url(user, message.channel, message),
+            "message": {"type": "message", "ts": message.ts, "text": message.text, "blocks": message.blocks},
+        }
+
+    async def _press(self, user: SlackUser, action: JsonDict, where: JsonDict, retry_num: int | None = None) -> Sent:
+        """A ``block_actions`` request: ``user`` presses ``action`` on ``where`` (a message, a view)."""
         payload: JsonDict = {
             "type": "block_actions",
             "user": {"id": user.id, "username": user.name.lower(), "team_id": self.team_id},
             "api_app_id": self.app_id,
-            "container": container | {"is_ephemeral": message.ephemeral_to is not None},
             "trigger_id": self._trigger_id(),
             "team": {"id": self.team_id},
-            "channel": {"id": message.channel, "name": message.channel},
-            "response_url": self._response_url(user, message.channel, message),
-            "actions": [action | {"selected_conversation": channel}],
-            "message": {"type": "message", "ts": message.ts, "text": message.text, "blocks": message.blocks},
+            "actions": [action],
+            **where,
         }
-        return await self._deliver("interactive", payload, f"action:{payload['trigger_id']}", None)
+        return await self._deliver("interactive", payload, f"action:{payload['trigger_id']}", retry_num)
 
     def _trigger_id(self) -> str:
         n = next(self._counter)
