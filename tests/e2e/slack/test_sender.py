@@ -102,9 +102,9 @@ async def test_where_nobody_can_be_reached_the_code_is_the_reason(
 
 
 async def test_the_fakes_own_refusals_map_too(fake_slack: FakeSlack, sender: SlackSender) -> None:
-    # Not injected: the bot is not a member of the channel, or the channel does not exist.
-    fake_slack.channel("C0PRIVATE", "private", bot=False)
-    assert (await sender.send("C0PRIVATE", Reply(text="x"))).error == "not_in_channel"
+    # Not injected: a private channel the bot is not in (invisible to it), or no such channel.
+    fake_slack.channel("C0PRIVATE", "private", bot=False, private=True)
+    assert (await sender.send("C0PRIVATE", Reply(text="x"))).error == "channel_not_found"
     assert (await sender.send("C0NOWHERE", Reply(text="x"))).error == "channel_not_found"
     assert (await sender.send("U0NOBODY", Reply(text="x"))).error == "user_not_found"
 
