@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import logging
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.kit.send import Call, Progress, Sleep, send_in_order
@@ -50,6 +51,12 @@ class SlackSender:
 
     Buttons come as Block Kit ``actions``; a file goes up with Slack's upload flow
     (``files.getUploadURLExternal``, the upload, ``files.completeUploadExternal``) after the text.
+
+    A file needs the bot in the channel, its text does not (``chat:write.public``): when sharing
+    the file is refused with ``not_in_channel``, the bot joins the (public) channel with
+    ``conversations.join`` and shares it once more. A file that still cannot be shared after its
+    text went out leaves the reply ``SENT``, with the file's failure as ``error`` (and in the log):
+    sending it again would post the text twice.
     """
 
     platform = PLATFORM
@@ -76,9 +83,13 @@ class SlackSender:
         if reply.attachment is not None:
             calls.append(self._uploader(channel, reply.attachment))
         progress = await send_in_order(calls, errors=SLACK_ERRORS, wait_asked=wait_asked, sleep=self.sleep)
-        if progress.error is not None:
-            return self._result(classify(progress.error), progress)
-        return SendResult(Outcome.SENT, message_id=progress.message_id)
+        if progress.error is None:
+            return SendResult(Outcome.SENT, message_id=progress.message_id)
+        if parts and progress.sent == len(parts):  # the text is there; only its file failed
+            code = classify(progress.error).code
+            log.warning("the text went out in %s but its file could not be shared: %s", channel, code)
+            return SendResult(Outcome.SENT, message_id=progress.message_id, error=f"file not shared: {code}")
+        return self._result(classify(progress.error), progress)
 
     async def open(self, chat_id: str) -> str:
         """The channel to post in: ``chat_id`` itself, or a person's direct-message channel."""
@@ -95,10 +106,27 @@ class SlackSender:
 
     def _uploader(self, channel: str, attachment: Attachment) -> Call:
         async def upload() -> str | None:
-            await upload_file(self.client, channel, attachment)
+            try:
+                await upload_file(self.client, channel, attachment)
+            except SlackApiError as error:
+                if classify(error).code != "not_in_channel" or not await self.join(channel):
+                    raise
+                await upload_file(self.client, channel, attachment)  # once more, now as a member
             return None
 
         return upload
+
+    async def join(self, channel: str) -> bool:
+        """Join a public channel (``conversations.join``, scope ``channels:join``) so that a file can
+        be shared there; False when Slack refuses (a private channel, an archived one, an app
+        installed without the scope), which is logged: the caller's own error then stands."""
+        try:
+            await self.client.conversations_join(channel=channel)
+        except SLACK_ERRORS as error:
+            log.warning("could not join %s to share a file: %s", channel, classify(error).code)
+            return False
+        log.info("joined %s to share a file there", channel)
+        return True
 
     def _result(self, failure: Failure, progress: Progress) -> SendResult:
         where = progress.where

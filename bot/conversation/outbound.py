@@ -26,6 +26,8 @@ class Outcome(enum.StrEnum):
 class SendResult:
     outcome: Outcome
     retry_after: float | None = None
+    # Why it was not sent; with SENT, what of it did not make it (a file refused after its text
+    # went out), recorded on the outbox row but never a reason to send the message again.
     error: str | None = None
     message_id: str | None = None
 

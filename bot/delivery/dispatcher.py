@@ -505,6 +505,7 @@ class Dispatcher:
                     platform=item.sender.platform if item.sender else None,
                     message_id=result.message_id,
                     sent_at=now,
+                    error=result.error,  # what did not make it although the message did (a file)
                 )
                 offered = pressable(item.reply) if item.reply is not None and row.person_id is not None else []
                 return _Done(row, closing, offered=offered)

@@ -92,7 +92,14 @@ async def decide(ctx: Context, request_id: int, approve: bool) -> None:
 
 async def summary_here(ctx: Context) -> None:
     found = await ctx.run(teams.set_summary_chat, ctx.person_id, ctx.incoming.platform, ctx.incoming.chat_id)
-    ctx.say(ctx.t("The weekly summary of {team} will be posted in this chat.", team=found.name))
+    lines = [ctx.t("The weekly summary of {team} will be posted in this chat.", team=found.name)]
+    if ctx.incoming.in_group:
+        # On Slack the bot may post in a public channel without being invited (and joins it for
+        # the chart), but a private channel stays closed to it until someone invites it.
+        lines.append(
+            ctx.t("If this is a private channel, invite me to it (on Slack: /invite @Circles), or I cannot post there.")
+        )
+    ctx.say("\n".join(lines))
 
 
 async def summary_time(ctx: Context, runner: DialogRunner) -> None:

@@ -3,7 +3,13 @@
 slack-sdk talks real HTTP to it (``base_url=slack.api_url``); it sends the bot real, signed slash
 commands, button presses and Events API messages on ``/slack/events``, or over a real WebSocket in
 Socket Mode. Any method the adapter does not call answers ``unknown_method``. It is strict where
-Slack is strict: tokens, ``not_in_channel``, Block Kit limits and mrkdwn escaping.
+Slack is strict: tokens, scopes, channel membership, Block Kit limits and mrkdwn escaping.
+
+Membership as Slack has it: with ``chat:write.public`` the bot may post (``chat.postMessage``) in a
+public channel it has not joined, but sharing a file there (``files.completeUploadExternal`` with
+``channel_id``) answers ``not_in_channel`` until it joins (``conversations.join``, scope
+``channels:join``; public channels only). A private channel the bot was not invited to is
+invisible to it: ``channel_not_found`` for everything. The bot's scopes are the manifest's.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import secrets
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import yaml
 from aiohttp import WSMsgType, web
 
 from tests.fakes.http import ApiCall, Failure, FakeServer, JsonDict
@@ -28,6 +36,13 @@ BLOCK_TYPES = frozenset({"section", "actions", "divider", "context", "header", "
 # <https://…>, <https://…|label>, <mailto:…>, <@U…>, <#C…>, <!here>: what may stand in <…> in mrkdwn.
 VALID_LINK = re.compile(r"<(?:https?://|mailto:|@|#|!)[^<>]*>")
 BAD_ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
+MANIFEST = Path(__file__).resolve().parents[2] / "adapters" / "slack" / "manifest.yaml"
+
+
+def manifest_scopes() -> frozenset[str]:
+    """The bot scopes the app's manifest asks for: what an install grants the bot token."""
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    return frozenset(manifest["oauth_config"]["scopes"]["bot"])
 
 
 @dataclass
@@ -49,6 +64,11 @@ class Channel:
     name: str
     members: set[str]
     is_im: bool = False
+    is_private: bool = False
+
+    @property
+    def is_public(self) -> bool:
+        return not self.is_im and not self.is_private
 
 
 @dataclass
@@ -182,9 +202,11 @@ class FakeSlack(FakeServer):
     team_id, app_id, bot_user_id, bot_id = "T0CIRCLES", "A0CIRCLES", "U0CIRCLESBOT", "B0CIRCLES"
     bot_token, app_token = "xoxb-test-token", "xapp-test-token"
 
-    def __init__(self, *, signing_secret: str = "test-signing-secret") -> None:
+    def __init__(self, *, signing_secret: str = "test-signing-secret", scopes: frozenset[str] | None = None) -> None:
         super().__init__()
         self.signing_secret = signing_secret
+        # What the bot token may do: the manifest's scopes, or fewer (an app installed from an older one).
+        self.scopes = manifest_scopes() if scopes is None else scopes
         self.users: dict[str, SlackUser] = {}
         self.channels: dict[str, Channel] = {}
         self.messages: dict[str, list[Posted]] = {}
@@ -220,9 +242,12 @@ class FakeSlack(FakeServer):
             self.channels[found.dm] = Channel(found.dm, found.dm, {user_id, self.bot_user_id}, is_im=True)
         return self.users[user_id]
 
-    def channel(self, channel_id: str, name: str, *members: SlackUser, bot: bool = True) -> Channel:
+    def channel(
+        self, channel_id: str, name: str, *members: SlackUser, bot: bool = True, private: bool = False
+    ) -> Channel:
+        """A channel with these members (and the bot, unless ``bot=False``); public unless ``private``."""
         people = {m.id for m in members} | ({self.bot_user_id} if bot else set())
-        found = self.channels[channel_id] = Channel(channel_id, name, people)
+        found = self.channels[channel_id] = Channel(channel_id, name, people, is_private=private)
         return found
 
     def fail(
@@ -334,13 +359,15 @@ class FakeSlack(FakeServer):
             return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
             return self._check_complete_upload(args)
+        if method == "conversations.join":
+            return self._check_join(args)
         return _error("unknown_method")
 
     def _check_message(self, method: str, args: JsonDict) -> JsonDict:
         text, blocks = args.get("text"), args.get("blocks")
         if isinstance(blocks, str):
             blocks = args["blocks"] = json.loads(blocks)
-        channel, error = self._channel_for_posting(args.get("channel"))
+        channel, error = self._channel_for_posting(args.get("channel"), public_ok="chat:write.public" in self.scopes)
         if method == "chat.update":
             message = self._find(str(args.get("channel")), str(args.get("ts")))
             if message is None or message.ephemeral_to is not None:
@@ -370,6 +397,20 @@ class FakeSlack(FakeServer):
         view_id = f"V{next(self._counter):08d}"
         return {"ok": True, "view": {"id": view_id, "type": "home", "blocks": view["blocks"]}}
 
+    def _check_join(self, args: JsonDict) -> JsonDict:
+        """``conversations.join``: a public channel only; a private one is invisible until invited."""
+        if "channels:join" not in self.scopes:
+            return _error("missing_scope", needed="channels:join")
+        channel = self.channels.get(str(args.get("channel") or ""))
+        if channel is None or (channel.is_private and self.bot_user_id not in channel.members):
+            return _error("channel_not_found")
+        if channel.is_im:
+            return _error("method_not_supported_for_channel_type")
+        answer: JsonDict = {"ok": True, "channel": {"id": channel.id, "name": channel.name, "is_member": True}}
+        if self.bot_user_id in channel.members:
+            answer["warning"] = "already_in_channel"
+        return answer
+
     def _check_complete_upload(self, args: JsonDict) -> JsonDict:
         channel, error = self._channel_for_posting(args.get("channel_id"))
         if channel is None:
@@ -395,19 +436,25 @@ class FakeSlack(FakeServer):
             home = Posted(f"home:{user.id}", view["id"], "", list(view["blocks"]), ephemeral_to=user.id)
             self.homes[user.id] = home
             self.timeline.append(("(home) " + home.shown(), frozenset({user.id})))
+        elif method == "conversations.join":
+            self.channels[args["channel"]].members.add(self.bot_user_id)
         elif method == "files.completeUploadExternal":
             files = [self.uploads[f["id"]] for f in body["files"]]
             comment = args.get("initial_comment") or ""
             self._see("file", Posted(body["channel"], self._next_ts(), comment, [], files=files))
 
-    def _channel_for_posting(self, target: object) -> tuple[Channel | None, str | None]:
+    def _channel_for_posting(self, target: object, *, public_ok: bool = False) -> tuple[Channel | None, str | None]:
+        """Where a message or file goes, or Slack's refusal. ``public_ok``: the call may post in a
+        public channel the bot has not joined (``chat.postMessage`` with ``chat:write.public``)."""
         name = str(target or "")
         if name[:1] in ("U", "W"):  # a person: their direct message with the bot
             name = self.users[name].dm if name in self.users else ""
         channel = self.channels.get(name)
         if channel is None:
             return None, "channel_not_found"
-        return (channel, None) if self.bot_user_id in channel.members else (None, "not_in_channel")
+        if self.bot_user_id in channel.members or (public_ok and channel.is_public):
+            return channel, None
+        return None, "not_in_channel" if channel.is_public else "channel_not_found"
 
     def _find(self, channel: str, ts: str) -> Posted | None:
         return next((m for m in self.messages.get(channel, []) if m.ts == ts), None)

@@ -88,7 +88,7 @@ async def test_an_ephemeral_answer_is_replaced_when_the_core_edits(app: Core, fa
 async def test_a_command_in_two_peoples_direct_message_answers_only_the_asker(slack: SlackChat) -> None:
     fake = slack.slack
     alice, bob = slack.person("alice"), slack.person("bob")
-    fake.channel("D0ALICEBOB", "alice-bob", alice, bob, bot=False)  # the bot is not part of it
+    fake.channel("D0ALICEBOB", "alice-bob", alice, bob, bot=False, private=True)  # the bot is not part of it
     answer = await slack.command("mycircles", as_="alice", channel="D0ALICEBOB")
     assert "private chat" in answer and answer.startswith("(only you) ")
     assert fake.seen_by(bob) == []

@@ -221,12 +221,12 @@ async def test_a_shared_card_starts_the_signup_in_the_pressers_direct_message(sl
 async def test_sharing_in_a_channel_the_bot_is_not_in_says_how(slack: SlackChat) -> None:
     fake = slack.slack
     await create_on_slack(slack)
-    fake.channel("C0SECRET", "secret", slack.person("fiona"), bot=False)
+    fake.channel("C0SECRET", "secret", slack.person("fiona"), bot=False, private=True)
     await slack.command("mycircles", as_="fiona")
     await slack.press("Python for Everybody")
     await slack.press("Share in channel")
     answer = await slack.pick("C0SECRET")
-    assert "I am not a member of that channel" in answer
+    assert "it is private and I am not in it. Invite me there with /invite @Circles" in answer
     assert "I posted the card" not in answer
     assert fake.messages_in("C0SECRET") == []
 

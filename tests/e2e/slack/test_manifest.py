@@ -17,6 +17,7 @@ SCOPES = {  # Web API method -> the bot scope Slack asks for
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
     "conversations.open": "im:write",
+    "conversations.join": "channels:join",  # a public channel, to share the summary's chart there
     "users.info": "users:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",

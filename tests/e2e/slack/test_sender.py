@@ -102,9 +102,9 @@ async def test_where_nobody_can_be_reached_the_code_is_the_reason(
 
 
 async def test_the_fakes_own_refusals_map_too(fake_slack: FakeSlack, sender: SlackSender) -> None:
-    # Not injected: the bot is not a member of the channel, or the channel does not exist.
-    fake_slack.channel("C0PRIVATE", "private", bot=False)
-    assert (await sender.send("C0PRIVATE", Reply(text="x"))).error == "not_in_channel"
+    # Not injected: a private channel the bot is not in (invisible to it), or no such channel.
+    fake_slack.channel("C0PRIVATE", "private", bot=False, private=True)
+    assert (await sender.send("C0PRIVATE", Reply(text="x"))).error == "channel_not_found"
     assert (await sender.send("C0NOWHERE", Reply(text="x"))).error == "channel_not_found"
     assert (await sender.send("U0NOBODY", Reply(text="x"))).error == "user_not_found"
 
@@ -155,3 +155,25 @@ async def test_a_refused_token_is_a_failure_not_an_unreachable_person(fake_slack
 async def test_an_empty_reply_is_not_sent(sender: SlackSender, fake_slack: FakeSlack) -> None:
     assert (await sender.send("D0ADA", Reply(text="  "))).outcome is Outcome.FAILED
     assert fake_slack.calls == []
+
+
+async def test_a_file_refused_after_its_text_leaves_the_text_sent_once(
+    fake_slack: FakeSlack, sender: SlackSender
+) -> None:
+    """Retrying would post the text again: the reply is SENT, with the file's failure as its error."""
+    olga = fake_slack.user("U0OLGA", "Olga")
+    fake_slack.channel("C0SUMMARY", "circles-berlin", olga)
+    fake_slack.fail("files.completeUploadExternal", status=500, error="fatal_error")
+    report = Reply(text="Weekly summary", attachment=Attachment("chart.png", b"\x89PNG", "image/png", is_image=True))
+    result = await sender.send("C0SUMMARY", report)
+    assert (result.outcome, result.error) == (Outcome.SENT, "file not shared: fatal_error")
+    [posted] = fake_slack.messages_in("C0SUMMARY")
+    assert posted.plain() == "Weekly summary" and result.message_id == posted.ts
+    assert fake_slack.calls_to("conversations.join") == []  # only not_in_channel is worth joining for
+
+
+async def test_a_file_alone_that_fails_is_a_failure(fake_slack: FakeSlack, sender: SlackSender) -> None:
+    ada = fake_slack.user("U0ADA", "Ada")
+    fake_slack.fail("files.completeUploadExternal", status=500, error="fatal_error")
+    result = await sender.send(ada.dm, Reply(text="", attachment=Attachment("c.ics", b"BEGIN", "text/calendar")))
+    assert (result.outcome, result.error) == (Outcome.FAILED, "fatal_error")
