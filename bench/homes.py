@@ -15,11 +15,11 @@ Slack adapter does (``adapters/slack/home.py``, with a Web API client that accep
 Printed: time, homes drawn and published, and SQL statements per home drawn.
 
 Measured on a shared, busy 2-core machine (six test runs beside it), 100 teams x 5 circles (3,100
-people: organizers, facilitators, learners), PostgreSQL: 7.6 statements per home drawn (8.7 since homes say who leads a covered meeting,
-97–132 homes a second in a later run); a pass
-that publishes nothing drew 65 homes a second (47 s), one after an RSVP in every circle 166 a
-second (19 s; 1,000 homes republished: each learner who answered and each facilitator). SQLite,
-20 teams: 72 homes a second, same statements. The time goes to database round trips.
+people: organizers, facilitators, learners), PostgreSQL: 7.6 statements per home drawn (8.7 since
+homes say who leads a covered meeting; 97–132 homes a second in a later run); a pass that
+publishes nothing drew 65 homes a second (47 s), one after an RSVP in every circle 166 a second
+(19 s; 1,000 homes republished: each learner who answered and each facilitator). SQLite, 20
+teams: 72 homes a second, same statements. The time goes to database round trips.
 
 Not part of the test run: it prints figures, it asserts only what was published.
 """
