@@ -16,6 +16,8 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from storage import sqlite_inline
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 # SQLite: how long a transaction waits for the one writer before failing ("database is locked").
 SQLITE_BUSY_TIMEOUT = 30.0  # seconds
@@ -27,7 +29,11 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
+        # The URL names aiosqlite (config), the engine runs sqlite3 on the loop: storage/sqlite_inline.py.
+        engine = create_async_engine(
+            parsed.set(drivername=f"sqlite+{sqlite_inline.DRIVER}"),
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT},
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
