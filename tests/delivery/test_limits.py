@@ -57,9 +57,21 @@ async def test_a_hold_stops_answers_too_in_real_time(clock: FixedClock) -> None:
     assert 0.15 <= await asyncio.wait_for(limiter.acquire("7", interactive=True), timeout=5) < 1.0
 
 
-async def test_the_overall_window_counts_a_send_from_when_the_platform_answered_it(clock: FixedClock) -> None:
+async def test_the_overall_window_counts_a_send_from_when_the_platform_answered_it(
+    clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A send that is slow to arrive (a stalled loop, a slow network) still counts in the window
-    its answer falls in: the one too many waits for the answer of the one ``per_second`` before."""
+    its answer falls in: the one too many waits for the answer of the one ``per_second`` before.
+    The pace's seconds are faked here: nothing waits for real time."""
+    now = [1000.0]
+    yield_to_others = asyncio.sleep
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+        await yield_to_others(0)
+
+    monkeypatch.setattr("bot.delivery.limits.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("bot.delivery.limits.asyncio.sleep", sleep)
     limiter = RateLimiter(PlatformLimits(per_second=10), clock)
 
     async def bulk_send(chat: str, answered: asyncio.Event) -> None:
@@ -67,16 +79,24 @@ async def test_the_overall_window_counts_a_send_from_when_the_platform_answered_
         await answered.wait()  # in flight until the platform answers
         limiter.answered()
 
+    async def let_everyone_run() -> None:
+        for _ in range(50):
+            await yield_to_others(0)
+
     first = asyncio.Event()
     senders = [asyncio.create_task(bulk_send("0", first))]
     others = asyncio.Event()
     senders += [asyncio.create_task(bulk_send(str(n), others)) for n in range(1, 10)]
-    await asyncio.sleep(0)
+    await let_everyone_run()
     eleventh = asyncio.create_task(limiter.acquire("10"))
-    # A second after the first left is not enough: it has not been answered.
-    with pytest.raises(TimeoutError):
-        await asyncio.wait_for(asyncio.shield(eleventh), timeout=1.5)
+    await let_everyone_run()
+    # A second and a half after the first left is not enough: it has not been answered.
+    now[0] += 1.5
+    await let_everyone_run()
+    assert not eleventh.done()
+    answered_at = now[0]
     first.set()
-    await asyncio.wait_for(eleventh, timeout=5)  # a guard: it goes a window after that answer
+    await asyncio.wait_for(eleventh, timeout=5)  # a guard, not a measure: fake time moves at once
+    assert now[0] >= answered_at + 1.0  # it went a window after that answer
     others.set()
     await asyncio.gather(*senders)
